@@ -1,0 +1,174 @@
+"""One frozen :class:`Settings` object, read once from ``DELIBERATE_*`` environment variables.
+
+Every setting carries a one-line description in its field metadata. ``docs/settings.md`` lists them
+all and ``tests/test_docs.py`` keeps the two in step. Nothing else in the code base reads the
+environment: build the object once at the edge (CLI, ASGI factory) and pass it down.
+
+>>> settings = Settings.from_environ({"DELIBERATE_MAX_STATEMENT_LENGTH": "200"})
+>>> settings.max_statement_length
+200
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from deliberate.errors import ConfigurationError
+
+__all__ = ["ENV_PREFIX", "Settings"]
+
+ENV_PREFIX = "DELIBERATE_"
+
+
+def _setting(default: Any, description: str, *, secret: bool = False) -> Any:
+    return field(default=default, metadata={"description": description, "secret": secret})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Runtime configuration. Build it with :meth:`from_environ`; never mutate it."""
+
+    # Storage and scale-out
+    database_url: str = _setting(
+        "sqlite:///./deliberate.db",
+        "SQLAlchemy URL of the store: SQLite (embedded default) or postgresql+psycopg://…",
+    )
+    redis_url: str = _setting(
+        "", "Redis URL for cross-worker events (pub/sub); empty keeps events in-process"
+    )
+    sqlite_busy_timeout_ms: int = _setting(
+        5000, "How long a SQLite connection waits for the write lock, in milliseconds"
+    )
+
+    # Server
+    host: str = _setting("127.0.0.1", "Interface `deliberate serve` binds to")
+    port: int = _setting(8000, "TCP port `deliberate serve` listens on")
+    public_url: str = _setting(
+        "", "Public base URL (https://…) used in join links and QR codes; empty uses the request's"
+    )
+    https: bool = _setting(
+        False, "Serve behind TLS: adds HSTS and requires secure cookies on every response"
+    )
+    secret_key: str = _setting(
+        "",
+        "Key that signs session and export tokens; generated per process when empty",
+        secret=True,
+    )
+    max_body_size: int = _setting(
+        1_048_576, "Largest request body accepted, in bytes (larger bodies get 413)"
+    )
+    default_language: str = _setting("nl", "Interface language when the browser states none")
+
+    # Participation rules
+    max_statement_length: int = _setting(280, "Longest statement text, in characters")
+    min_statement_length: int = _setting(5, "Shortest statement text, in characters")
+    consent_version: str = _setting(
+        "2026-11", "Version of the consent text participants agree to; recorded with each consent"
+    )
+    statements_per_minute: int = _setting(
+        10, "Statements one participant may submit per minute before 429"
+    )
+    joins_per_minute: int = _setting(
+        120, "Participants one client address may create per minute before 429"
+    )
+    login_attempts: int = _setting(
+        10, "Failed facilitator logins per account and address in 15 minutes before 429"
+    )
+    session_idle_minutes: int = _setting(30, "Facilitator session idle timeout, in minutes")
+    session_max_hours: int = _setting(12, "Facilitator session absolute lifetime, in hours")
+    retention_days: int = _setting(
+        365, "Days after publication that per-participant rows are kept before `deliberate purge`"
+    )
+
+    # Analysis
+    seed: int = _setting(0, "Random seed for projection, clustering and sample data")
+    min_votes: int = _setting(
+        7, "Votes a participant needs before being clustered (Polis: 7, or all if fewer)"
+    )
+    privacy_k: int = _setting(
+        5, "Opinion groups smaller than this are shown without per-group figures"
+    )
+    max_groups: int = _setting(5, "Largest number of opinion groups the analysis may choose")
+    analysis_debounce_seconds: float = _setting(
+        1.0, "Quiet time after a vote before the live analysis recomputes"
+    )
+
+    # Text understanding
+    embedding_model: str = _setting(
+        "", "Sentence-transformers model name or local path; empty resolves the best offline model"
+    )
+    models_dir: Path = _setting(
+        Path("models"), "Folder holding model cards and the local model store"
+    )
+    allow_model_download: bool = _setting(
+        False, "Let `deliberate models pull` reach a model hub; nothing else ever downloads"
+    )
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Settings:
+        """Build settings from ``DELIBERATE_<FIELD>`` variables; unknown names are an error.
+
+        Raises
+        ------
+        ConfigurationError
+            When a variable has no matching setting or its value cannot be parsed.
+        """
+        known = {f"{ENV_PREFIX}{f.name.upper()}": f for f in dataclasses.fields(cls)}
+        # Test-only variables are read by the test suite, not by the application.
+        ignored = {f"{ENV_PREFIX}TEST_POSTGRES_URL", f"{ENV_PREFIX}TEST_REDIS_URL"}
+        values: dict[str, Any] = {}
+        for key, raw in environ.items():
+            if not key.startswith(ENV_PREFIX) or key in ignored:
+                continue
+            if key not in known:
+                raise ConfigurationError(f"unknown setting {key}; see docs/settings.md")
+            spec = known[key]
+            values[spec.name] = _parse(key, raw, _field_type(cls, spec.name))
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        """Return a copy with ``changes`` applied (settings themselves stay frozen)."""
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, str, str]]:
+        """``(variable, default, description)`` for every setting, secrets without default."""
+        rows = []
+        for spec in dataclasses.fields(cls):
+            default = "" if spec.metadata.get("secret") else str(spec.default)
+            rows.append((f"{ENV_PREFIX}{spec.name.upper()}", default, spec.metadata["description"]))
+        return rows
+
+
+def _field_type(cls: type[Settings], name: str) -> type:
+    hint = typing.get_type_hints(cls)[name]
+    if isinstance(hint, types.UnionType):  # pragma: no cover - no optional settings today
+        hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+    return typing.cast(type, hint)
+
+
+def _parse(key: str, raw: str, kind: type) -> Any:
+    text = raw.strip()
+    try:
+        if kind is bool:
+            lowered = text.lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                return True
+            if lowered in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(text)
+        if kind is int:
+            return int(text)
+        if kind is float:
+            return float(text)
+        if kind is Path:
+            return Path(text)
+        return raw
+    except ValueError:
+        raise ConfigurationError(f"{key}={raw!r} is not a valid {kind.__name__}") from None

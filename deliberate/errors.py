@@ -1,0 +1,232 @@
+"""The one error tree of deliberate. Every error has a stable, machine-readable ``code``.
+
+Callers catch the branch they care about; the web layer maps branches to HTTP status codes in
+one place (``web/errors.py``) and the CLI prints ``code: message``. Codes never change once
+released; ``docs/errors.md`` lists them and ``tests/test_docs.py`` checks the list is complete.
+
+::
+
+    DeliberateError                      deliberate_error
+    ├── ConfigurationError               configuration_error
+    ├── InvalidInput                     invalid_input          (400/422: the request is wrong)
+    │   ├── StatementTooLong             statement_too_long
+    │   ├── StatementTooShort            statement_too_short
+    │   ├── InvalidVote                  invalid_vote
+    │   └── InvalidUpload                invalid_upload         (names the row and the problem)
+    ├── NotFound                         not_found              (404, also for hidden objects)
+    ├── NotPermitted                     not_permitted          (403)
+    │   ├── AuthenticationRequired       authentication_required (401)
+    │   ├── ConsentRequired              consent_required
+    │   └── ParticipantErased            participant_erased
+    ├── Conflict                         conflict               (409: the state forbids it now)
+    │   ├── PhaseNotAllowed              round_closed           (the phase forbids it)
+    │   ├── InvalidTransition            invalid_transition     (e.g. publish a draft round)
+    │   ├── DuplicateStatement           duplicate_statement
+    │   ├── AlreadyExists                already_exists
+    │   └── IdempotencyConflict          idempotency_conflict
+    ├── RateLimited                      rate_limited           (429, carries retry_after seconds)
+    ├── Unavailable                      unavailable            (503: store or worker down)
+    │   └── ModelUnavailable             model_unavailable      (no embedding model can be loaded)
+    └── AnalysisError                    analysis_error         (input the analysis cannot use)
+
+Warnings are not errors: non-fatal analysis issues are :class:`AnalysisWarning` subclasses,
+recorded in ``AnalysisResult.warnings`` and issued through :mod:`warnings`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = [
+    "AlreadyExists",
+    "AnalysisError",
+    "AnalysisWarning",
+    "AuthenticationRequired",
+    "ConfigurationError",
+    "Conflict",
+    "ConsentRequired",
+    "DeliberateError",
+    "DuplicateStatement",
+    "IdempotencyConflict",
+    "InvalidInput",
+    "InvalidTransition",
+    "InvalidUpload",
+    "InvalidVote",
+    "ModelUnavailable",
+    "NotFound",
+    "NotPermitted",
+    "ParticipantErased",
+    "PhaseNotAllowed",
+    "RateLimited",
+    "StatementTooLong",
+    "StatementTooShort",
+    "Unavailable",
+    "all_error_classes",
+]
+
+
+class DeliberateError(Exception):
+    """Base of every error deliberate raises on purpose.
+
+    ``message`` is safe to show to the person who caused the error: it never contains other
+    people's data, SQL, paths or stack traces.
+    """
+
+    code: ClassVar[str] = "deliberate_error"
+
+    def __init__(self, message: str, *, detail: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = dict(detail or {})
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigurationError(DeliberateError):
+    """A setting is missing, unknown or malformed. Raised at start-up, never per request."""
+
+    code = "configuration_error"
+
+
+class InvalidInput(DeliberateError):
+    """The input itself is wrong; sending it again unchanged will fail again."""
+
+    code = "invalid_input"
+
+
+class StatementTooLong(InvalidInput):
+    """A statement exceeds ``Settings.max_statement_length`` after normalisation."""
+
+    code = "statement_too_long"
+
+
+class StatementTooShort(InvalidInput):
+    """A statement is empty or shorter than ``Settings.min_statement_length``."""
+
+    code = "statement_too_short"
+
+
+class InvalidVote(InvalidInput):
+    """A vote value is not agree (+1), disagree (-1) or pass (0)."""
+
+    code = "invalid_vote"
+
+
+class InvalidUpload(InvalidInput):
+    """An uploaded file was rejected as a whole; ``detail`` names the row and the problem."""
+
+    code = "invalid_upload"
+
+
+class NotFound(DeliberateError):
+    """The object does not exist, or the caller may not know that it exists."""
+
+    code = "not_found"
+
+
+class NotPermitted(DeliberateError):
+    """The caller is known but may not do this."""
+
+    code = "not_permitted"
+
+
+class AuthenticationRequired(NotPermitted):
+    """The caller must log in (or their session expired)."""
+
+    code = "authentication_required"
+
+
+class ConsentRequired(NotPermitted):
+    """The participant has not given consent for the current consent text."""
+
+    code = "consent_required"
+
+
+class ParticipantErased(NotPermitted):
+    """The participant erased themselves; the pseudonym can no longer act."""
+
+    code = "participant_erased"
+
+
+class Conflict(DeliberateError):
+    """The request is well-formed but the current state does not allow it."""
+
+    code = "conflict"
+
+
+class PhaseNotAllowed(Conflict):
+    """The round's phase does not allow the action (e.g. a vote in a closed round)."""
+
+    code = "round_closed"
+
+
+class InvalidTransition(Conflict):
+    """A round phase change that the state machine does not allow."""
+
+    code = "invalid_transition"
+
+
+class DuplicateStatement(Conflict):
+    """The same statement text already exists in this consultation."""
+
+    code = "duplicate_statement"
+
+
+class AlreadyExists(Conflict):
+    """An object with this unique name or key already exists."""
+
+    code = "already_exists"
+
+
+class IdempotencyConflict(Conflict):
+    """An idempotency key was reused with a different payload."""
+
+    code = "idempotency_conflict"
+
+
+class RateLimited(DeliberateError):
+    """Too many requests; ``retry_after`` says how many seconds to wait."""
+
+    code = "rate_limited"
+
+    def __init__(
+        self, message: str, *, retry_after: int, detail: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message, detail=detail)
+        self.retry_after = max(1, int(retry_after))
+
+
+class Unavailable(DeliberateError):
+    """A dependency (database, worker) is unavailable; try again later."""
+
+    code = "unavailable"
+
+
+class ModelUnavailable(Unavailable):
+    """No embedding model could be loaded (and the lexical fallback was not allowed)."""
+
+    code = "model_unavailable"
+
+
+class AnalysisError(DeliberateError):
+    """Input the analysis cannot use at all (degenerate input gives warnings, not this)."""
+
+    code = "analysis_error"
+
+
+class AnalysisWarning(UserWarning):
+    """Base of the typed, non-fatal warnings that analysis results carry."""
+
+    code: ClassVar[str] = "analysis_warning"
+
+
+def all_error_classes() -> list[type[DeliberateError]]:
+    """Every class in the tree, base first, in definition order."""
+    found: list[type[DeliberateError]] = []
+    pending: list[type[DeliberateError]] = [DeliberateError]
+    while pending:
+        cls = pending.pop(0)
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return found
