@@ -45,7 +45,7 @@ def main(ctx: click.Context) -> None:
 def _register() -> None:
     from deliberate.cli import commands
 
-    for command in commands.COMMANDS:
+    for command in [*commands.COMMANDS, *commands.plugin_commands()]:
         main.add_command(command)
 
 
