@@ -1,0 +1,109 @@
+"""Statements: text normalisation, the duplicate key, moderation status and the value object."""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from deliberate.errors import StatementTooLong, StatementTooShort
+
+__all__ = [
+    "ModerationStatus",
+    "Statement",
+    "duplicate_key",
+    "normalise_text",
+    "validate_text",
+]
+
+_WHITESPACE = re.compile(r"\s+")
+# Control and format characters (zero-width spaces, bidi overrides) carry no meaning in a
+# statement and are a classic way to make two identical texts look different.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf"}
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
+class ModerationStatus(enum.StrEnum):
+    """Where a statement stands in moderation."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+def normalise_text(text: str) -> str:
+    """Unicode NFC, invisible characters removed, runs of whitespace folded to one space.
+
+    >>> normalise_text("  Meer  bomen\\n in de\\u200b straat ")
+    'Meer bomen in de straat'
+    """
+    composed = unicodedata.normalize("NFC", text)
+    visible = "".join(
+        " " if ch.isspace() else ch
+        for ch in composed
+        if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+    )
+    return _WHITESPACE.sub(" ", visible).strip()
+
+
+def duplicate_key(text: str) -> str:
+    """The key two texts share when they are the same statement (case and punctuation aside).
+
+    >>> duplicate_key("Meer bomen!") == duplicate_key("meer  BOMEN")
+    True
+    """
+    folded = normalise_text(text).casefold()
+    return _WHITESPACE.sub(" ", _PUNCTUATION.sub(" ", folded)).strip()
+
+
+def validate_text(text: str, *, min_length: int, max_length: int) -> str:
+    """Normalise ``text`` and check its length; return the normalised text.
+
+    Raises
+    ------
+    StatementTooShort, StatementTooLong
+        When the normalised text falls outside ``[min_length, max_length]`` characters.
+    """
+    normalised = normalise_text(text)
+    if len(normalised) < min_length or not duplicate_key(normalised):
+        raise StatementTooShort(
+            f"a statement needs at least {min_length} characters",
+            detail={"min_length": min_length, "length": len(normalised)},
+        )
+    if len(normalised) > max_length:
+        raise StatementTooLong(
+            f"a statement may have at most {max_length} characters, this one has {len(normalised)}",
+            detail={"max_length": max_length, "length": len(normalised)},
+        )
+    return normalised
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A statement as stored: its text, author, round and moderation state.
+
+    ``author_id`` is the authoring participant, or ``None`` for statements the facilitator
+    seeded (``seeded`` is then True) and for statements whose author erased their data.
+    ``merged_into`` names the statement this one was merged into; a merged statement is kept
+    (with its votes) but excluded from analysis and routing.
+    """
+
+    statement_id: str
+    consultation_id: str
+    round_id: str
+    text: str
+    author_id: str | None
+    seeded: bool
+    status: ModerationStatus
+    created_at: datetime
+    origin: str = "online"
+    reason: str = ""
+    merged_into: str | None = None
+
+    def is_included(self, *, strict_moderation: bool) -> bool:
+        """Whether the analysis and routing use this statement."""
+        if self.merged_into is not None or self.status is ModerationStatus.REJECTED:
+            return False
+        return self.status is ModerationStatus.ACCEPTED or not strict_moderation

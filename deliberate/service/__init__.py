@@ -1,0 +1,25 @@
+"""The service layer: the use cases of deliberate and the only code that writes to the store.
+
+>>> from deliberate.service import Service, open_service  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from deliberate.service.base import Clock, utc_now
+from deliberate.service.events import EventSink, NullEventSink, RecordingEventSink
+from deliberate.service.facade import Service, open_service
+from deliberate.service.records import CONSULTATION_EXPORT_SCHEMA, PARTICIPANT_EXPORT_SCHEMA
+from deliberate.store.statements import ModerationEntry
+
+__all__ = [
+    "CONSULTATION_EXPORT_SCHEMA",
+    "PARTICIPANT_EXPORT_SCHEMA",
+    "Clock",
+    "EventSink",
+    "ModerationEntry",
+    "NullEventSink",
+    "RecordingEventSink",
+    "Service",
+    "open_service",
+    "utc_now",
+]

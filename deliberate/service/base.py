@@ -1,0 +1,111 @@
+"""What every group of use cases shares: settings, store, clock, events and lookups."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from deliberate.analysis.routing import FewestVotesFirst, RoutingStrategy
+from deliberate.config import Settings
+from deliberate.domain.consultations import Consultation
+from deliberate.domain.participants import Participant
+from deliberate.domain.rounds import Round
+from deliberate.domain.statements import Statement
+from deliberate.errors import ConsentRequired, NotFound
+from deliberate.service.events import EventSink, NullEventSink
+from deliberate.store import Connection, Store
+from deliberate.store import consultations as consultation_rows
+from deliberate.store import participants as participant_rows
+from deliberate.store import statements as statement_rows
+
+__all__ = ["Clock", "ServiceBase", "utc_now"]
+
+Clock = Callable[[], datetime]
+_log = logging.getLogger("deliberate.service")
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware in UTC (the default clock)."""
+    return datetime.now(UTC)
+
+
+class ServiceBase:
+    """Holds the collaborators of the use cases.
+
+    Parameters
+    ----------
+    settings : Settings
+        Limits and timeouts (statement length, rate limits, session lifetimes).
+    store : Store
+        The database; every write of the application goes through this service into it.
+    events : EventSink, optional
+        Notified after each committed write; defaults to :class:`NullEventSink`.
+    clock : callable, optional
+        Returns the current aware datetime; inject a controllable one in tests.
+    routing : RoutingStrategy, optional
+        Chooses the next statement; defaults to :class:`FewestVotesFirst`.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        events: EventSink | None = None,
+        clock: Clock | None = None,
+        routing: RoutingStrategy | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.events: EventSink = events if events is not None else NullEventSink()
+        self.clock: Clock = clock if clock is not None else utc_now
+        self.routing: RoutingStrategy = (
+            routing if routing is not None else FewestVotesFirst(random_state=None)
+        )
+
+    def _now(self) -> datetime:
+        now = self.clock()
+        return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
+
+    def _publish(self, topic: str, payload: Mapping[str, object]) -> None:
+        # Delivery problems must never undo or fail a committed write.
+        try:
+            self.events.publish(topic, payload)
+        except Exception:
+            _log.exception("event sink failed for topic %s", topic)
+
+    @staticmethod
+    def _consultation(connection: Connection, consultation_id: str) -> Consultation:
+        found = consultation_rows.get_consultation(connection, consultation_id)
+        if found is None:
+            raise NotFound("this consultation does not exist")
+        return found
+
+    @staticmethod
+    def _round(connection: Connection, round_id: str) -> Round:
+        found = consultation_rows.get_round(connection, round_id)
+        if found is None:
+            raise NotFound("this round does not exist")
+        return found
+
+    @staticmethod
+    def _statement(connection: Connection, statement_id: str) -> Statement:
+        found = statement_rows.get_statement(connection, statement_id)
+        if found is None:
+            raise NotFound("this statement does not exist")
+        return found
+
+    @staticmethod
+    def _participant(connection: Connection, participant_id: str) -> Participant:
+        found = participant_rows.get_participant(connection, participant_id)
+        if found is None:
+            raise NotFound("this participant does not exist")
+        return found
+
+    @classmethod
+    def _consenting_participant(cls, connection: Connection, participant_id: str) -> Participant:
+        participant = cls._participant(connection, participant_id)
+        if participant.consent is None:
+            raise ConsentRequired("agree to the privacy statement before you take part")
+        return participant

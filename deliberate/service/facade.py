@@ -1,0 +1,51 @@
+"""The :class:`Service`: one facade over every use case, and the only writer of the store."""
+
+from __future__ import annotations
+
+from deliberate.config import Settings
+from deliberate.service.base import Clock
+from deliberate.service.consultations import ConsultationUseCases
+from deliberate.service.events import EventSink
+from deliberate.service.facilitators import FacilitatorUseCases
+from deliberate.service.moderation import ModerationUseCases
+from deliberate.service.participation import ParticipationUseCases
+from deliberate.service.records import RecordUseCases
+from deliberate.store import create_store, upgrade
+
+__all__ = ["Service", "open_service"]
+
+
+class Service(
+    ConsultationUseCases,
+    ParticipationUseCases,
+    ModerationUseCases,
+    FacilitatorUseCases,
+    RecordUseCases,
+):
+    """Every use case of deliberate, over one :class:`Store`.
+
+    Build it with ``Service(settings, store, events=..., clock=...)``, or with
+    :func:`open_service` which also creates the store and migrates it. Every method runs in its
+    own transaction, returns frozen domain objects, raises only :mod:`deliberate.errors`, and
+    notifies the event sink after its write committed.
+
+    >>> from deliberate.config import Settings
+    >>> service = open_service(Settings(database_url="sqlite://"))
+    >>> consultation = service.create_consultation("Hoe maken we onze wijk groener?")
+    >>> consultation.language
+    'nl'
+    """
+
+
+def open_service(
+    settings: Settings,
+    *,
+    events: EventSink | None = None,
+    clock: Clock | None = None,
+    migrate: bool = True,
+) -> Service:
+    """Create the store for ``settings.database_url``, migrate it (by default) and wrap it."""
+    store = create_store(settings)
+    if migrate:
+        upgrade(store)
+    return Service(settings, store, events=events, clock=clock)

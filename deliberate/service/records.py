@@ -1,0 +1,288 @@
+"""Use cases over whole records: the analysis snapshot, analysis results, exports and erasure."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from deliberate.domain.participants import Participant
+from deliberate.domain.results import StoredAnalysis
+from deliberate.domain.snapshot import (
+    SnapshotParticipant,
+    SnapshotStatement,
+    SnapshotVote,
+    VoteSnapshot,
+)
+from deliberate.domain.statements import Statement
+from deliberate.errors import InvalidInput
+from deliberate.service.base import ServiceBase
+from deliberate.store import consultations as consultation_rows
+from deliberate.store import participants as participant_rows
+from deliberate.store import results as result_rows
+from deliberate.store import statements as statement_rows
+from deliberate.store import votes as vote_rows
+
+__all__ = ["CONSULTATION_EXPORT_SCHEMA", "PARTICIPANT_EXPORT_SCHEMA", "RecordUseCases"]
+
+PARTICIPANT_EXPORT_SCHEMA = "deliberate.participant-export/1"
+CONSULTATION_EXPORT_SCHEMA = "deliberate.consultation/1"
+MAX_REASON_LENGTH = 200
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _statement_json(statement: Statement, *, strict: bool) -> dict[str, Any]:
+    return {
+        "statement_id": statement.statement_id,
+        "round_id": statement.round_id,
+        "text": statement.text,
+        "author_id": statement.author_id,
+        "seeded": statement.seeded,
+        "origin": statement.origin,
+        "status": statement.status.value,
+        "reason": statement.reason,
+        "merged_into": statement.merged_into,
+        "included": statement.is_included(strict_moderation=strict),
+        "created_at": _time(statement.created_at),
+    }
+
+
+def _participant_json(participant: Participant) -> dict[str, Any]:
+    return {
+        "participant_id": participant.participant_id,
+        "consultation_id": participant.consultation_id,
+        "channel": participant.channel,
+        "attributes": dict(participant.attributes),
+        "joined_at": _time(participant.joined_at),
+    }
+
+
+class RecordUseCases(ServiceBase):
+    """Snapshots for the analysis, analysis results, and the data-subject rights (R-D2, R-D3)."""
+
+    def snapshot(self, consultation_id: str, *, round_id: str | None = None) -> VoteSnapshot:
+        """Everything the analysis needs, read in one transaction (one consistent state).
+
+        With ``round_id`` only that round's statements and the votes on them are included.
+        Statements moderated out stay in the snapshot with ``included=False``.
+        """
+        with self.store.read() as connection:
+            consultation = self._consultation(connection, consultation_id)
+            statements = statement_rows.list_statements(
+                connection, consultation_id, round_id=round_id
+            )
+            participants = participant_rows.list_participants(connection, consultation_id)
+            votes = vote_rows.list_consultation_votes(connection, consultation_id)
+        strict = consultation.strict_moderation
+        wanted = {statement.statement_id for statement in statements}
+        return VoteSnapshot(
+            consultation_id=consultation_id,
+            question=consultation.question,
+            language=consultation.language,
+            statements=tuple(
+                SnapshotStatement(
+                    statement_id=s.statement_id,
+                    text=s.text,
+                    included=s.is_included(strict_moderation=strict),
+                    seeded=s.seeded,
+                    round_id=s.round_id,
+                    origin=s.origin,
+                )
+                for s in statements
+            ),
+            participants=tuple(
+                SnapshotParticipant(
+                    participant_id=p.participant_id, channel=p.channel, attributes=p.attributes
+                )
+                for p in participants
+            ),
+            votes=tuple(
+                SnapshotVote(
+                    participant_id=v.participant_id,
+                    statement_id=v.statement_id,
+                    value=v.value,
+                    timestamp=v.updated_at.timestamp(),
+                )
+                for v in votes
+                if v.statement_id in wanted
+            ),
+            metadata={"round_id": round_id} if round_id else {},
+        )
+
+    def store_analysis(self, consultation_id: str, payload: bytes) -> StoredAnalysis:
+        """Store a new analysis result version and make it the latest, atomically."""
+        with self.store.write() as connection:
+            self._consultation(connection, consultation_id)
+            now = self._now()
+            version = result_rows.put_result(connection, consultation_id, bytes(payload), now)
+        self._publish("analysis", {"consultation_id": consultation_id, "version": version})
+        return StoredAnalysis(consultation_id, version, now, bytes(payload))
+
+    def latest_analysis(self, consultation_id: str) -> StoredAnalysis | None:
+        """The latest stored analysis result, or ``None`` before the first one."""
+        with self.store.read() as connection:
+            return result_rows.latest_result(connection, consultation_id)
+
+    def get_analysis(self, consultation_id: str, version: int) -> StoredAnalysis | None:
+        """One stored analysis result version, or ``None``."""
+        with self.store.read() as connection:
+            return result_rows.get_result(connection, consultation_id, version)
+
+    def export_participant(self, participant_id: str) -> dict[str, Any]:
+        """Everything stored about one participant, as JSON-ready data (R-D2).
+
+        Exactly their own records: the participant row, consent, the statements they wrote,
+        their current votes and their vote history, and their opinion group in the latest
+        analysis when there is one.
+        """
+        with self.store.read() as connection:
+            participant = self._participant(connection, participant_id)
+            consultation = self._consultation(connection, participant.consultation_id)
+            statements = statement_rows.list_statements(
+                connection, participant.consultation_id, author_id=participant_id
+            )
+            votes = vote_rows.list_votes(connection, participant_id)
+            history = vote_rows.list_vote_events(connection, participant_id)
+            latest = result_rows.latest_result(connection, participant.consultation_id)
+        strict = consultation.strict_moderation
+        return {
+            "schema": PARTICIPANT_EXPORT_SCHEMA,
+            "participant": _participant_json(participant),
+            "consent": (
+                {
+                    "version": participant.consent.version,
+                    "given_at": _time(participant.consent.given_at),
+                }
+                if participant.consent
+                else None
+            ),
+            "statements": [_statement_json(s, strict=strict) for s in statements],
+            "votes": [
+                {
+                    "statement_id": v.statement_id,
+                    "round_id": v.round_id,
+                    "value": int(v.value),
+                    "updated_at": _time(v.updated_at),
+                }
+                for v in votes
+            ],
+            "vote_history": [
+                {
+                    "statement_id": e.statement_id,
+                    "round_id": e.round_id,
+                    "value": int(e.value),
+                    "created_at": _time(e.created_at),
+                }
+                for e in history
+            ],
+            "group": _group_of(latest, participant_id),
+        }
+
+    def erase_participant(
+        self, participant_id: str, *, reason: str = "requested by the participant"
+    ) -> datetime:
+        """Remove every row that references the pseudonym, in one transaction (R-D3).
+
+        Votes, vote history and idempotency keys are deleted; statements they wrote stay
+        without an author; stored analysis results lose the pseudonym (group sizes and other
+        aggregates stay). A tombstone keeps only the time and the reason. Returns the time.
+        """
+        clean_reason = " ".join(reason.split())
+        if not clean_reason or len(clean_reason) > MAX_REASON_LENGTH:
+            raise InvalidInput(f"an erasure reason has 1 to {MAX_REASON_LENGTH} characters")
+        with self.store.write() as connection:
+            participant = self._participant(connection, participant_id)
+            now = self._now()
+            result_rows.rewrite_results(
+                connection,
+                participant.consultation_id,
+                participant_id.encode(),
+                lambda payload: _without_participant(payload, participant_id),
+            )
+            participant_rows.erase_participant(connection, participant_id, now, clean_reason)
+        self._publish(
+            "participants", {"consultation_id": participant.consultation_id, "erased": True}
+        )
+        return now
+
+    def export_consultation(self, consultation_id: str) -> dict[str, Any]:
+        """The whole consultation as JSON-ready data: everything the analysis needs."""
+        with self.store.read() as connection:
+            consultation = self._consultation(connection, consultation_id)
+            rounds = consultation_rows.list_rounds(connection, consultation_id)
+            statements = statement_rows.list_statements(connection, consultation_id)
+            participants = participant_rows.list_participants(connection, consultation_id)
+            votes = vote_rows.list_consultation_votes(connection, consultation_id)
+        strict = consultation.strict_moderation
+        return {
+            "schema": CONSULTATION_EXPORT_SCHEMA,
+            "consultation": {
+                "consultation_id": consultation.consultation_id,
+                "join_code": consultation.join_code,
+                "question": consultation.question,
+                "description": consultation.description,
+                "language": consultation.language,
+                "strict_moderation": strict,
+                "created_at": _time(consultation.created_at),
+            },
+            "rounds": [
+                {
+                    "round_id": r.round_id,
+                    "position": r.position,
+                    "title": r.title,
+                    "phase": r.phase.value,
+                    "opened_at": _time(r.opened_at),
+                    "closed_at": _time(r.closed_at),
+                    "published_at": _time(r.published_at),
+                }
+                for r in rounds
+            ],
+            "statements": [_statement_json(s, strict=strict) for s in statements],
+            "participants": [
+                {k: v for k, v in _participant_json(p).items() if k != "consultation_id"}
+                for p in participants
+            ],
+            "votes": [
+                {
+                    "participant_id": v.participant_id,
+                    "statement_id": v.statement_id,
+                    "value": int(v.value),
+                    "updated_at": _time(v.updated_at),
+                }
+                for v in votes
+            ],
+        }
+
+
+def _group_of(latest: StoredAnalysis | None, participant_id: str) -> int | None:
+    """The participant's group id in an AnalysisResult payload (DESIGN.md §4), if present."""
+    if latest is None:
+        return None
+    try:
+        data = json.loads(latest.payload)
+        for group in data.get("groups", []):
+            if participant_id in group.get("participants", []):
+                return int(group["id"])
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return None
+    return None
+
+
+def _without_participant(payload: bytes, participant_id: str) -> bytes:
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        # Not the documented JSON shape: blank the pseudonym out byte for byte.
+        return payload.replace(participant_id.encode(), b"erased")
+    for group in data.get("groups", []) if isinstance(data.get("groups"), list) else []:
+        if isinstance(group, dict) and isinstance(group.get("participants"), list):
+            group["participants"] = [p for p in group["participants"] if p != participant_id]
+    if isinstance(data.get("projection"), dict):
+        data["projection"].pop(participant_id, None)
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return text.replace(participant_id, "erased").encode()

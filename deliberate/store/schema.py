@@ -1,0 +1,308 @@
+"""The relational schema, as SQLAlchemy Core tables (the Alembic revisions create the same).
+
+Personal data is minimised (R-D1): participant, statement and vote tables hold no name, e-mail,
+address or user agent; a participant is a random 128-bit pseudonym scoped to one consultation.
+Timestamps are stored with their time zone and always read back as aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+
+__all__ = ["metadata"]
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp. SQLite drops the zone, so naive values read back as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):  # pragma: no cover - SQLAlchemy parses the column
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+ID = String(32)
+# Constraint names follow one convention so that migrations and inspection agree on both databases.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+consultations = Table(
+    "consultations",
+    metadata,
+    Column("consultation_id", ID, primary_key=True),
+    Column("join_code", String(16), nullable=False, unique=True),
+    Column("question", Text, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("language", String(8), nullable=False, default="nl"),
+    Column("strict_moderation", Boolean, nullable=False, default=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+rounds = Table(
+    "rounds",
+    metadata,
+    Column("round_id", ID, primary_key=True),
+    Column(
+        "consultation_id",
+        ID,
+        ForeignKey("consultations.consultation_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("position", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("phase", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("opened_at", UtcDateTime),
+    Column("closed_at", UtcDateTime),
+    Column("published_at", UtcDateTime),
+    UniqueConstraint("consultation_id", "position"),
+    CheckConstraint("phase IN ('draft', 'open', 'closed', 'published')", name="phase"),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("participant_id", ID, primary_key=True),
+    Column(
+        "consultation_id",
+        ID,
+        ForeignKey("consultations.consultation_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("channel", String(64), nullable=False, default="online"),
+    Column("attributes", Text, nullable=False, default="{}"),  # JSON object of str → str
+    Column("joined_at", UtcDateTime, nullable=False),
+    Column("consent_version", String(32)),
+    Column("consented_at", UtcDateTime),
+    Column("quarantined", Boolean, nullable=False, default=False),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("statement_id", ID, primary_key=True),
+    Column(
+        "consultation_id",
+        ID,
+        ForeignKey("consultations.consultation_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("round_id", ID, ForeignKey("rounds.round_id", ondelete="CASCADE"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("text_key", Text, nullable=False),
+    Column("author_id", ID, ForeignKey("participants.participant_id"), index=True),
+    Column("seeded", Boolean, nullable=False, default=False),
+    Column("origin", String(64), nullable=False, default="online"),
+    Column("status", String(16), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("merged_into", ID, ForeignKey("statements.statement_id")),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("consultation_id", "text_key"),
+    CheckConstraint("status IN ('pending', 'accepted', 'rejected')", name="status"),
+)
+
+moderation_log = Table(
+    "moderation_log",
+    metadata,
+    Column("entry_id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "statement_id",
+        ID,
+        ForeignKey("statements.statement_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("facilitator_id", ID),  # kept after the account is deleted: the log is history
+    Column("action", String(16), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+votes = Table(
+    "votes",
+    metadata,
+    Column("participant_id", ID, ForeignKey("participants.participant_id"), primary_key=True),
+    Column(
+        "statement_id",
+        ID,
+        ForeignKey("statements.statement_id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("round_id", ID, ForeignKey("rounds.round_id", ondelete="CASCADE"), nullable=False),
+    Column("value", SmallInteger, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    CheckConstraint("value IN (-1, 0, 1)", name="value"),
+)
+
+vote_events = Table(
+    "vote_events",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("participant_id", ID, ForeignKey("participants.participant_id"), nullable=False),
+    Column(
+        "statement_id",
+        ID,
+        ForeignKey("statements.statement_id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("round_id", ID, ForeignKey("rounds.round_id", ondelete="CASCADE"), nullable=False),
+    Column("value", SmallInteger, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("value IN (-1, 0, 1)", name="value"),
+    Index(None, "participant_id", "statement_id"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("participant_id", ID, ForeignKey("participants.participant_id"), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("result", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+facilitators = Table(
+    "facilitators",
+    metadata,
+    Column("facilitator_id", ID, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+facilitator_roles = Table(
+    "facilitator_roles",
+    metadata,
+    Column(
+        "facilitator_id",
+        ID,
+        ForeignKey("facilitators.facilitator_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "consultation_id",
+        ID,
+        ForeignKey("consultations.consultation_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("role", String(16), nullable=False),
+    CheckConstraint("role IN ('owner', 'moderator', 'viewer')", name="role"),
+)
+
+facilitator_sessions = Table(
+    "facilitator_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # sha256 of the token, never the token
+    Column(
+        "facilitator_id",
+        ID,
+        ForeignKey("facilitators.facilitator_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+)
+
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("attempt_id", Integer, primary_key=True, autoincrement=True),
+    # sha256 of username and client address: enough to count failures, no address stored.
+    Column("client_key", String(64), nullable=False),
+    Column("attempted_at", UtcDateTime, nullable=False),
+    Index(None, "client_key", "attempted_at"),
+)
+
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("erasure_id", Integer, primary_key=True, autoincrement=True),
+    Column("erased_at", UtcDateTime, nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+statement_embeddings = Table(
+    "statement_embeddings",
+    metadata,
+    Column(
+        "statement_id",
+        ID,
+        ForeignKey("statements.statement_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("model_id", String(200), primary_key=True),
+    Column("dim", Integer, nullable=False),
+    Column("vector", LargeBinary, nullable=False),  # float32, little-endian
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+analysis_results = Table(
+    "analysis_results",
+    metadata,
+    Column(
+        "consultation_id",
+        ID,
+        ForeignKey("consultations.consultation_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("version", Integer, primary_key=True),
+    Column("payload", LargeBinary, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# The pointer readers follow; a new result becomes visible only when this row is swapped.
+analysis_latest = Table(
+    "analysis_latest",
+    metadata,
+    Column(
+        "consultation_id",
+        ID,
+        ForeignKey("consultations.consultation_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("version", Integer, nullable=False),
+)

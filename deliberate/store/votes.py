@@ -1,0 +1,156 @@
+"""Rows of votes: the append-only log, the current position per (participant, statement), and
+idempotency keys. Both vote tables are always written in the caller's one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, RowMapping, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from deliberate.domain.snapshot import Vote
+from deliberate.domain.votes import VoteEvent, VoteRecord
+from deliberate.store.schema import idempotency_keys, statements, vote_events, votes
+
+__all__ = [
+    "get_idempotency",
+    "get_vote",
+    "list_consultation_votes",
+    "list_vote_events",
+    "list_votes",
+    "put_idempotency",
+    "upsert_vote",
+]
+
+
+def _record(row: RowMapping) -> VoteRecord:
+    return VoteRecord(
+        participant_id=row["participant_id"],
+        statement_id=row["statement_id"],
+        round_id=row["round_id"],
+        value=Vote(row["value"]),
+        updated_at=row["updated_at"],
+        changed=False,
+    )
+
+
+def get_vote(connection: Connection, participant_id: str, statement_id: str) -> VoteRecord | None:
+    """The current position of a participant on a statement, if any."""
+    query = select(votes).where(
+        votes.c.participant_id == participant_id, votes.c.statement_id == statement_id
+    )
+    row = connection.execute(query).mappings().first()
+    return _record(row) if row else None
+
+
+def upsert_vote(
+    connection: Connection,
+    *,
+    participant_id: str,
+    statement_id: str,
+    round_id: str,
+    value: Vote,
+    at: datetime,
+) -> None:
+    """Append the vote to the log and set the current position, in the caller's transaction.
+
+    ``INSERT … ON CONFLICT DO UPDATE`` makes the current position a single row per pair even
+    when many identical requests race (R-A2): the database, not the application, decides.
+    """
+    connection.execute(
+        insert(vote_events).values(
+            participant_id=participant_id,
+            statement_id=statement_id,
+            round_id=round_id,
+            value=int(value),
+            created_at=at,
+        )
+    )
+    dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = dialect_insert(votes).values(
+        participant_id=participant_id,
+        statement_id=statement_id,
+        round_id=round_id,
+        value=int(value),
+        created_at=at,
+        updated_at=at,
+    )
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[votes.c.participant_id, votes.c.statement_id],
+            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+        )
+    )
+
+
+def list_votes(connection: Connection, participant_id: str) -> list[VoteRecord]:
+    """A participant's current positions, oldest first."""
+    query = (
+        select(votes)
+        .where(votes.c.participant_id == participant_id)
+        .order_by(votes.c.created_at, votes.c.statement_id)
+    )
+    return [_record(row) for row in connection.execute(query).mappings()]
+
+
+def list_vote_events(connection: Connection, participant_id: str) -> list[VoteEvent]:
+    """A participant's vote history from the log, oldest first."""
+    query = (
+        select(vote_events)
+        .where(vote_events.c.participant_id == participant_id)
+        .order_by(vote_events.c.event_id)
+    )
+    return [
+        VoteEvent(
+            event_id=row["event_id"],
+            participant_id=row["participant_id"],
+            statement_id=row["statement_id"],
+            round_id=row["round_id"],
+            value=Vote(row["value"]),
+            created_at=row["created_at"],
+        )
+        for row in connection.execute(query).mappings()
+    ]
+
+
+def list_consultation_votes(connection: Connection, consultation_id: str) -> list[VoteRecord]:
+    """Every current position in a consultation."""
+    query = (
+        select(votes)
+        .join(statements, statements.c.statement_id == votes.c.statement_id)
+        .where(statements.c.consultation_id == consultation_id)
+        .order_by(votes.c.participant_id, votes.c.statement_id)
+    )
+    return [_record(row) for row in connection.execute(query).mappings()]
+
+
+def get_idempotency(
+    connection: Connection, participant_id: str, key: str
+) -> tuple[str, str] | None:
+    """``(fingerprint, result JSON)`` stored for this participant's idempotency key, if any."""
+    query = select(idempotency_keys.c.fingerprint, idempotency_keys.c.result).where(
+        idempotency_keys.c.participant_id == participant_id, idempotency_keys.c.key == key
+    )
+    row = connection.execute(query).first()
+    return (row[0], row[1]) if row else None
+
+
+def put_idempotency(
+    connection: Connection,
+    *,
+    participant_id: str,
+    key: str,
+    fingerprint: str,
+    result: str,
+    at: datetime,
+) -> None:
+    """Remember the result of a request made with an idempotency key."""
+    connection.execute(
+        insert(idempotency_keys).values(
+            participant_id=participant_id,
+            key=key,
+            fingerprint=fingerprint,
+            result=result,
+            created_at=at,
+        )
+    )
