@@ -12,7 +12,10 @@ from importlib.metadata import entry_points
 
 import click
 
+from deliberate.cli import db, facilitator, sample
+
 COMMANDS: list[click.Command] = []
+COMMANDS.extend([db.db, facilitator.facilitator, sample.sample])
 
 
 def plugin_commands() -> list[click.Command]:

@@ -58,6 +58,16 @@ class FacilitatorUseCases(ServiceBase):
             facilitator_rows.insert_facilitator(connection, facilitator, password_hash)
         return facilitator
 
+    def change_password(self, facilitator_id: str, password: str) -> None:
+        """Set a new password (policy-checked) and end every session of the account."""
+        check_password_policy(password)
+        password_hash = _HASHER.hash(password)
+        with self.store.write() as connection:
+            if facilitator_rows.get_facilitator(connection, facilitator_id) is None:
+                raise NotFound("this facilitator does not exist")
+            facilitator_rows.set_password_hash(connection, facilitator_id, password_hash)
+            facilitator_rows.delete_sessions(connection, facilitator_id)
+
     def list_facilitators(self) -> list[Facilitator]:
         """Every account, by username."""
         with self.store.read() as connection:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from deliberate.analysis.routing import RoutingCandidate
-from deliberate.domain.consultations import new_id
+from deliberate.domain.consultations import Consultation, new_id
 from deliberate.domain.participants import (
     ONLINE,
     Consent,
@@ -234,13 +234,8 @@ class ParticipationUseCases(ServiceBase):
                     if stored[0] != fingerprint:
                         raise IdempotencyConflict("this idempotency key was used for another vote")
                     return _record_from_json(stored[1])
-            statement = self._statement(connection, statement_id)
-            consultation = self._consultation(connection, statement.consultation_id)
-            if statement.consultation_id != participant.consultation_id:
-                raise NotFound("this statement does not exist")
-            if not statement.is_included(strict_moderation=consultation.strict_moderation):
-                raise Conflict("this statement is not open for voting")
-            require_action(self._round(connection, statement.round_id), Action.VOTE)
+            consultation = self._consultation(connection, participant.consultation_id)
+            statement = self._votable_statement(connection, consultation, statement_id)
             record = self._apply_vote(connection, participant_id, statement, vote)
             if idempotency_key is not None:
                 vote_rows.put_idempotency(
@@ -262,6 +257,49 @@ class ParticipationUseCases(ServiceBase):
                 },
             )
         return record
+
+    def cast_votes(
+        self, consultation_id: str, items: Sequence[tuple[str, str, Vote | int | str]]
+    ) -> int:
+        """Record many ``(participant_id, statement_id, value)`` votes at once, all or none.
+
+        For paper forms and table sessions entered afterwards, and for simulations. The rules
+        are those of :meth:`cast_vote` (consent, moderation, phase); one bad item rejects the
+        whole batch. Returns how many positions changed.
+        """
+        parsed = [(p, s, parse_vote(v)) for p, s, v in items]
+        changes: dict[tuple[str, str], dict[str, object]] = {}
+        with self.store.write() as connection:
+            consultation = self._consultation(connection, consultation_id)
+            current = vote_rows.current_positions(connection, consultation_id)
+            participants: set[str] = set()
+            statements: dict[str, Statement] = {}
+            now = self._now()
+            for participant_id, statement_id, vote in parsed:
+                if participant_id not in participants:
+                    participant = self._consenting_participant(connection, participant_id)
+                    if participant.consultation_id != consultation_id:
+                        raise NotFound("this participant does not exist")
+                    participants.add(participant_id)
+                if statement_id not in statements:
+                    statements[statement_id] = self._votable_statement(
+                        connection, consultation, statement_id
+                    )
+                pair = (participant_id, statement_id)
+                if current.get(pair) == vote:
+                    continue
+                current[pair] = vote
+                changes[pair] = {
+                    "participant_id": participant_id,
+                    "statement_id": statement_id,
+                    "round_id": statements[statement_id].round_id,
+                    "value": int(vote),
+                    "at": now,
+                }
+            vote_rows.upsert_votes(connection, list(changes.values()))
+        if changes:
+            self._publish("votes", {"consultation_id": consultation_id, "count": len(changes)})
+        return len(changes)
 
     def list_votes(self, participant_id: str) -> list[VoteRecord]:
         """The participant's current positions, oldest first."""
@@ -299,6 +337,17 @@ class ParticipationUseCases(ServiceBase):
             ]
         )
         return eligible[chosen].statement if chosen is not None else None
+
+    def _votable_statement(
+        self, connection: Connection, consultation: Consultation, statement_id: str
+    ) -> Statement:
+        statement = self._statement(connection, statement_id)
+        if statement.consultation_id != consultation.consultation_id:
+            raise NotFound("this statement does not exist")
+        if not statement.is_included(strict_moderation=consultation.strict_moderation):
+            raise Conflict("this statement is not open for voting")
+        require_action(self._round(connection, statement.round_id), Action.VOTE)
+        return statement
 
     def _apply_vote(
         self, connection: Connection, participant_id: str, statement: Statement, vote: Vote

@@ -3,9 +3,11 @@ idempotency keys. Both vote tables are always written in the caller's one transa
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select
+from sqlalchemy import Connection, Executable, RowMapping, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from deliberate.domain.snapshot import Vote
@@ -13,6 +15,7 @@ from deliberate.domain.votes import VoteEvent, VoteRecord
 from deliberate.store.schema import idempotency_keys, statements, vote_events, votes
 
 __all__ = [
+    "current_positions",
     "get_idempotency",
     "get_vote",
     "list_consultation_votes",
@@ -20,6 +23,7 @@ __all__ = [
     "list_votes",
     "put_idempotency",
     "upsert_vote",
+    "upsert_votes",
 ]
 
 
@@ -43,6 +47,49 @@ def get_vote(connection: Connection, participant_id: str, statement_id: str) -> 
     return _record(row) if row else None
 
 
+def _upsert_statement(dialect: str) -> Executable:
+    """The current-position upsert, built once per dialect (building it is costly)."""
+    if dialect not in _UPSERTS:
+        dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = dialect_insert(votes).values(
+            participant_id=bindparam("participant_id"),
+            statement_id=bindparam("statement_id"),
+            round_id=bindparam("round_id"),
+            value=bindparam("value"),
+            created_at=bindparam("at"),
+            updated_at=bindparam("at"),
+        )
+        _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=[votes.c.participant_id, votes.c.statement_id],
+            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+        )
+    return _UPSERTS[dialect]
+
+
+_UPSERTS: dict[str, Executable] = {}
+_LOG_INSERT = insert(vote_events).values(
+    participant_id=bindparam("participant_id"),
+    statement_id=bindparam("statement_id"),
+    round_id=bindparam("round_id"),
+    value=bindparam("value"),
+    created_at=bindparam("at"),
+)
+
+
+def upsert_votes(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Append votes to the log and set the current positions, in the caller's transaction.
+
+    Each row has ``participant_id``, ``statement_id``, ``round_id``, ``value`` (int) and ``at``.
+    ``INSERT … ON CONFLICT DO UPDATE`` keeps the current position a single row per pair even
+    when many identical requests race (R-A2): the database, not the application, decides.
+    """
+    if not rows:
+        return
+    parameters = [dict(row) for row in rows]
+    connection.execute(_LOG_INSERT, parameters)
+    connection.execute(_upsert_statement(connection.dialect.name), parameters)
+
+
 def upsert_vote(
     connection: Connection,
     *,
@@ -52,35 +99,29 @@ def upsert_vote(
     value: Vote,
     at: datetime,
 ) -> None:
-    """Append the vote to the log and set the current position, in the caller's transaction.
+    """:func:`upsert_votes` for one vote."""
+    upsert_votes(
+        connection,
+        [
+            {
+                "participant_id": participant_id,
+                "statement_id": statement_id,
+                "round_id": round_id,
+                "value": int(value),
+                "at": at,
+            }
+        ],
+    )
 
-    ``INSERT … ON CONFLICT DO UPDATE`` makes the current position a single row per pair even
-    when many identical requests race (R-A2): the database, not the application, decides.
-    """
-    connection.execute(
-        insert(vote_events).values(
-            participant_id=participant_id,
-            statement_id=statement_id,
-            round_id=round_id,
-            value=int(value),
-            created_at=at,
-        )
+
+def current_positions(connection: Connection, consultation_id: str) -> dict[tuple[str, str], Vote]:
+    """``(participant_id, statement_id) → value`` for every current position in a consultation."""
+    query = (
+        select(votes.c.participant_id, votes.c.statement_id, votes.c.value)
+        .join(statements, statements.c.statement_id == votes.c.statement_id)
+        .where(statements.c.consultation_id == consultation_id)
     )
-    dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
-    statement = dialect_insert(votes).values(
-        participant_id=participant_id,
-        statement_id=statement_id,
-        round_id=round_id,
-        value=int(value),
-        created_at=at,
-        updated_at=at,
-    )
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=[votes.c.participant_id, votes.c.statement_id],
-            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
-        )
-    )
+    return {(row[0], row[1]): Vote(row[2]) for row in connection.execute(query)}
 
 
 def list_votes(connection: Connection, participant_id: str) -> list[VoteRecord]:

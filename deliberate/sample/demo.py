@@ -1,0 +1,208 @@
+"""The demo consultation "Hoe maken we onze wijk groener en veiliger?", built through the service.
+
+Round 1 is closed, round 2 is open and round 3 is a draft. A few hundred simulated residents
+(online and at two physical tables) voted according to four planted opinion groups, one of
+them a small minority of young people with a strong view of their own. Loading it twice does
+not duplicate anything: the consultation is found by its join code.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from deliberate.domain.facilitators import Role
+from deliberate.domain.statements import ModerationStatus
+from deliberate.errors import NotFound
+from deliberate.sample import content
+from deliberate.sample.opinions import OpinionModel, simulate_votes
+from deliberate.service import Service
+
+__all__ = ["DEMO_JOIN_CODE", "DEMO_USERNAME", "DemoInfo", "build_demo_consultation"]
+
+DEMO_JOIN_CODE = "GROEN"
+DEMO_USERNAME = "demo"
+# Table participants are a minority of the sample, as at a real evening in the community centre.
+TABLE_SHARE = 0.1
+
+
+@dataclass(frozen=True, slots=True)
+class DemoInfo:
+    """What :func:`build_demo_consultation` created (or found).
+
+    ``planted_groups`` maps participant id to the index in :data:`content.GROUPS` of the group
+    their votes were drawn from; it is empty when the consultation already existed.
+    """
+
+    consultation_id: str
+    join_code: str
+    round_ids: tuple[str, ...]
+    facilitator_username: str
+    facilitator_password: str
+    created: bool
+    n_participants: int
+    n_statements: int
+    n_votes: int
+    planted_groups: Mapping[str, int] = field(default_factory=dict)
+    group_names: tuple[str, ...] = tuple(group.name for group in content.GROUPS)
+
+
+def build_demo_consultation(
+    service: Service, *, seed: int = 0, n_participants: int = 300, density: float = 0.6
+) -> DemoInfo:
+    """Load the demo consultation into ``service``'s store, or find it when already there.
+
+    The demo facilitator gets a fresh random password on every call (it is printed by
+    ``deliberate sample`` and ``deliberate demo``), so the printed one always works.
+    """
+    password = _demo_password()
+    facilitator_id = _demo_facilitator(service, password)
+    try:
+        existing = service.find_consultation(DEMO_JOIN_CODE)
+    except NotFound:
+        existing = None
+    if existing is not None:
+        service.grant_role(facilitator_id, existing.consultation_id, Role.OWNER)
+        snapshot = service.snapshot(existing.consultation_id)
+        rounds = service.list_rounds(existing.consultation_id)
+        return DemoInfo(
+            consultation_id=existing.consultation_id,
+            join_code=existing.join_code,
+            round_ids=tuple(r.round_id for r in rounds),
+            facilitator_username=DEMO_USERNAME,
+            facilitator_password=password,
+            created=False,
+            n_participants=len(snapshot.participants),
+            n_statements=len(snapshot.statements),
+            n_votes=len(snapshot.votes),
+        )
+    return _build(service, facilitator_id, password, seed, n_participants, density)
+
+
+def _demo_password() -> str:
+    return "-".join(secrets.token_hex(3) for _ in range(3))
+
+
+def _demo_facilitator(service: Service, password: str) -> str:
+    try:
+        facilitator = service.find_facilitator(DEMO_USERNAME)
+    except NotFound:
+        return service.create_facilitator(DEMO_USERNAME, password).facilitator_id
+    service.change_password(facilitator.facilitator_id, password)
+    return facilitator.facilitator_id
+
+
+def _build(
+    service: Service,
+    facilitator_id: str,
+    password: str,
+    seed: int,
+    n_participants: int,
+    density: float,
+) -> DemoInfo:
+    rng = np.random.default_rng(seed)
+    consultation = service.create_consultation(
+        content.QUESTION,
+        description=content.DESCRIPTION,
+        owner_id=facilitator_id,
+        join_code=DEMO_JOIN_CODE,
+    )
+    cid = consultation.consultation_id
+    rounds = [service.create_round(cid, title) for title in content.ROUNDS]
+    model = OpinionModel(
+        group_shares=[group.share for group in content.GROUPS],
+        stances=np.array([s.stances for s in content.STATEMENTS]).T,
+        density=density,
+        pass_rate=0.15,
+        noise=0.08,
+    )
+    planted = simulate_votes(model, n_participants, random_state=rng)
+    participant_ids = [_join(service, cid, int(label), rng) for label in planted.labels]
+
+    statement_ids: dict[int, str] = {}
+    votes_cast = 0
+    for number, round_ in enumerate(rounds[:2], start=1):
+        indices = [i for i, s in enumerate(content.STATEMENTS) if s.round == number]
+        seeded = [i for i in indices if content.STATEMENTS[i].seeded]
+        made = service.seed_statements(
+            cid,
+            [content.STATEMENTS[i].text for i in seeded],
+            round_id=round_.round_id,
+            facilitator_id=facilitator_id,
+        )
+        statement_ids.update(zip(seeded, (s.statement_id for s in made), strict=True))
+        service.open_round(round_.round_id)
+        for i in indices:
+            if i in statement_ids:
+                continue
+            # A participant of a group that supports the statement wrote it.
+            stance = np.array(content.STATEMENTS[i].stances)[planted.labels]
+            author = int(rng.choice(np.flatnonzero(stance == stance.max())))
+            written = service.submit_statement(
+                participant_ids[author], content.STATEMENTS[i].text, round_id=round_.round_id
+            )
+            service.moderate(
+                written.statement_id, ModerationStatus.ACCEPTED, facilitator_id=facilitator_id
+            )
+            statement_ids[i] = written.statement_id
+        if number == 1:
+            _reject_examples(service, participant_ids, rng, round_.round_id, facilitator_id)
+        in_round = set(indices)
+        batch = [
+            (participant_ids[p], statement_ids[s], value)
+            for p, s, value in planted.triples()
+            if s in in_round
+        ]
+        votes_cast += service.cast_votes(cid, batch)
+        if number == 1:
+            service.close_round(round_.round_id)
+    return DemoInfo(
+        consultation_id=cid,
+        join_code=consultation.join_code,
+        round_ids=tuple(r.round_id for r in rounds),
+        facilitator_username=DEMO_USERNAME,
+        facilitator_password=password,
+        created=True,
+        n_participants=len(participant_ids),
+        n_statements=len(content.STATEMENTS) + len(content.REJECTED),
+        n_votes=votes_cast,
+        planted_groups={
+            pid: int(label) for pid, label in zip(participant_ids, planted.labels, strict=True)
+        },
+    )
+
+
+def _join(service: Service, consultation_id: str, label: int, rng: np.random.Generator) -> str:
+    group = content.GROUPS[label]
+    age = content.AGE_BANDS[int(rng.choice(len(content.AGE_BANDS), p=group.age_weights))]
+    neighbourhood = content.NEIGHBOURHOODS[int(rng.integers(len(content.NEIGHBOURHOODS)))]
+    at_table = rng.random() < TABLE_SHARE
+    channel = content.TABLES[int(rng.integers(len(content.TABLES)))] if at_table else "online"
+    participant = service.join(
+        consultation_id,
+        channel=channel,
+        attributes={"wijk": neighbourhood, "leeftijd": age},
+        consent_version=service.settings.consent_version,
+    )
+    return participant.participant_id
+
+
+def _reject_examples(
+    service: Service,
+    participant_ids: list[str],
+    rng: np.random.Generator,
+    round_id: str,
+    facilitator_id: str,
+) -> None:
+    for text, reason in content.REJECTED:
+        author = participant_ids[int(rng.integers(len(participant_ids)))]
+        written = service.submit_statement(author, text, round_id=round_id)
+        service.moderate(
+            written.statement_id,
+            ModerationStatus.REJECTED,
+            reason=reason,
+            facilitator_id=facilitator_id,
+        )
