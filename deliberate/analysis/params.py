@@ -1,0 +1,100 @@
+"""The parameters of one analysis run: a frozen, validated value object.
+
+Every default is Polis's own where Polis has one, so that ``mode="polis"`` needs no tuning and the
+default mode differs only where it is measurably better (``docs/analysis.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from deliberate.errors import AnalysisError
+
+__all__ = ["AnalysisMode", "AnalysisParams"]
+
+AnalysisMode = Literal["deliberate", "polis"]
+
+# One-sided 90 % critical value of the standard normal; Polis's `z-sig-90?` uses this constant.
+Z_90 = 1.2816
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalysisParams:
+    """How :func:`deliberate.analysis.analyse` runs.
+
+    Parameters
+    ----------
+    mode : {"deliberate", "polis"}
+        ``"polis"`` reproduces Polis's maths step by step (in-conv rule with the top-up to 15,
+        100 base clusters, group k-means with silhouette choice of k). ``"deliberate"`` (the
+        default) clusters with a sparse-aware vote mixture model whose number of groups is chosen
+        by BIC, so that a small but distinct minority keeps its own group.
+    min_votes : int
+        Votes a participant needs to be placed in a group (Polis: 7, or the number of statements
+        when there are fewer). Everyone with a vote is still projected on the map.
+    privacy_k : int
+        Groups with fewer members are reported without per-group figures (R-D5).
+    max_groups : int
+        Upper bound on the number of opinion groups (Polis: 5).
+    seed : int
+        Seed of every random step; the same input and seed give byte-identical output.
+    significance : float
+        One-sided z threshold for representative statements, consensus and minority positions.
+    n_representative : int
+        Representative statements kept per group (Polis: 5).
+    n_findings : int
+        Length of the consensus, bridging and divisive lists.
+    consensus_share : float
+        Deliberate mode: the smoothed agree (or disagree) share every group must reach for a
+        statement to count as consensus (Sensemaker's common-ground rule uses 0.6).
+    minority_gap : float
+        Smallest difference between a group's agree share and everyone else's for a minority
+        position (Sensemaker uses 0.3).
+    base_clusters : int
+        Polis mode: number of base clusters (Polis: 100).
+    keep_participants : tuple of str
+        Polis mode: participants clustered whatever their vote count. Polis's in-conv set is
+        sticky (once clustered, always clustered); a previous result's members are kept
+        automatically, and this names further ones, for example Polis's own ``in-conv`` list.
+    """
+
+    mode: AnalysisMode = "deliberate"
+    min_votes: int = 7
+    privacy_k: int = 5
+    max_groups: int = 5
+    seed: int = 0
+    significance: float = Z_90
+    n_representative: int = 5
+    n_findings: int = 10
+    consensus_share: float = 0.6
+    minority_gap: float = 0.3
+    base_clusters: int = 100
+    keep_participants: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.mode not in ("deliberate", "polis"):
+            raise AnalysisError(
+                f"Unknown analysis mode {self.mode!r}; use 'deliberate' or 'polis'."
+            )
+        for name in ("min_votes", "privacy_k", "n_representative", "n_findings"):
+            if getattr(self, name) < 1:
+                raise AnalysisError(f"Parameter {name} must be at least 1.")
+        if not 2 <= self.max_groups <= 26:
+            raise AnalysisError("Parameter max_groups must lie between 2 and 26.")
+        if self.base_clusters < 2:
+            raise AnalysisError("Parameter base_clusters must be at least 2.")
+        if not 0 <= self.seed < 2**32:
+            raise AnalysisError("Parameter seed must lie between 0 and 2**32 - 1.")
+        if not 0.0 < self.consensus_share < 1.0 or not 0.0 < self.minority_gap < 1.0:
+            raise AnalysisError(
+                "consensus_share and minority_gap must lie strictly between 0 and 1."
+            )
+        if not self.significance > 0.0:
+            raise AnalysisError("Parameter significance must be positive.")
+
+    def to_dict(self) -> dict[str, object]:
+        """The parameters as a plain mapping, as recorded in every result."""
+        values = asdict(self)
+        values["keep_participants"] = list(self.keep_participants)
+        return values
