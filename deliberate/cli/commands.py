@@ -12,10 +12,11 @@ from importlib.metadata import entry_points
 
 import click
 
-from deliberate.cli import db, facilitator, sample
+from deliberate.cli import db, facilitator, sample, text
 
 COMMANDS: list[click.Command] = []
 COMMANDS.extend([db.db, facilitator.facilitator, sample.sample])
+COMMANDS.extend([text.models, text.duplicates, text.themes])
 
 
 def plugin_commands() -> list[click.Command]:

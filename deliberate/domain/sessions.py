@@ -1,0 +1,356 @@
+"""Physical table sessions: sessions, tables, host access codes, paper forms, tallies, provenance.
+
+A facilitator holds a *session* (a place, a date, a neighbourhood) with numbered *tables*, each
+led by a table host. Opinions from the room come in three ways: individual paper forms (each
+form becomes one participant whose channel is its table), a show of hands (a :class:`TableTally`:
+aggregate counts, never turned into participants) and statements written at the table.
+
+Channels are plain strings so that they fit ``Participant.channel``: ``"online"``,
+``"session:<id>"`` for phones in the room, ``"session:<id>/table:<n>"`` for paper forms.
+:func:`session_of` folds a table channel into its session for per-channel figures.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from babel.dates import format_date
+
+from deliberate.domain.participants import ONLINE
+from deliberate.domain.snapshot import Vote
+from deliberate.errors import InvalidInput
+
+__all__ = [
+    "ACCESS_CODE_ALPHABET",
+    "ACCESS_CODE_LENGTH",
+    "FORMS_PER_TABLE_MAX",
+    "MAX_TABLES",
+    "FormAnswer",
+    "FormStatement",
+    "PaperForm",
+    "PhysicalSession",
+    "Table",
+    "TableTally",
+    "format_access_code",
+    "hash_access_code",
+    "new_access_code",
+    "normalise_access_code",
+    "number_statements",
+    "provenance",
+    "session_channel",
+    "session_of",
+    "table_channel",
+    "verify_access_code",
+]
+
+# 32 symbols without 0/O and 1/I, so a code read aloud or copied from paper is typed right.
+ACCESS_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+ACCESS_CODE_LENGTH = 8  # 8 × log2(32) = 40 bits; login attempts are rate-limited on top
+MAX_TABLES = 99
+# Form numbers carry their table: table 4 prints forms 401…499, so a form entered at the wrong
+# table is caught as "out of range" instead of silently landing in the wrong channel.
+FORMS_PER_TABLE_MAX = 99
+MAX_TALLY_COUNT = 10_000
+MAX_NAME_LENGTH = 64
+
+_SESSION_PREFIX = "session:"
+_TABLE_INFIX = "/table:"
+_CODE_SEPARATORS = re.compile(r"[\s\-_.]+")
+# Argon2id with a modest memory cost: a code is short-lived and verified on a shared server.
+_HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+
+
+def _clean_name(value: str, what: str, *, required: bool = True) -> str:
+    name = " ".join(value.split())
+    if (required and not name) or len(name) > MAX_NAME_LENGTH:
+        low = 1 if required else 0
+        raise InvalidInput(
+            f"{what} needs {low} to {MAX_NAME_LENGTH} characters",
+            detail={"field": what, "length": len(name)},
+        )
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class PhysicalSession:
+    """A meeting in a room: where, when and for which neighbourhood.
+
+    The host access code is not part of this object: only its hash is stored, by the store.
+    """
+
+    session_id: str
+    consultation_id: str
+    place: str
+    held_on: date
+    neighbourhood: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "place", _clean_name(self.place, "place"))
+        object.__setattr__(
+            self, "neighbourhood", _clean_name(self.neighbourhood, "neighbourhood", required=False)
+        )
+
+    @property
+    def channel(self) -> str:
+        """The channel of phone votes cast in the room (through the session's QR code)."""
+        return session_channel(self.session_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One table of a session, with its host and the number of paper forms printed for it."""
+
+    session_id: str
+    number: int
+    host_name: str
+    name: str = ""
+    form_count: int = 20
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.number <= MAX_TABLES:
+            raise InvalidInput(
+                f"a table number is 1 to {MAX_TABLES}", detail={"table": self.number}
+            )
+        if not 0 <= self.form_count <= FORMS_PER_TABLE_MAX:
+            raise InvalidInput(
+                f"a table has 0 to {FORMS_PER_TABLE_MAX} paper forms",
+                detail={"form_count": self.form_count},
+            )
+        object.__setattr__(self, "host_name", _clean_name(self.host_name, "host_name"))
+        object.__setattr__(self, "name", _clean_name(self.name, "name", required=False))
+
+    @property
+    def channel(self) -> str:
+        """The channel of participants entered from this table's paper forms."""
+        return table_channel(self.session_id, self.number)
+
+    @property
+    def form_numbers(self) -> range:
+        """The form numbers printed for this table: ``number * 100 + 1`` onwards."""
+        first = self.number * (FORMS_PER_TABLE_MAX + 1) + 1
+        return range(first, first + self.form_count)
+
+
+class FormAnswer(enum.StrEnum):
+    """A tick on a paper form. ``BLANK`` means the statement was skipped: no vote."""
+
+    AGREE = "eens"
+    DISAGREE = "oneens"
+    PASS = "weet niet"  # noqa: S105 (the answer "pass", not a password)
+    BLANK = "leeg"
+
+    @property
+    def vote(self) -> Vote | None:
+        """The vote this answer stands for, or ``None`` for a blank."""
+        return _ANSWER_VOTES[self]
+
+
+_ANSWER_VOTES: Mapping[FormAnswer, Vote | None] = {
+    FormAnswer.AGREE: Vote.AGREE,
+    FormAnswer.DISAGREE: Vote.DISAGREE,
+    FormAnswer.PASS: Vote.PASS,
+    FormAnswer.BLANK: None,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FormStatement:
+    """A statement as printed on a form: its short code (``S3``), its id and its text."""
+
+    code: str
+    statement_id: str
+    text: str
+
+
+def number_statements(statements: Sequence[tuple[str, str]]) -> tuple[FormStatement, ...]:
+    """Give ``(statement_id, text)`` pairs the short codes ``S1``, ``S2``… in the given order.
+
+    The order must be the round's fixed order (seeded statements first, then by creation), so
+    the codes on a printed form still match when statements are added to the round later.
+    """
+    seen: set[str] = set()
+    numbered = []
+    for position, (statement_id, text) in enumerate(statements, start=1):
+        if statement_id in seen:
+            raise InvalidInput(
+                "a statement appears twice on the form", detail={"statement_id": statement_id}
+            )
+        seen.add(statement_id)
+        numbered.append(FormStatement(f"S{position}", statement_id, text))
+    return tuple(numbered)
+
+
+@dataclass(frozen=True, slots=True)
+class PaperForm:
+    """One filled-in paper form: one participant, whose channel is the form's table.
+
+    ``answers`` pairs each statement id with the tick found on paper, in form order.
+    """
+
+    session_id: str
+    table_number: int
+    form_number: int
+    answers: tuple[tuple[str, FormAnswer], ...]
+
+    @property
+    def channel(self) -> str:
+        """The participant channel: the table the form was filled in at."""
+        return table_channel(self.session_id, self.table_number)
+
+    @property
+    def votes(self) -> tuple[tuple[str, Vote], ...]:
+        """The votes to record, ``(statement_id, vote)``; blanks are left out."""
+        return tuple(
+            (statement_id, vote)
+            for statement_id, answer in self.answers
+            if (vote := answer.vote) is not None
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TableTally:
+    """A show of hands on one statement at one table: aggregate counts, no individuals."""
+
+    session_id: str
+    table_number: int
+    statement_id: str
+    agree: int
+    disagree: int
+    passed: int
+    counted_at: datetime
+
+    def __post_init__(self) -> None:
+        counts = (self.agree, self.disagree, self.passed)
+        # bool is an int subclass; a True from a careless form parser must not count as 1 hand.
+        if any(type(c) is not int or not 0 <= c <= MAX_TALLY_COUNT for c in counts):
+            raise InvalidInput(
+                f"tally counts are whole numbers from 0 to {MAX_TALLY_COUNT}",
+                detail={"agree": self.agree, "disagree": self.disagree, "pass": self.passed},
+            )
+        if sum(counts) == 0:
+            raise InvalidInput(
+                "a tally needs at least one raised hand",
+                detail={"statement_id": self.statement_id},
+            )
+        if not 1 <= self.table_number <= MAX_TABLES:
+            raise InvalidInput(
+                f"a table number is 1 to {MAX_TABLES}", detail={"table": self.table_number}
+            )
+
+    @property
+    def total(self) -> int:
+        """How many hands were counted."""
+        return self.agree + self.disagree + self.passed
+
+    @property
+    def channel(self) -> str:
+        """The table channel the tally was taken at."""
+        return table_channel(self.session_id, self.table_number)
+
+
+def session_channel(session_id: str) -> str:
+    """The channel of a session as a whole (phones in the room), ``session:<id>``."""
+    if not session_id or "/" in session_id:
+        raise InvalidInput("a session id is a non-empty name without '/'")
+    return f"{_SESSION_PREFIX}{session_id}"
+
+
+def table_channel(session_id: str, table_number: int) -> str:
+    """The channel of one table of a session, ``session:<id>/table:<n>``."""
+    return f"{session_channel(session_id)}{_TABLE_INFIX}{table_number}"
+
+
+def session_of(channel: str) -> str:
+    """The channel that per-channel figures group by: ``online`` or ``session:<id>``.
+
+    >>> session_of("session:3f2a/table:4")
+    'session:3f2a'
+    >>> session_of("online")
+    'online'
+    """
+    if not channel.startswith(_SESSION_PREFIX):
+        # Legacy and sample channels (free table names) are not tied to a session.
+        return ONLINE if channel == ONLINE else channel
+    return channel.split(_TABLE_INFIX, 1)[0]
+
+
+def provenance(
+    session: PhysicalSession,
+    table: Table | None = None,
+    *,
+    language: str = "nl",
+    with_year: bool = False,
+) -> str:
+    """Where a contribution came from, for people: ``tafel 4, buurthuis De Pijp, 12 maart``.
+
+    Parameters
+    ----------
+    session : PhysicalSession
+        The session the contribution was made at.
+    table : Table or None
+        The table, or ``None`` for phone votes in the room.
+    language : {"nl", "en"}
+        Language of the words and the month name.
+    with_year : bool
+        Add the year, for reports read long after the event.
+    """
+    if language not in {"nl", "en"}:
+        raise InvalidInput("provenance is available in Dutch (nl) and English (en)")
+    parts = []
+    if table is not None:
+        label = f"{'tafel' if language == 'nl' else 'table'} {table.number}"
+        parts.append(f"{label} ({table.name})" if table.name else label)
+    parts.append(session.place)
+    pattern = "d MMMM y" if with_year else "d MMMM"
+    parts.append(format_date(session.held_on, pattern, locale=language))
+    return ", ".join(parts)
+
+
+def new_access_code() -> str:
+    """A fresh random host access code of :data:`ACCESS_CODE_LENGTH` symbols (40 bits)."""
+    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
+
+
+def format_access_code(code: str) -> str:
+    """The code in two groups of four for reading aloud and printing: ``K7QM-3XPA``."""
+    clean = normalise_access_code(code)
+    return f"{clean[:4]}-{clean[4:]}"
+
+
+def normalise_access_code(code: str) -> str:
+    """Upper-case the code and drop spaces and dashes; raise if it cannot be a code at all."""
+    clean = _CODE_SEPARATORS.sub("", code).upper()
+    if len(clean) != ACCESS_CODE_LENGTH or any(ch not in ACCESS_CODE_ALPHABET for ch in clean):
+        raise InvalidInput(
+            f"a host code has {ACCESS_CODE_LENGTH} letters and digits, like K7QM-3XPA"
+        )
+    return clean
+
+
+def hash_access_code(code: str) -> str:
+    """The Argon2id hash to store instead of the code. Slow on purpose: call it outside locks."""
+    return _HASHER.hash(normalise_access_code(code))
+
+
+def verify_access_code(code: str, stored_hash: str) -> bool:
+    """Whether ``code`` matches ``stored_hash``; a malformed code or hash is simply ``False``."""
+    try:
+        clean = normalise_access_code(code)
+    except InvalidInput:
+        # Still spend the hashing time, so a malformed guess is not faster to reject.
+        clean = "X" * ACCESS_CODE_LENGTH
+        valid_shape = False
+    else:
+        valid_shape = True
+    try:
+        matched = _HASHER.verify(stored_hash, clean)
+    except (VerificationError, InvalidHashError):
+        return False
+    return bool(matched) and valid_shape

@@ -1,0 +1,383 @@
+"""Paper forms in bulk: parse a CSV or XLSX upload, and check one form from the entry grid.
+
+An upload has one row per paper form: the form number first, then one column per statement
+code (``S1``, ``S2``…) as printed on the form. Answers are read generously (``eens``, ``E``,
+``1``, ``agree``…) but the file is accepted only as a whole: the first bad row rejects it with
+:class:`~deliberate.errors.InvalidUpload`, whose ``detail`` names the row (as the spreadsheet
+numbers it, header = row 1), the column and a stable ``problem`` code. Nothing is partly
+imported: the service writes a :class:`FormBatch` in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+import zipfile
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from deliberate.domain.sessions import FormAnswer, FormStatement, PaperForm, Table
+from deliberate.errors import InvalidUpload
+
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "MAX_UPLOAD_ROWS",
+    "FormBatch",
+    "parse_answer",
+    "parse_form_upload",
+    "upload_template_csv",
+    "validate_grid_form",
+]
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_ROWS = 1_000
+# An XLSX is a zip; refuse archives that would inflate far beyond any real form sheet.
+_MAX_XLSX_INFLATED_BYTES = 40 * 1024 * 1024
+_FORM_NUMBER_HEADERS = {
+    "formulier",
+    "formuliernummer",
+    "formulier nr",
+    "nr",
+    "nummer",
+    "form",
+    "form number",
+    "form_number",
+}
+_ANSWER_WORDS: Mapping[str, FormAnswer] = {
+    **dict.fromkeys(("eens", "e", "1", "+1", "agree"), FormAnswer.AGREE),
+    **dict.fromkeys(("oneens", "o", "-1", "disagree"), FormAnswer.DISAGREE),
+    **dict.fromkeys(("weet niet", "weetniet", "weet-niet", "w", "0", "pass", "?"), FormAnswer.PASS),
+    **dict.fromkeys(("", "leeg", "blank", "-"), FormAnswer.BLANK),
+}
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True, slots=True)
+class FormBatch:
+    """Validated paper forms of one table, ready to be written in one transaction."""
+
+    table: Table
+    forms: tuple[PaperForm, ...]
+    source: Literal["csv", "xlsx", "grid"]
+    skipped_rows: tuple[int, ...] = ()  # rows with a form number but no answers (unused forms)
+
+    @property
+    def vote_count(self) -> int:
+        """How many votes the batch records (blanks excluded)."""
+        return sum(len(form.votes) for form in self.forms)
+
+
+def _reject(
+    message: str, *, problem: str, row: int | None = None, **detail: object
+) -> InvalidUpload:
+    where = f"row {row}: " if row is not None else ""
+    return InvalidUpload(f"{where}{message}", detail={"row": row, "problem": problem, **detail})
+
+
+def parse_answer(value: Cell, *, row: int | None = None, column: str = "") -> FormAnswer:
+    """Read one answer cell; case, spacing and the usual short forms do not matter."""
+    if isinstance(value, bool):
+        raise _reject("an answer is not true/false", problem="unknown_answer", row=row)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = "" if value is None else " ".join(str(value).split()).casefold()
+    try:
+        return _ANSWER_WORDS[text]
+    except KeyError:
+        raise _reject(
+            f"column {column}: {str(value)[:40]!r} is not eens, oneens, weet niet or leeg",
+            problem="unknown_answer",
+            row=row,
+            column=column,
+            value=str(value)[:40],
+        ) from None
+
+
+def _parse_form_number(value: Cell, *, row: int | None) -> int:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = "" if value is None else str(value).strip()
+    if isinstance(value, bool) or not text.isdecimal():
+        raise _reject(
+            f"the form number {text[:20]!r} is not a whole number",
+            problem="bad_form_number",
+            row=row,
+            value=text[:20],
+        )
+    return int(text)
+
+
+def _statement_code(header: str) -> str:
+    """``s03`` and ``3`` both mean ``S3``; anything else is returned upper-cased as is."""
+    clean = "".join(header.split()).upper()
+    digits = clean[1:] if clean.startswith("S") else clean
+    return f"S{int(digits)}" if digits.isdecimal() else clean
+
+
+def validate_grid_form(
+    form_number: Cell,
+    answers: Mapping[str, Cell],
+    *,
+    table: Table,
+    statements: Sequence[FormStatement],
+    entered_form_numbers: Collection[int] = (),
+    row: int | None = None,
+) -> PaperForm:
+    """Check one form typed into the entry grid and return it as a :class:`PaperForm`.
+
+    ``answers`` maps statement codes to what was typed; a missing code counts as blank.
+
+    Raises
+    ------
+    InvalidUpload
+        For a form number outside the table's range or already entered, an unknown statement
+        code, an unreadable answer, or a form without a single answer.
+    """
+    number = _parse_form_number(form_number, row=row)
+    if number not in table.form_numbers:
+        span = table.form_numbers
+        printed = f"{span.start} to {span.stop - 1}" if span else "none"
+        raise _reject(
+            f"form {number} is not a form of table {table.number} (its forms are {printed})",
+            problem="form_number_out_of_range",
+            row=row,
+            form_number=number,
+        )
+    if number in entered_form_numbers:
+        raise _reject(
+            f"form {number} has already been entered",
+            problem="form_already_entered",
+            row=row,
+            form_number=number,
+        )
+    by_code = {statement.code: statement for statement in statements}
+    typed = {_statement_code(code): value for code, value in answers.items()}
+    if unknown := sorted(set(typed) - set(by_code)):
+        raise _reject(
+            f"unknown statement code {unknown[0]}",
+            problem="unknown_statement",
+            row=row,
+            column=unknown[0],
+        )
+    parsed = tuple(
+        (s.statement_id, parse_answer(typed.get(s.code), row=row, column=s.code))
+        for s in statements
+    )
+    if all(answer is FormAnswer.BLANK for _, answer in parsed):
+        raise _reject(
+            f"form {number} has no answers; leave empty forms out",
+            problem="empty_form",
+            row=row,
+            form_number=number,
+        )
+    return PaperForm(table.session_id, table.number, number, parsed)
+
+
+def parse_form_upload(
+    data: bytes,
+    *,
+    table: Table,
+    statements: Sequence[FormStatement],
+    entered_form_numbers: Collection[int] = (),
+    max_rows: int = MAX_UPLOAD_ROWS,
+) -> FormBatch:
+    """Parse a CSV or XLSX of paper forms for one table; all rows or none.
+
+    The format is recognised from the content (an XLSX is a zip with a workbook in it), not
+    from the file name. CSV must be UTF-8 (a BOM is fine) and may use ``,``, ``;`` or tabs.
+
+    Parameters
+    ----------
+    data : bytes
+        The uploaded file.
+    table : Table
+        The table the forms were filled in at; its form numbers bound the accepted range.
+    statements : sequence of FormStatement
+        The statements as printed on the forms; every code needs a column.
+    entered_form_numbers : collection of int
+        Form numbers of this session already in the store: entering one twice is refused.
+    max_rows : int
+        Upper bound on data rows.
+
+    Raises
+    ------
+    InvalidUpload
+        The whole file is refused; ``detail`` has ``row``, ``problem`` and often ``column``.
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise _reject(
+            f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB",
+            problem="too_large",
+        )
+    source: Literal["csv", "xlsx"]
+    if data.startswith(b"PK\x03\x04"):
+        source, rows = "xlsx", _xlsx_rows(data)
+    else:
+        source, rows = "csv", _csv_rows(data)
+    forms, skipped = _forms_from_rows(
+        rows,
+        table=table,
+        statements=statements,
+        entered_form_numbers=entered_form_numbers,
+        max_rows=max_rows,
+    )
+    return FormBatch(table, forms, source, skipped)
+
+
+def _csv_rows(data: bytes) -> list[list[Cell]]:
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _reject(
+            "this is an old Excel file (.xls); save it as .xlsx or CSV", problem="not_csv_or_xlsx"
+        )
+    if b"\x00" in data[:4096] or data.startswith(b"%PDF"):
+        raise _reject("the file is not a CSV or XLSX file", problem="not_csv_or_xlsx")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise _reject(
+            "the file is not valid UTF-8 text; save it as 'CSV UTF-8'",
+            problem="not_utf8",
+            row=line,
+        ) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise _reject(f"the CSV cannot be read ({exc})", problem="not_csv_or_xlsx") from None
+
+
+def _xlsx_rows(data: bytes) -> list[list[Cell]]:
+    from openpyxl import load_workbook  # imported here: only uploads need it
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            inflated = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise _reject("the file is not a CSV or XLSX file", problem="not_csv_or_xlsx") from None
+    if "xl/workbook.xml" not in names:
+        raise _reject(
+            "the file is a zip archive but not an XLSX workbook", problem="not_csv_or_xlsx"
+        )
+    if inflated > _MAX_XLSX_INFLATED_BYTES:
+        raise _reject("the workbook is too large when unpacked", problem="too_large")
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and extensions it ignores; they carry no data here.
+            warnings.simplefilter("ignore", UserWarning)
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheet = workbook.worksheets[0]
+            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+            workbook.close()
+    except Exception:  # openpyxl raises many unrelated types on a damaged file
+        raise _reject("the XLSX workbook is damaged", problem="not_csv_or_xlsx") from None
+    return [[_xlsx_cell(value) for value in row] for row in rows]
+
+
+def _xlsx_cell(value: object) -> Cell:
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return str(value)  # dates and times: kept as text so the error message can show them
+
+
+def _is_empty(cells: Iterable[Cell]) -> bool:
+    return all(cell is None or str(cell).strip() == "" for cell in cells)
+
+
+def _forms_from_rows(
+    rows: list[list[Cell]],
+    *,
+    table: Table,
+    statements: Sequence[FormStatement],
+    entered_form_numbers: Collection[int],
+    max_rows: int,
+) -> tuple[tuple[PaperForm, ...], tuple[int, ...]]:
+    if not rows or _is_empty(rows[0]):
+        raise _reject("the file is empty or its first row has no headers", problem="no_header")
+    header = ["" if cell is None else str(cell).strip() for cell in rows[0]]
+    while header and not header[-1]:  # spreadsheets often carry empty trailing columns
+        header.pop()
+    if " ".join(header[0].split()).casefold() not in _FORM_NUMBER_HEADERS:
+        raise _reject(
+            f"the first column must be 'formulier' (the form number), not {header[0][:30]!r}",
+            problem="missing_form_column",
+            row=1,
+            column=header[0][:30],
+        )
+    known = {statement.code for statement in statements}
+    codes: list[str] = []
+    for position, name in enumerate(header[1:], start=2):
+        code = _statement_code(name)
+        if not name or code not in known:
+            raise _reject(
+                f"column {position} ({name[:30]!r}) is not a statement code on this form",
+                problem="unknown_statement",
+                row=1,
+                column=name[:30],
+            )
+        if code in codes:
+            raise _reject(
+                f"column {code} appears twice", problem="duplicate_column", row=1, column=code
+            )
+        codes.append(code)
+    if missing := [s.code for s in statements if s.code not in codes]:
+        raise _reject(
+            f"column {missing[0]} is missing", problem="missing_column", row=1, column=missing[0]
+        )
+    body = [(number, row) for number, row in enumerate(rows[1:], start=2) if not _is_empty(row)]
+    if len(body) > max_rows:
+        raise _reject(f"the file has more than {max_rows} forms", problem="too_many_rows")
+    if not body:
+        raise _reject("the file has no forms, only a header", problem="no_rows")
+    forms: list[PaperForm] = []
+    skipped: list[int] = []
+    seen: dict[int, int] = {}
+    width = len(header)
+    for row_number, row in body:
+        if not _is_empty(row[width:]):
+            raise _reject(
+                "this row has more cells than the header has columns",
+                problem="extra_cells",
+                row=row_number,
+            )
+        cells = row[:width] + [None] * (width - len(row))
+        if _is_empty(cells[1:]):
+            # The template lists every printed number; forms that came back unused stay empty.
+            skipped.append(row_number)
+            continue
+        form = validate_grid_form(
+            "" if cells[0] is None else cells[0],
+            dict(zip(codes, cells[1:], strict=True)),
+            table=table,
+            statements=statements,
+            entered_form_numbers=entered_form_numbers,
+            row=row_number,
+        )
+        if form.form_number in seen:
+            raise _reject(
+                f"form {form.form_number} appears twice in the file "
+                f"(rows {seen[form.form_number]} and {row_number})",
+                problem="duplicate_form_number",
+                row=row_number,
+                form_number=form.form_number,
+            )
+        seen[form.form_number] = row_number
+        forms.append(form)
+    return tuple(forms), tuple(skipped)
+
+
+def upload_template_csv(table: Table, statements: Sequence[FormStatement]) -> bytes:
+    """An empty upload sheet for a table: the header and one row per printed form number.
+
+    Written with ``;`` and a UTF-8 BOM, which Dutch Excel opens correctly by double-click.
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["formulier", *(statement.code for statement in statements)])
+    for number in table.form_numbers:
+        writer.writerow([number, *([""] * len(statements))])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

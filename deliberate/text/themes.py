@@ -1,0 +1,176 @@
+"""Themes: a handful of labelled groups of statements, for the report and the facilitator console.
+
+Statements are clustered with k-means on their embeddings (or on a TF-IDF word space when no
+embedder is given). Each theme is labelled with c-TF-IDF: a word scores high when it is frequent
+in the theme and rare in the other themes, so labels use the statements' own words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.metrics import silhouette_score
+
+from deliberate.errors import InvalidInput
+from deliberate.text.embedders import Embedder, check_texts, normalise_rows
+from deliberate.text.stance import tokenize
+from deliberate.text.vocabulary import DUTCH_STOP_WORDS
+
+__all__ = ["Theme", "extract_themes"]
+
+_MAX_AUTO_THEMES = 8
+_KEYWORDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """A group of statements about one subject.
+
+    Attributes
+    ----------
+    label : str
+        Two or three of the theme's keywords, e.g. ``"parkeerplaatsen, centrum"``.
+    keywords : tuple of str
+        Up to five words, most distinctive first.
+    statement_ids : tuple of str
+        Members, in input order.
+    """
+
+    label: str
+    keywords: tuple[str, ...]
+    statement_ids: tuple[str, ...]
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in tokenize(text) if len(w) > 2 and w not in DUTCH_STOP_WORDS]
+
+
+def _word_space(texts: list[str], random_state: int) -> npt.NDArray[np.float32]:
+    tfidf = TfidfVectorizer(analyzer=_words, sublinear_tf=True).fit_transform(texts)
+    components = min(50, tfidf.shape[1] - 1, len(texts) - 1)
+    if components < 2:
+        return normalise_rows(tfidf.toarray())
+    reduced = TruncatedSVD(n_components=components, random_state=random_state).fit_transform(tfidf)
+    return normalise_rows(reduced)
+
+
+def _cluster(
+    vectors: npt.NDArray[np.float32], n_themes: int | None, random_state: int
+) -> npt.NDArray[np.intp]:
+    n = len(vectors)
+    if n_themes is not None:
+        model = KMeans(n_clusters=n_themes, n_init=10, random_state=random_state)
+        return np.asarray(model.fit_predict(vectors), dtype=np.intp)
+    # A handful of themes: at least three statements per theme on average, at most eight.
+    best: tuple[float, npt.NDArray[np.intp]] | None = None
+    for k in range(2, min(_MAX_AUTO_THEMES, n // 3) + 1):
+        labels = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit_predict(vectors)
+        if len(np.unique(labels)) < 2:
+            continue
+        score = float(silhouette_score(vectors, labels, metric="cosine"))
+        if best is None or score > best[0]:
+            best = (score, np.asarray(labels, dtype=np.intp))
+    return best[1] if best is not None else np.zeros(n, dtype=np.intp)
+
+
+def _keywords(texts: list[str], labels: npt.NDArray[np.intp]) -> dict[int, list[str]]:
+    themes = sorted(set(labels.tolist()))
+    documents = [
+        " \n ".join(t for t, lab in zip(texts, labels, strict=True) if lab == theme)
+        for theme in themes
+    ]
+    try:
+        counts = CountVectorizer(analyzer=_words).fit(documents)
+    except ValueError:  # only stop words: nothing to label with
+        return {theme: [] for theme in themes}
+    matrix = counts.transform(documents).toarray().astype(np.float64)
+    vocabulary = counts.get_feature_names_out()
+    # c-TF-IDF: term frequency within the theme, times log(1 + mean theme length / term total).
+    frequency = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1.0)
+    idf = np.log1p(matrix.sum(axis=1).mean() / np.maximum(matrix.sum(axis=0), 1.0))
+    weights = frequency * idf
+    found: dict[int, list[str]] = {}
+    for row, theme in enumerate(themes):
+        order = np.lexsort((vocabulary, -weights[row]))
+        found[theme] = [str(vocabulary[i]) for i in order[:_KEYWORDS] if matrix[row, i] > 0]
+    return found
+
+
+def extract_themes(
+    statement_ids: Sequence[str],
+    texts: Sequence[str],
+    *,
+    n_themes: int | None = None,
+    embedder: Embedder | None = None,
+    embeddings: npt.ArrayLike | None = None,
+    random_state: int = 0,
+) -> list[Theme]:
+    """Group statements into labelled themes.
+
+    Parameters
+    ----------
+    statement_ids, texts : sequence of str
+        Same length.
+    n_themes : int, optional
+        Number of themes; by default chosen between 2 and 8 by silhouette score.
+    embedder : Embedder, optional
+        Embeds the texts; without one (and without ``embeddings``) a TF-IDF word space is used.
+    embeddings : array-like of shape (n, dimension), optional
+        Precomputed embeddings (for example from the embedding cache).
+    random_state : int, default 0
+        Seed of k-means and of the word-space projection; same input and seed, same themes.
+
+    Returns
+    -------
+    list of Theme
+        Largest theme first. Fewer than three statements give one theme.
+
+    Examples
+    --------
+    >>> themes = extract_themes(
+    ...     ["1", "2", "3", "4", "5", "6"],
+    ...     ["Meer bomen in het park", "Het park moet groener met bomen",
+    ...      "Bomen in het park zijn mooi", "De bus moet vaker rijden",
+    ...      "Vaker een bus naar het station", "De bus naar het station is te duur"],
+    ...     n_themes=2,
+    ... )
+    >>> sorted(theme.keywords[0] for theme in themes)
+    ['bomen', 'bus']
+    """
+    ids = [str(statement_id) for statement_id in statement_ids]
+    items = check_texts(texts)
+    if len(ids) != len(items):
+        raise InvalidInput("statement ids and texts must have the same length")
+    if n_themes is not None and not 1 <= n_themes <= max(len(items), 1):
+        raise InvalidInput(f"n_themes must lie between 1 and {len(items)}, got {n_themes}")
+    if not items:
+        return []
+    if embeddings is not None:
+        vectors = normalise_rows(embeddings)
+        if len(vectors) != len(items):
+            raise InvalidInput("there must be one embedding per text")
+    elif embedder is not None:
+        vectors = embedder.embed(items)
+    else:
+        vectors = _word_space(items, random_state)
+    if len(items) < 3 and n_themes is None:
+        labels = np.zeros(len(items), dtype=np.intp)
+    else:
+        labels = _cluster(vectors, n_themes, random_state)
+    keywords = _keywords(items, labels)
+    themes = [
+        Theme(
+            label=", ".join(keywords[theme][:3]) or "overig",
+            keywords=tuple(keywords[theme]),
+            statement_ids=tuple(i for i, lab in zip(ids, labels, strict=True) if lab == theme),
+        )
+        for theme in sorted(keywords)
+    ]
+    themes.sort(key=lambda theme: (-len(theme.statement_ids), theme.label))
+    return themes
