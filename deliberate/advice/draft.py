@@ -234,7 +234,12 @@ def _agreement_section(draft: _Draft) -> Section:
             groups=groups,
         )
         findings.append(draft.finding(sentence, evidence))
+    seen = {str(item["statement_id"]) for item in draft.result["consensus"]}
     for item in draft.result["bridging"]:
+        # A bridging statement is only claimed when every group's majority agrees, and once.
+        if str(item["statement_id"]) in seen or float(item.get("min_group_agree", 1.0)) < 0.5:
+            continue
+        seen.add(str(item["statement_id"]))
         evidence = draft.evidence(item["statement_id"], **_measures(item, _BRIDGING))
         sentence = say.say(
             "bridging",

@@ -140,7 +140,9 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
         "label.parameters": "Instellingen",
         "label.value": "Waarde",
         "label.and": "en",
-        "label.generated": "Automatisch opgesteld concept",
+        "label.generated": "Automatisch opgesteld",
+        "label.document": "Concept-burgeradvies",
+        "label.contents": "Inhoud",
     },
     "en": {
         "document": "Draft citizens' advice",
@@ -255,6 +257,8 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
         "label.value": "Value",
         "label.and": "and",
         "label.generated": "Automatically drafted",
+        "label.document": "Draft citizens' advice",
+        "label.contents": "Contents",
     },
 }
 

@@ -13,10 +13,12 @@ from importlib.metadata import entry_points
 import click
 
 from deliberate.cli import db, facilitator, sample, text
+from deliberate.cli import report as report_cli
 
 COMMANDS: list[click.Command] = []
 COMMANDS.extend([db.db, facilitator.facilitator, sample.sample])
 COMMANDS.extend([text.models, text.duplicates, text.themes])
+COMMANDS.extend([report_cli.report, report_cli.export])
 
 
 def plugin_commands() -> list[click.Command]:

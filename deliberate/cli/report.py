@@ -1,0 +1,127 @@
+"""``deliberate report`` (the draft advice in four formats) and ``deliberate export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from deliberate.advice import ConsultationTexts, draft_advice, render_html, render_markdown
+from deliberate.advice.docx_file import render_docx
+from deliberate.advice.pdf_file import render_pdf
+from deliberate.analysis.params import AnalysisParams
+from deliberate.analysis.pipeline import analyse
+from deliberate.cli._common import progress, settings_from_context
+from deliberate.config import Settings
+from deliberate.domain.snapshot import VoteSnapshot
+from deliberate.errors import InvalidUpload, NotFound
+from deliberate.interop.export import export_json, export_polis
+from deliberate.interop.polis import read_polis_source
+from deliberate.interop.snapshot_json import snapshot_from_json
+from deliberate.service.facade import open_service
+
+__all__ = ["export", "report"]
+
+# The licence statement Polis open data asks every derived work to carry.
+POLIS_ATTRIBUTION = (
+    "Data was gathered using the Polis software (compdemocracy.org/polis) and is sub-licensed "
+    "under CC BY 4.0 with Attribution to The Computational Democracy Project."
+)
+
+
+def load_consultation(source: str, settings: Settings) -> tuple[VoteSnapshot, ConsultationTexts]:
+    """A snapshot and its texts from a path (Polis folder, JSON) or a consultation in the database.
+
+    A consultation is named by its id or its join code.
+    """
+    path = Path(source)
+    if path.is_dir():
+        snapshot = read_polis_source(path)
+        return snapshot, ConsultationTexts(question=snapshot.question)
+    if path.is_file():
+        if path.suffix.lower() != ".json":
+            raise InvalidUpload(f"{path.name} is neither a Polis export folder nor a .json export.")
+        snapshot = snapshot_from_json(path.read_bytes())
+        return snapshot, ConsultationTexts(question=snapshot.question)
+    service = open_service(settings, migrate=False)
+    try:
+        consultation = service.get_consultation(source)
+    except NotFound:
+        consultation = service.find_consultation(source)
+    snapshot = service.snapshot(consultation.consultation_id)
+    texts = ConsultationTexts(
+        title=consultation.question,
+        question=consultation.question,
+        introduction=consultation.description,
+    )
+    return snapshot, texts
+
+
+_RENDERERS = {
+    "html": lambda report, note: render_html(report, attribution=note).encode("utf-8"),
+    "md": lambda report, note: render_markdown(report, attribution=note).encode("utf-8"),
+    "docx": lambda report, note: render_docx(report, attribution=note),
+    "pdf": lambda report, note: render_pdf(report, attribution=note),
+}
+
+
+@click.command("report")
+@click.argument("source")
+@click.option("--format", "fmt", type=click.Choice(sorted(_RENDERERS)), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default=None, help="Default: nl.")
+@click.option("--seed", type=int, default=None, help="Analysis seed (default: the setting).")
+@click.pass_context
+def report(
+    ctx: click.Context, source: str, fmt: str, out: Path, lang: str | None, seed: int | None
+) -> None:
+    """Write the draft citizens' advice for SOURCE (a Polis export folder, a snapshot JSON file,
+    or a consultation id or join code in the database)."""
+    settings = settings_from_context(ctx)
+    with progress() as bar:
+        task = bar.add_task("report", total=3)
+        snapshot, texts = load_consultation(source, settings)
+        bar.advance(task)
+        params = AnalysisParams(
+            seed=settings.seed if seed is None else seed,
+            min_votes=settings.min_votes,
+            privacy_k=settings.privacy_k,
+            max_groups=settings.max_groups,
+        )
+        result = analyse(snapshot, params=params)
+        bar.advance(task)
+        advice = draft_advice(
+            result, snapshot, language=lang or settings.default_language, texts=texts
+        )
+        note = POLIS_ATTRIBUTION if snapshot.metadata.get("source") == "polis" else ""
+        out.write_bytes(_RENDERERS[fmt](advice, note))
+        bar.advance(task)
+    minority = len(advice.section("minority").findings)
+    click.echo(
+        f"{out}: {fmt}, {len(advice.findings)} findings, {minority} minority positions, "
+        f"{len(advice.groups)} groups"
+    )
+
+
+@click.command("export")
+@click.argument("consultation")
+@click.option("--format", "fmt", type=click.Choice(["polis", "json"]), required=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--seed", type=int, default=None, help="Seed of the analysis written alongside.")
+@click.pass_context
+def export(ctx: click.Context, consultation: str, fmt: str, out: Path, seed: int | None) -> None:
+    """Export CONSULTATION (id, join code, or a source folder/file) as open data."""
+    settings = settings_from_context(ctx)
+    snapshot, _ = load_consultation(consultation, settings)
+    params = AnalysisParams(
+        seed=settings.seed if seed is None else seed,
+        min_votes=settings.min_votes,
+        privacy_k=settings.privacy_k,
+        max_groups=settings.max_groups,
+    )
+    result = analyse(snapshot, params=params)
+    if fmt == "polis":
+        written = export_polis(snapshot, out, groups=result.group_of())
+    else:
+        written = export_json(snapshot, out, analysis=result.to_json())
+    click.echo(f"{out}: {', '.join(path.name for path in written)}")
