@@ -1,0 +1,185 @@
+"""The live analysis worker: recompute a consultation's analysis shortly after its votes change.
+
+Requests never wait for the analysis. The worker listens on the event bus; a change to votes,
+statements, moderation or participants marks the consultation *dirty*. Once no new change has
+arrived for ``Settings.analysis_debounce_seconds`` (or the change has waited twice that long, so
+a steady stream of votes still refreshes the map), one background thread takes a fresh snapshot,
+runs the analysis and stores the result as a new version; storing publishes an ``analysis``
+event that live maps listen for. Changes that arrive during a recompute mark the consultation
+dirty again, so the latest snapshot always wins and at most one recompute per consultation runs
+at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from deliberate.analysis import AnalysisParams, AnalysisResult, analyse
+from deliberate.config import Settings
+from deliberate.domain.snapshot import VoteSnapshot
+from deliberate.errors import AnalysisError, DeliberateError
+from deliberate.events import Event, EventBus
+
+__all__ = ["TRIGGER_TOPICS", "Analyser", "AnalysisWorker", "analyse_snapshot"]
+
+TRIGGER_TOPICS = frozenset({"votes", "statements", "moderation", "participants"})
+_log = logging.getLogger("deliberate.worker")
+
+Analyser = Callable[[VoteSnapshot, Settings, bytes | None], bytes]
+
+
+class _AnalysisStore(Protocol):
+    """The part of :class:`deliberate.service.Service` the worker uses."""
+
+    def snapshot(self, consultation_id: str, *, round_id: str | None = None) -> VoteSnapshot: ...
+
+    def store_analysis(self, consultation_id: str, payload: bytes) -> Any: ...
+
+    def latest_analysis(self, consultation_id: str) -> Any: ...
+
+
+def analyse_snapshot(
+    snapshot: VoteSnapshot, settings: Settings, previous: bytes | None = None
+) -> bytes:
+    """Run :func:`deliberate.analysis.analyse` on ``snapshot``; return the result as JSON bytes.
+
+    ``previous`` is the last stored result, so that group labels stay stable between versions;
+    an unreadable one is ignored.
+    """
+    params = AnalysisParams(
+        min_votes=settings.min_votes,
+        privacy_k=settings.privacy_k,
+        max_groups=settings.max_groups,
+        seed=settings.seed,
+    )
+    earlier = None
+    if previous:
+        try:
+            earlier = AnalysisResult.from_json(previous)
+        except AnalysisError:
+            earlier = None
+    return analyse(snapshot, params=params, previous=earlier).to_json()
+
+
+class AnalysisWorker:
+    """Debounced, single-threaded recomputes of live analysis results.
+
+    Parameters
+    ----------
+    service : Service
+        Takes snapshots and stores result versions (which publishes the ``analysis`` event).
+    bus : EventBus
+        Where vote and moderation events arrive.
+    settings : Settings
+        Supplies ``analysis_debounce_seconds`` and the analysis parameters.
+    analyser : callable, optional
+        ``(snapshot, settings, previous JSON or None) -> JSON bytes``; defaults to
+        :func:`analyse_snapshot`.
+    """
+
+    def __init__(
+        self,
+        service: _AnalysisStore,
+        bus: EventBus,
+        settings: Settings,
+        *,
+        analyser: Analyser | None = None,
+    ) -> None:
+        self.service = service
+        self.bus = bus
+        self.settings = settings
+        self.analyser: Analyser = analyser if analyser is not None else analyse_snapshot
+        self.recomputes = 0
+        self._condition = threading.Condition()
+        # consultation id -> (first unhandled change, latest change), monotonic seconds
+        self._dirty: dict[str, tuple[float, float]] = {}
+        self._stopping = False
+        self._unsubscribe: Callable[[], None] | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> AnalysisWorker:
+        """Subscribe to the bus and start the background thread; return self."""
+        if self._thread is not None:
+            return self
+        self._stopping = False
+        self._unsubscribe = self.bus.subscribe(self._on_event)
+        self._thread = threading.Thread(target=self._run, name="deliberate-analysis-worker")
+        self._thread.daemon = True
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Unsubscribe and let the running recompute (if any) finish."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        with self._condition:
+            self._stopping = True
+            self._condition.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def request(self, consultation_id: str) -> None:
+        """Mark a consultation dirty as if one of its votes had changed."""
+        now = time.monotonic()
+        with self._condition:
+            first, _ = self._dirty.get(consultation_id, (now, now))
+            self._dirty[consultation_id] = (first, now)
+            self._condition.notify_all()
+
+    def recompute(self, consultation_id: str) -> int | None:
+        """Recompute one consultation now, on this thread; return the stored version.
+
+        Returns ``None`` (and logs) when the analysis cannot run; the previous version then
+        stays the latest, so live maps keep showing it.
+        """
+        try:
+            snapshot = self.service.snapshot(consultation_id)
+            latest = self.service.latest_analysis(consultation_id)
+            previous = latest.payload if latest is not None else None
+            payload = self.analyser(snapshot, self.settings, previous)
+            stored = self.service.store_analysis(consultation_id, payload)
+        except DeliberateError as error:
+            _log.warning("analysis of %s skipped: %s", consultation_id, error)
+            return None
+        except Exception:
+            _log.exception("analysis of %s failed", consultation_id)
+            return None
+        self.recomputes += 1
+        version = getattr(stored, "version", None)
+        return int(version) if isinstance(version, int) else None
+
+    def _on_event(self, event: Event) -> None:
+        consultation_id = event.consultation_id
+        if event.topic in TRIGGER_TOPICS and consultation_id is not None:
+            self.request(consultation_id)
+
+    def _next_due(self, now: float) -> tuple[str | None, float]:
+        """The consultation whose quiet time has passed, or how long to wait for one."""
+        debounce = max(0.0, self.settings.analysis_debounce_seconds)
+        wait = 3600.0
+        for consultation_id, (first, latest) in self._dirty.items():
+            due = min(latest + debounce, first + 2 * debounce)
+            if due <= now:
+                return consultation_id, 0.0
+            wait = min(wait, due - now)
+        return None, wait
+
+    def _run(self) -> None:
+        while True:
+            with self._condition:
+                while True:
+                    if self._stopping:
+                        return
+                    consultation_id, wait = self._next_due(time.monotonic())
+                    if consultation_id is not None:
+                        del self._dirty[consultation_id]
+                        break
+                    self._condition.wait(timeout=wait)
+            # Outside the lock: events keep arriving (and re-mark the consultation) meanwhile.
+            self.recompute(consultation_id)

@@ -1,0 +1,131 @@
+"""Reading request bodies strictly: JSON and URL-encoded forms, UTF-8 only (R-B3).
+
+Malformed JSON, bytes that are not UTF-8, nesting deeper than :data:`MAX_DEPTH`, a wrong
+content type and fields of the wrong type all become a :class:`~web.errors.WebError` with a
+clear message and a 4xx status. Body size is limited earlier, while streaming, by
+:class:`web.security.BodyLimit`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+
+from web.errors import WebError
+
+__all__ = ["MAX_DEPTH", "Fields", "read_form", "read_json"]
+
+MAX_DEPTH = 16
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth without recursion, so a hostile document cannot exhaust the stack."""
+    deepest = 0
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        deepest = max(deepest, level)
+        if level > MAX_DEPTH:
+            break
+        if isinstance(item, dict):
+            pending.extend((child, level + 1) for child in item.values())
+        elif isinstance(item, list):
+            pending.extend((child, level + 1) for child in item)
+    return deepest
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WebError(400, "invalid_encoding", "the request body is not valid UTF-8") from None
+
+
+class Fields:
+    """Typed access to a decoded JSON object or form, with 422 for wrong types."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def text(self, name: str, *, default: str | None = None, max_length: int = 100_000) -> str:
+        """A string field; missing uses ``default`` or fails."""
+        value = self.data.get(name, default)
+        if value is None:
+            raise WebError(422, "invalid_input", f"the field '{name}' is required")
+        if not isinstance(value, str):
+            raise WebError(422, "invalid_input", f"the field '{name}' must be text")
+        if len(value) > max_length:
+            raise WebError(
+                422, "invalid_input", f"the field '{name}' may have at most {max_length} characters"
+            )
+        return value
+
+    def optional_text(self, name: str, *, max_length: int = 100_000) -> str | None:
+        """A string field that may be absent or null."""
+        if self.data.get(name) is None:
+            return None
+        return self.text(name, max_length=max_length)
+
+    def flag(self, name: str, *, default: bool = False) -> bool:
+        """A boolean; forms send ``on``/``true``/``1`` for a ticked box."""
+        value = self.data.get(name, default)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in {"on", "true", "1", "yes"}:
+            return True
+        if isinstance(value, str) and value.lower() in {"off", "false", "0", "no", ""}:
+            return False
+        raise WebError(422, "invalid_input", f"the field '{name}' must be true or false")
+
+    def text_list(self, name: str, *, max_items: int = 500) -> list[str]:
+        """A list of strings (JSON array, or one form field with one item per line)."""
+        value = self.data.get(name)
+        if isinstance(value, str):
+            value = [line for line in value.splitlines() if line.strip()]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise WebError(422, "invalid_input", f"the field '{name}' must be a list of texts")
+        if len(value) > max_items:
+            raise WebError(
+                422, "invalid_input", f"the field '{name}' may have at most {max_items} items"
+            )
+        return value
+
+    def raw(self, name: str) -> Any:
+        """The field as sent (for values the core validates itself, such as a vote)."""
+        return self.data.get(name)
+
+
+async def read_json(request: Request) -> Fields:
+    """The body as a JSON object; 415 for another content type, 400 when malformed."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise WebError(415, "unsupported_media_type", "send the body as application/json")
+    text = _decode(await request.body())
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise WebError(400, "malformed_json", "the request body is not valid JSON") from None
+    if _depth(data) > MAX_DEPTH:
+        raise WebError(400, "too_deep", f"JSON may be nested at most {MAX_DEPTH} levels")
+    if not isinstance(data, dict):
+        raise WebError(422, "invalid_input", "the request body must be a JSON object")
+    return Fields(data)
+
+
+async def read_form(request: Request) -> Fields:
+    """A URL-encoded form, strictly UTF-8; later values of a repeated field win."""
+    raw = await request.body()
+    if not raw:
+        return Fields({})  # an empty form (every box unticked) may come without a type
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/x-www-form-urlencoded":
+        raise WebError(415, "unsupported_media_type", "send the form URL-encoded")
+    text = _decode(raw)
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise WebError(400, "invalid_encoding", "the form is not valid UTF-8") from None
+    return Fields(dict(pairs))

@@ -1,0 +1,263 @@
+"""The opinion map's view model, built from a stored AnalysisResult (DESIGN.md §4).
+
+The analysis places every participant on a 2-D projection and assigns most of them to opinion
+groups. This module turns that JSON into what the templates draw: anonymous points in SVG
+coordinates, one convex hull per group, labels with size and representative statements, vote
+bars per group per statement, and the same facts as a table (the text alternative). Participant
+ids never leave this module: the map is anonymous even for facilitators. Groups smaller than
+``privacy_k`` (or flagged ``suppressed`` by the analysis) keep their place on the map but show no
+per-group figures (R-D5).
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "HEIGHT",
+    "WIDTH",
+    "GroupView",
+    "MapView",
+    "StatementBars",
+    "build_map",
+    "convex_hull",
+    "group_label",
+    "participant_group",
+]
+
+WIDTH = 1000
+HEIGHT = 620
+_PADDING = 50
+
+
+def group_label(index: int) -> str:
+    """``A``, ``B``, … for the groups in the order the analysis lists them."""
+    return string.ascii_uppercase[index % 26]
+
+
+def convex_hull(points: np.ndarray) -> np.ndarray:
+    """The convex hull of 2-D ``points`` in counter-clockwise order (Andrew's monotone chain).
+
+    Fewer than three distinct points are returned as they are, so that a tiny group still
+    gets an outline (drawn as a thick line or dot).
+    """
+    unique = np.unique(np.asarray(points, dtype=float).reshape(-1, 2), axis=0)
+    if len(unique) < 3:
+        return unique
+
+    def cross(o: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+        return float((a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]))
+
+    lower: list[np.ndarray] = []
+    for point in unique:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], point) <= 0:
+            lower.pop()
+        lower.append(point)
+    upper: list[np.ndarray] = []
+    for point in unique[::-1]:
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], point) <= 0:
+            upper.pop()
+        upper.append(point)
+    return np.array(lower[:-1] + upper[:-1])
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """Agree / disagree / pass shares (0–100, rounded) of one group on one statement."""
+
+    label: str
+    agree: int
+    disagree: int
+    passed: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatementBars:
+    """One statement with its overall and per-group vote bars."""
+
+    statement_id: str
+    text: str
+    overall: Bar
+    groups: tuple[Bar, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """One opinion group as drawn on the map."""
+
+    index: int
+    label: str
+    size: int
+    suppressed: bool
+    hull: str  # SVG points attribute
+    centre: tuple[float, float]
+    representative: tuple[tuple[str, str], ...]  # (statement text, "agree" | "disagree")
+
+
+@dataclass(frozen=True, slots=True)
+class MapView:
+    """Everything the map templates need; ``empty`` before the first analysis."""
+
+    version: int | None
+    points: tuple[tuple[float, float, int | None], ...] = ()
+    groups: tuple[GroupView, ...] = ()
+    consensus: tuple[tuple[str, str], ...] = ()
+    statements: tuple[StatementBars, ...] = ()
+    n_participants: int = 0
+    n_votes: int = 0
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def empty(self) -> bool:
+        """Whether there is nothing to draw yet."""
+        return not self.points
+
+
+def _bar(label: str, counts: Mapping[str, Any] | None) -> Bar:
+    counts = counts or {}
+    agree = int(counts.get("agree", 0) or 0)
+    disagree = int(counts.get("disagree", 0) or 0)
+    passed = int(counts.get("pass", 0) or 0)
+    total = agree + disagree + passed
+    if total == 0:
+        return Bar(label, 0, 0, 0, 0)
+    shares = [round(100 * n / total) for n in (agree, disagree, passed)]
+    return Bar(label, shares[0], shares[1], shares[2], total)
+
+
+def _fit(coordinates: np.ndarray) -> np.ndarray:
+    """Scale projection coordinates into the SVG box, keeping the aspect ratio."""
+    if len(coordinates) == 0:
+        return coordinates
+    low, high = coordinates.min(axis=0), coordinates.max(axis=0)
+    span = np.where(high - low > 1e-12, high - low, 1.0)
+    scale = min((WIDTH - 2 * _PADDING) / span[0], (HEIGHT - 2 * _PADDING) / span[1])
+    centre = (low + high) / 2
+    fitted = (coordinates - centre) * scale + np.array([WIDTH / 2, HEIGHT / 2])
+    # SVG's y axis points down; flip so that the picture matches the analysis's orientation.
+    fitted[:, 1] = HEIGHT - fitted[:, 1]
+    return np.asarray(np.round(fitted, 1), dtype=np.float64)
+
+
+def participant_group(payload: bytes | None, participant_id: str) -> int | None:
+    """The index of the participant's group in a stored result, or ``None``."""
+    data = _load(payload)
+    for index, group in enumerate(data.get("groups", [])):
+        if isinstance(group, dict) and participant_id in group.get("participants", []):
+            return index
+    return None
+
+
+def _load(payload: bytes | None) -> dict[str, Any]:
+    if not payload:
+        return {}
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def build_map(
+    payload: bytes | None,
+    version: int | None,
+    texts: Mapping[str, str],
+    *,
+    privacy_k: int,
+    max_statements: int = 40,
+) -> MapView:
+    """The map for one stored result; ``texts`` maps statement ids to their visible text.
+
+    Statements missing from ``texts`` (rejected or merged since the analysis ran) are left out.
+    """
+    data = _load(payload)
+    found = data.get("projection")
+    projection: dict[str, Any] = found if isinstance(found, dict) else {}
+    raw_groups = [g for g in data.get("groups", []) if isinstance(g, dict)]
+    membership: dict[str, int] = {}
+    for index, group in enumerate(raw_groups):
+        for participant_id in group.get("participants", []):
+            membership[str(participant_id)] = index
+    ids = [pid for pid, xy in projection.items() if _is_pair(xy)]
+    coordinates = _fit(np.array([projection[pid] for pid in ids], dtype=np.float64).reshape(-1, 2))
+    points = tuple(
+        (float(x), float(y), membership.get(pid))
+        for pid, (x, y) in zip(ids, coordinates, strict=True)
+    )
+    groups = []
+    for index, group in enumerate(raw_groups):
+        members = np.array([(x, y) for x, y, g in points if g == index]).reshape(-1, 2)
+        size = int(group.get("size", len(members)) or 0)
+        suppressed = bool(group.get("suppressed", False)) or size < privacy_k
+        hull = convex_hull(members) if len(members) else members
+        centre = tuple(np.round(members.mean(axis=0), 1)) if len(members) else (0.0, 0.0)
+        representative = tuple(
+            (texts[item["statement_id"]], str(item.get("direction", "agree")))
+            for item in group.get("representative", [])
+            if isinstance(item, dict) and str(item.get("statement_id")) in texts
+        )
+        groups.append(
+            GroupView(
+                index=index,
+                label=group_label(index),
+                size=size,
+                suppressed=suppressed,
+                hull=" ".join(f"{x:.1f},{y:.1f}" for x, y in hull),
+                centre=(float(centre[0]), float(centre[1])),
+                representative=() if suppressed else representative[:3],
+            )
+        )
+    consensus = tuple(
+        (texts[str(item["statement_id"])], str(item.get("direction", "agree")))
+        for item in data.get("consensus", [])
+        if isinstance(item, dict) and str(item.get("statement_id")) in texts
+    )
+    return MapView(
+        version=version,
+        points=points,
+        groups=tuple(groups),
+        consensus=consensus[:5],
+        statements=_statement_bars(data, texts, groups, max_statements),
+        n_participants=int(data.get("n_participants", len(points)) or 0),
+        n_votes=int(data.get("n_votes", 0) or 0),
+        warnings=tuple(str(w) for w in data.get("warnings", []) if isinstance(w, str)),
+    )
+
+
+def _is_pair(value: Any) -> bool:
+    return (
+        isinstance(value, Sequence)
+        and len(value) == 2
+        and all(isinstance(v, (int, float)) and np.isfinite(v) for v in value)
+    )
+
+
+def _statement_bars(
+    data: Mapping[str, Any],
+    texts: Mapping[str, str],
+    groups: Sequence[GroupView],
+    limit: int,
+) -> tuple[StatementBars, ...]:
+    found = data.get("statements")
+    stats: dict[str, Any] = found if isinstance(found, dict) else {}
+    rows = []
+    for statement_id, counts in stats.items():
+        if statement_id not in texts or not isinstance(counts, dict):
+            continue
+        raw_by_group = counts.get("by_group")
+        by_group: dict[str, Any] = raw_by_group if isinstance(raw_by_group, dict) else {}
+        bars = tuple(
+            _bar(group.label, by_group.get(str(group.index)))
+            for group in groups
+            if not group.suppressed
+        )
+        rows.append(StatementBars(statement_id, texts[statement_id], _bar("", counts), bars))
+    rows.sort(key=lambda row: -row.overall.total)
+    return tuple(rows[:limit])

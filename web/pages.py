@@ -1,0 +1,107 @@
+"""Server-rendered pages: one autoescaping Jinja2 environment, translated per request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from deliberate.config import Settings
+from deliberate.events import EventBus
+from deliberate.service import Service
+from deliberate.worker import AnalysisWorker
+from web.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translator
+from web.similarity import SimilarStatements
+
+__all__ = ["AppState", "redirect", "render", "render_error_page", "state"]
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@dataclass
+class AppState:
+    """What every request handler needs, kept on ``app.state.deliberate``."""
+
+    settings: Settings
+    service: Service
+    bus: EventBus
+    worker: AnalysisWorker | None
+    templates: jinja2.Environment
+    similar: SimilarStatements
+
+
+def state(request: Request) -> AppState:
+    """The :class:`AppState` of the app serving ``request``."""
+    found = request.app.state.deliberate
+    assert isinstance(found, AppState)  # noqa: S101 - set by create_app
+    return found
+
+
+def make_environment() -> jinja2.Environment:
+    """The template environment: autoescaping everywhere, gettext installed per render."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """Render ``template`` in the visitor's language."""
+    app_state = state(request)
+    language = choose_language(request, app_state.settings.default_language)
+    messages = translator(language)
+    template_obj = app_state.templates.get_template(template)
+    body = template_obj.render(
+        _=messages.gettext,
+        gettext=messages.gettext,
+        ngettext=messages.ngettext,
+        language=language,
+        languages=LANGUAGES,
+        request=request,
+        path=request.url.path,
+        **(context or {}),
+    )
+    response = HTMLResponse(body, status_code=status, headers=headers)
+    response.headers["cache-control"] = "no-store"
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        response.set_cookie(
+            LANGUAGE_COOKIE, asked, max_age=31_536_000, path="/", secure=True, samesite="lax"
+        )
+    return response
+
+
+def redirect(url: str) -> RedirectResponse:
+    """A 303 See Other, the answer to a successful form post."""
+    return RedirectResponse(url, status_code=303)
+
+
+def render_error_page(
+    request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    """The friendly error page; falls back to plain text if rendering itself fails."""
+    try:
+        return render(
+            request,
+            "error.html",
+            {"status": status, "code": code, "message": message},
+            status=status,
+            headers=headers,
+        )
+    except Exception:  # the page must appear even when the app state is broken
+        return Response(f"{status}: {message}", status_code=status, media_type="text/plain")
