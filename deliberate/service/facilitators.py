@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import datetime, timedelta
 
@@ -113,7 +114,9 @@ class FacilitatorUseCases(ServiceBase):
             credentials = facilitator_rows.get_credentials(connection, name)
         if failures >= self.settings.login_attempts and oldest is not None:
             wait = (oldest + LOGIN_WINDOW - now).total_seconds()
-            raise RateLimited("too many failed logins; try again later", retry_after=int(wait) + 1)
+            raise RateLimited(
+                "too many failed logins; try again later", retry_after=math.ceil(wait)
+            )
         stored_hash = credentials[1] if credentials else _DUMMY_HASH
         try:
             _HASHER.verify(stored_hash, password)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
@@ -398,7 +399,7 @@ class ParticipationUseCases(ServiceBase):
         if count >= self.settings.statements_per_minute and oldest is not None:
             wait = (oldest + window - now).total_seconds()
             raise RateLimited(
-                "you are adding statements very fast; wait a moment", retry_after=int(wait) + 1
+                "you are adding statements very fast; wait a moment", retry_after=math.ceil(wait)
             )
 
     @staticmethod

@@ -185,9 +185,9 @@ def insert_failure(connection: Connection, client_key: str, at: datetime) -> Non
 def count_failures(
     connection: Connection, client_key: str, since: datetime
 ) -> tuple[int, datetime | None]:
-    """Failed logins for ``client_key`` since ``since``, and the oldest of them."""
+    """Failed logins for ``client_key`` after ``since``, and the oldest of them."""
     query = select(func.count(), func.min(login_attempts.c.attempted_at)).where(
-        login_attempts.c.client_key == client_key, login_attempts.c.attempted_at >= since
+        login_attempts.c.client_key == client_key, login_attempts.c.attempted_at > since
     )
     count, oldest = connection.execute(query).one()
     return int(count), oldest

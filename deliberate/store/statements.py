@@ -120,9 +120,9 @@ def list_statements(
 def count_recent_statements(
     connection: Connection, author_id: str, since: datetime
 ) -> tuple[int, datetime | None]:
-    """How many statements ``author_id`` submitted since ``since``, and the oldest of them."""
+    """How many statements ``author_id`` submitted after ``since``, and the oldest of them."""
     query = select(func.count(), func.min(statements.c.created_at)).where(
-        statements.c.author_id == author_id, statements.c.created_at >= since
+        statements.c.author_id == author_id, statements.c.created_at > since
     )
     count, oldest = connection.execute(query).one()
     return int(count), oldest

@@ -1,0 +1,178 @@
+"""Facilitator accounts (R-C8), roles, and server-side sessions (R-C7) on a controlled clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+from store.databases import FakeClock
+
+from deliberate.domain import Role
+from deliberate.errors import (
+    AlreadyExists,
+    AuthenticationRequired,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    RateLimited,
+)
+from deliberate.service import Service
+
+PASSWORD = "fietsen langs de gracht"
+
+
+@pytest.mark.parametrize(
+    ("password", "accepted"),
+    [
+        ("x" * 7, False),
+        ("kort123", False),
+        ("abcdefgh" * 8, True),  # 64 characters
+        ("a1" * 64, True),  # 128 characters
+        ("a1" * 64 + "b", False),  # 129 characters
+        ("password", False),
+        ("Wachtwoord123", False),  # common, whatever the case
+        ("aaaaaaaaaaaa", False),
+        ("alleenkleineletters", True),  # no composition rules
+    ],
+)
+def test_password_policy(
+    service_factory: Callable[..., Service], password: str, accepted: bool
+) -> None:
+    service = service_factory()
+    if accepted:
+        service.create_facilitator("anne", password)
+        assert service.authenticate("anne", password).username == "anne"
+    else:
+        with pytest.raises(InvalidInput):
+            service.create_facilitator("anne", password)
+
+
+def test_no_account_exists_after_a_fresh_install(service_factory: Callable[..., Service]) -> None:
+    assert service_factory().list_facilitators() == []
+
+
+def test_usernames_are_unique_and_passwords_hashed(service_factory: Callable[..., Service]) -> None:
+    service = service_factory()
+    service.create_facilitator("Anne", PASSWORD)
+    with pytest.raises(AlreadyExists):
+        service.create_facilitator("anne", "een ander wachtwoord")
+    with service.store.read() as connection:
+        stored = connection.execute(text("SELECT password_hash FROM facilitators")).scalar_one()
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+
+
+def test_wrong_credentials_and_the_eleventh_failure(
+    service_factory: Callable[..., Service], clock: FakeClock
+) -> None:
+    service = service_factory()
+    service.create_facilitator("anne", PASSWORD)
+    with pytest.raises(AuthenticationRequired):
+        service.authenticate("niemand", PASSWORD, address="10.0.0.1")
+    for _ in range(9):
+        with pytest.raises(AuthenticationRequired):
+            service.authenticate("anne", "verkeerd wachtwoord", address="10.0.0.1")
+        clock.advance(seconds=10)
+    with pytest.raises(AuthenticationRequired):  # the 10th failure is still a plain failure
+        service.authenticate("anne", "verkeerd wachtwoord", address="10.0.0.1")
+    with pytest.raises(RateLimited) as caught:  # the 11th attempt is refused, even if correct
+        service.authenticate("anne", PASSWORD, address="10.0.0.1")
+    assert caught.value.retry_after == 15 * 60 - 9 * 10
+    assert service.authenticate("anne", PASSWORD, address="10.0.0.2").username == "anne"
+    clock.advance(seconds=caught.value.retry_after)
+    assert service.authenticate("anne", PASSWORD, address="10.0.0.1").username == "anne"
+    with service.store.read() as connection:
+        columns = connection.execute(text("SELECT * FROM login_attempts")).keys()
+    assert set(columns) == {"attempt_id", "client_key", "attempted_at"}  # no address stored
+
+
+def test_sessions_expire_when_idle(
+    service_factory: Callable[..., Service], clock: FakeClock
+) -> None:
+    service = service_factory(session_idle_minutes=30)
+    account = service.create_facilitator("anne", PASSWORD)
+    token, session = service.create_session(account.facilitator_id)
+    assert session.idle_expires_at == clock.now + timedelta(minutes=30)
+    clock.advance(minutes=29)
+    assert service.touch_session(token)[0] == account
+    clock.advance(minutes=29)  # still within 30 minutes of the last activity
+    service.touch_session(token)
+    clock.advance(minutes=30)
+    with pytest.raises(AuthenticationRequired):
+        service.touch_session(token)
+    with pytest.raises(AuthenticationRequired):  # and it stays gone
+        service.touch_session(token)
+
+
+def test_sessions_end_at_the_absolute_limit(
+    service_factory: Callable[..., Service], clock: FakeClock
+) -> None:
+    service = service_factory(session_idle_minutes=30, session_max_hours=12)
+    account = service.create_facilitator("anne", PASSWORD)
+    token, _ = service.create_session(account.facilitator_id)
+    for _ in range(12 * 3 - 1):
+        clock.advance(minutes=20)
+        service.touch_session(token)
+    clock.advance(minutes=20)  # exactly 12 hours after login
+    with pytest.raises(AuthenticationRequired):
+        service.touch_session(token)
+
+
+def test_logout_and_account_deletion_end_sessions(service_factory: Callable[..., Service]) -> None:
+    service = service_factory()
+    account = service.create_facilitator("anne", PASSWORD)
+    first, _ = service.create_session(account.facilitator_id)
+    second, _ = service.create_session(account.facilitator_id)
+    assert first != second
+    with service.store.read() as connection:
+        hashes = [
+            row[0]
+            for row in connection.execute(text("SELECT token_hash FROM facilitator_sessions"))
+        ]
+    assert first not in hashes
+    assert second not in hashes
+    service.revoke_session(first)
+    with pytest.raises(AuthenticationRequired):
+        service.touch_session(first)
+    service.touch_session(second)
+    service.delete_facilitator(account.facilitator_id)
+    with pytest.raises(AuthenticationRequired):
+        service.touch_session(second)
+    with pytest.raises(NotFound):
+        service.delete_facilitator(account.facilitator_id)
+
+
+def test_changing_the_password_ends_sessions(service_factory: Callable[..., Service]) -> None:
+    service = service_factory()
+    account = service.create_facilitator("anne", PASSWORD)
+    token, _ = service.create_session(account.facilitator_id)
+    service.change_password(account.facilitator_id, "een nieuw lang wachtwoord")
+    with pytest.raises(AuthenticationRequired):
+        service.touch_session(token)
+    with pytest.raises(AuthenticationRequired):
+        service.authenticate("anne", PASSWORD)
+    service.authenticate("anne", "een nieuw lang wachtwoord")
+
+
+def test_roles_per_consultation(service_factory: Callable[..., Service]) -> None:
+    service = service_factory()
+    owner = service.create_facilitator("anne", PASSWORD)
+    helper = service.create_facilitator("bram", PASSWORD)
+    mine = service.create_consultation(
+        "Hoe maken we onze wijk groener?", owner_id=owner.facilitator_id
+    )
+    other = service.create_consultation("Een andere vraag?")
+    assert service.role_of(owner.facilitator_id, mine.consultation_id) is Role.OWNER
+    service.grant_role(helper.facilitator_id, mine.consultation_id, "moderator")
+    assert (
+        service.require_role(helper.facilitator_id, mine.consultation_id, Role.VIEWER)
+        is Role.MODERATOR
+    )
+    with pytest.raises(NotPermitted):
+        service.require_role(helper.facilitator_id, mine.consultation_id, Role.OWNER)
+    with pytest.raises(NotPermitted):
+        service.require_role(owner.facilitator_id, other.consultation_id, Role.VIEWER)
+    service.grant_role(helper.facilitator_id, mine.consultation_id, Role.VIEWER)
+    assert service.roles(helper.facilitator_id) == {mine.consultation_id: Role.VIEWER}

@@ -1,0 +1,74 @@
+"""The demo consultation: its shape, its planted groups, idempotent loading and its speed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from deliberate.domain import ModerationStatus, Phase
+from deliberate.sample import build_demo_consultation
+from deliberate.sample.content import GROUPS, STATEMENTS
+from deliberate.service import Service
+
+
+def test_demo_consultation(service_factory: Callable[..., Service]) -> None:
+    service = service_factory()
+    started = time.perf_counter()
+    info = build_demo_consultation(service, seed=0)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 15  # about 4 s on SQLite; generous for a loaded CI machine
+    assert info.created
+    assert info.join_code == "GROEN"
+    consultation = service.get_consultation(info.consultation_id)
+    assert consultation.question == "Hoe maken we onze wijk groener en veiliger?"
+    assert [r.phase for r in service.list_rounds(info.consultation_id)] == [
+        Phase.CLOSED,
+        Phase.OPEN,
+        Phase.DRAFT,
+    ]
+    statements = service.list_statements(info.consultation_id)
+    assert 55 <= len(statements) <= 65
+    rejected = [s for s in statements if s.status is ModerationStatus.REJECTED]
+    assert len(rejected) == 4
+    assert all(s.reason for s in rejected)
+    assert 10 < sum(s.seeded for s in statements) < len(statements) - 10
+    snapshot = service.snapshot(info.consultation_id)
+    assert len(snapshot.participants) == info.n_participants == 300
+    assert len(snapshot.votes) == info.n_votes > 5000
+    channels = {p.channel for p in snapshot.participants}
+    assert "online" in channels
+    assert len(channels) == 3
+    assert all(dict(p.attributes).keys() == {"wijk", "leeftijd"} for p in snapshot.participants)
+    service.authenticate(info.facilitator_username, info.facilitator_password)
+
+    # The planted structure: a small minority with a view of its own.
+    labels = info.planted_groups
+    sizes = np.bincount(list(labels.values()), minlength=len(GROUPS))
+    assert 0.05 <= sizes[3] / sizes.sum() <= 0.08
+    assert (sizes >= 1).all()
+    youth_place = next(
+        s.statement_id for s in statements if s.text.startswith("Richt een overdekte")
+    )
+    by_group: dict[int, list[int]] = {}
+    for vote in snapshot.votes:
+        if vote.statement_id == youth_place:
+            by_group.setdefault(labels[vote.participant_id], []).append(int(vote.value))
+    minority = np.mean(by_group[3])
+    others = np.mean([v for g in (0, 1, 2) for v in by_group[g]])
+    assert minority > 0.6
+    assert others < 0.2
+
+
+def test_loading_twice_does_not_duplicate(service_factory: Callable[..., Service]) -> None:
+    service = service_factory()
+    first = build_demo_consultation(service, seed=0, n_participants=40)
+    second = build_demo_consultation(service, seed=0, n_participants=40)
+    assert not second.created
+    assert second.consultation_id == first.consultation_id
+    assert (second.n_participants, second.n_votes) == (first.n_participants, first.n_votes)
+    assert len(service.list_consultations()) == 1
+    assert [f.username for f in service.list_facilitators()] == ["demo"]
+    service.authenticate("demo", second.facilitator_password)  # the newest password works
+    assert len(service.list_statements(first.consultation_id)) == len(STATEMENTS) + 4

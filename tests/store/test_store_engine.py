@@ -1,0 +1,134 @@
+"""The store itself: engine settings, migrations, the minimal schema (R-D1) and its caches."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from deliberate.config import Settings
+from deliberate.errors import ConfigurationError, InvalidInput
+from deliberate.service import Service
+from deliberate.store import create_store, current_revision, head_revision, upgrade
+from deliberate.store.schema import metadata
+
+PERSONAL_COLUMN = re.compile(
+    r"(^|_)(ip|ip_address|address|user_agent|agent|email|e_mail|name|phone)($|_)"
+)
+PARTICIPANT_TABLES = ("participants", "statements", "votes", "vote_events", "idempotency_keys")
+
+
+def test_sqlite_connections_are_durable_and_strict(
+    settings_factory: Callable[..., Settings],
+) -> None:
+    store = create_store(settings_factory(sqlite_busy_timeout_ms=1234))
+    with store.read() as connection:
+        pragmas = {
+            name: connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+            for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
+        }
+    store.dispose()
+    assert pragmas == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "synchronous": 2,
+        "busy_timeout": 1234,
+    }
+
+
+def test_upgrade_creates_exactly_the_declared_schema(database_url: str) -> None:
+    store = create_store(Settings(database_url=database_url))
+    assert current_revision(store) is None
+    assert upgrade(store) == head_revision() == "0001"
+    assert upgrade(store) == "0001"  # running it again changes nothing
+    with store.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    store.dispose()
+    assert differences == []
+
+
+def test_schema_holds_no_personal_data_columns(database_url: str) -> None:
+    """R-D1: no name, e-mail, address or user agent next to votes, statements or participants."""
+    store = create_store(Settings(database_url=database_url))
+    upgrade(store)
+    inspector = inspect(store.engine)
+    columns = {
+        table: [c["name"] for c in inspector.get_columns(table)] for table in PARTICIPANT_TABLES
+    }
+    store.dispose()
+    offending = {t: [c for c in cols if PERSONAL_COLUMN.search(c)] for t, cols in columns.items()}
+    assert offending == {table: [] for table in PARTICIPANT_TABLES}
+    assert "participant_id" in columns["participants"]
+
+
+def test_participant_ids_are_random_128_bit_pseudonyms(
+    service_factory: Callable[..., Service],
+) -> None:
+    service = service_factory()
+    consultation = service.create_consultation("Hoe maken we onze wijk groener?")
+    ids = [service.join(consultation.consultation_id).participant_id for _ in range(20)]
+    assert len(set(ids)) == 20
+    assert all(re.fullmatch(r"[0-9a-f]{32}", pid) for pid in ids)  # 32 hex digits = 128 bits
+
+
+def test_erasure_tombstone_has_only_time_and_reason() -> None:
+    assert [c.name for c in metadata.tables["erasures"].columns] == [
+        "erasure_id",
+        "erased_at",
+        "reason",
+    ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["not a url", "mysql://localhost/deliberate", "oracle://x"],
+    ids=["garbage", "mysql", "oracle"],
+)
+def test_unusable_database_urls_are_configuration_errors(url: str) -> None:
+    with pytest.raises(ConfigurationError):
+        create_store(Settings(database_url=url))
+
+
+def test_embedding_cache_round_trip(service_factory: Callable[..., Service]) -> None:
+    service = service_factory()
+    consultation = service.create_consultation("Hoe maken we onze wijk groener?")
+    service.create_round(consultation.consultation_id, "Ronde 1")
+    first, second = service.seed_statements(
+        consultation.consultation_id, ["Meer bomen in de straat", "Minder auto's in de straat"]
+    )
+    store = service.store
+    vector = bytes(range(16))  # four float32 values
+    store.put_embeddings("model-a", {first.statement_id: vector})
+    assert store.get_embeddings("model-a", [first.statement_id, second.statement_id]) == {
+        first.statement_id: vector
+    }
+    store.put_embeddings("model-a", {first.statement_id: bytes(8)})  # replaced, not duplicated
+    assert store.get_embeddings("model-a", [first.statement_id]) == {first.statement_id: bytes(8)}
+    assert store.get_embeddings("model-b", [first.statement_id]) == {}
+    with store.read() as connection:
+        dim = connection.execute(text("SELECT dim FROM statement_embeddings")).scalar_one()
+    assert dim == 2
+    with pytest.raises(InvalidInput):
+        store.put_embeddings("model-a", {second.statement_id: b"abc"})
+
+
+def test_analysis_results_are_versioned_behind_a_latest_pointer(
+    service_factory: Callable[..., Service],
+) -> None:
+    service = service_factory()
+    consultation = service.create_consultation("Hoe maken we onze wijk groener?")
+    cid = consultation.consultation_id
+    assert service.latest_analysis(cid) is None
+    assert service.store_analysis(cid, b'{"n": 1}').version == 1
+    assert service.store_analysis(cid, b'{"n": 2}').version == 2
+    latest = service.latest_analysis(cid)
+    assert latest is not None
+    assert (latest.version, latest.payload) == (2, b'{"n": 2}')
+    first = service.get_analysis(cid, 1)
+    assert first is not None
+    assert first.payload == b'{"n": 1}'
+    assert service.get_analysis(cid, 3) is None
