@@ -12,12 +12,13 @@ from importlib.metadata import entry_points
 
 import click
 
-from deliberate.cli import db, facilitator, sample, text
+from deliberate.cli import analyze, db, facilitator, sample, text
 from deliberate.cli import report as report_cli
 
 COMMANDS: list[click.Command] = []
 COMMANDS.extend([db.db, facilitator.facilitator, sample.sample])
 COMMANDS.extend([text.models, text.duplicates, text.themes])
+COMMANDS.append(analyze.analyze)
 COMMANDS.extend([report_cli.report, report_cli.export])
 
 
