@@ -39,11 +39,11 @@ def create_command(
     ctx: click.Context, username: str, password: str, join_codes: tuple[str, ...]
 ) -> None:
     """Create an account, optionally as owner of consultations."""
-    service = _service(ctx)
-    account = service.create_facilitator(username, password)
-    for code in join_codes:
-        consultation = service.find_consultation(code)
-        service.grant_role(account.facilitator_id, consultation.consultation_id, "owner")
+    with _service(ctx) as service:
+        account = service.create_facilitator(username, password)
+        for code in join_codes:
+            consultation = service.find_consultation(code)
+            service.grant_role(account.facilitator_id, consultation.consultation_id, "owner")
     click.echo(f"created facilitator {account.username}")
 
 
@@ -51,16 +51,17 @@ def create_command(
 @click.pass_context
 def list_command(ctx: click.Context) -> None:
     """List accounts with their roles."""
-    service = _service(ctx)
-    accounts = service.list_facilitators()
-    if not accounts:
-        click.echo("no facilitators yet; add one with `deliberate facilitator create NAME`")
-    for account in accounts:
-        roles = service.roles(account.facilitator_id)
-        codes = ", ".join(
-            f"{service.get_consultation(cid).join_code}:{role.value}" for cid, role in roles.items()
-        )
-        click.echo(f"{account.username}\t{account.created_at:%Y-%m-%d}\t{codes or '-'}")
+    with _service(ctx) as service:
+        accounts = service.list_facilitators()
+        if not accounts:
+            click.echo("no facilitators yet; add one with `deliberate facilitator create NAME`")
+        for account in accounts:
+            roles = service.roles(account.facilitator_id)
+            codes = ", ".join(
+                f"{service.get_consultation(cid).join_code}:{role.value}"
+                for cid, role in roles.items()
+            )
+            click.echo(f"{account.username}\t{account.created_at:%Y-%m-%d}\t{codes or '-'}")
 
 
 @facilitator.command("delete")
@@ -69,9 +70,9 @@ def list_command(ctx: click.Context) -> None:
 @click.pass_context
 def delete_command(ctx: click.Context, username: str, yes: bool) -> None:
     """Delete an account; all its sessions end at once."""
-    service = _service(ctx)
-    account = service.find_facilitator(username)
-    if not yes:
-        click.confirm(f"delete facilitator {account.username}?", abort=True)
-    service.delete_facilitator(account.facilitator_id)
+    with _service(ctx) as service:
+        account = service.find_facilitator(username)
+        if not yes:
+            click.confirm(f"delete facilitator {account.username}?", abort=True)
+        service.delete_facilitator(account.facilitator_id)
     click.echo(f"deleted facilitator {account.username}")

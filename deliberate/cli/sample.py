@@ -27,8 +27,7 @@ def sample(ctx: click.Context, seed: int | None, participants: int) -> None:
     Loading it again changes nothing except the demo facilitator's password, which is printed.
     """
     settings = settings_from_context(ctx)
-    service = open_service(settings)
-    with progress() as bar:
+    with open_service(settings) as service, progress() as bar:
         task = bar.add_task("building the demo consultation", total=1)
         info = build_demo_consultation(
             service, seed=settings.seed if seed is None else seed, n_participants=participants

@@ -34,7 +34,18 @@ class Service(
     >>> consultation = service.create_consultation("Hoe maken we onze wijk groener?")
     >>> consultation.language
     'nl'
+    >>> service.close()
     """
+
+    def close(self) -> None:
+        """Close the store's pooled connections (the service cannot be used afterwards)."""
+        self.store.dispose()
+
+    def __enter__(self) -> Service:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def open_service(
