@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any, Protocol
 
 from deliberate.analysis import AnalysisParams, AnalysisResult, analyse
 from deliberate.config import Settings
 from deliberate.domain.snapshot import VoteSnapshot
-from deliberate.errors import AnalysisError, DeliberateError
+from deliberate.errors import AnalysisError, AnalysisWarning, DeliberateError
 from deliberate.events import Event, EventBus
 
 __all__ = ["TRIGGER_TOPICS", "Analyser", "AnalysisWorker", "analyse_snapshot"]
@@ -62,7 +63,12 @@ def analyse_snapshot(
             earlier = AnalysisResult.from_json(previous)
         except AnalysisError:
             earlier = None
-    return analyse(snapshot, params=params, previous=earlier).to_json()
+    # The result records its warnings; a live recompute must not print (or, under a strict
+    # warnings filter, raise) them every second.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AnalysisWarning)
+        result = analyse(snapshot, params=params, previous=earlier)
+    return result.to_json()
 
 
 class AnalysisWorker:

@@ -110,6 +110,10 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if worker is not None:
             worker.start()
+            # Votes may have arrived while no worker listened (a restart, a bulk import).
+            for consultation in service.list_consultations():
+                if service.current_round(consultation.consultation_id) is not None:
+                    worker.request(consultation.consultation_id)
         try:
             yield
         finally:

@@ -1,0 +1,176 @@
+"""Security and robustness of the HTTP layer (R-B3, R-B4, R-C1 to R-C3, R-D6)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from starlette.routing import Route
+from web_helpers import *  # noqa: F403 - the fixtures
+from web_helpers import WebWorld, browser_headers
+
+
+def _error_shape(body: dict[str, object], status: int) -> None:
+    assert body["ok"] is False
+    assert body["status"] == status
+    assert isinstance(body["code"], str)
+    assert body["code"]
+    assert isinstance(body["error"], str)
+    assert body["error"]
+
+
+def test_security_headers_and_csp_without_third_party_origins(world: WebWorld) -> None:
+    response = world.client().get("/")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert not re.search(r"https?://", csp), "no third-party origins"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "same-origin"
+    page = response.text
+    assert "<script>" not in page, "no inline scripts"
+    assert "style=" not in page, "no inline styles"
+    assert not re.search(r'(src|href)="https?://', page), "no external resources"
+
+
+def test_cross_site_posts_are_refused(world: WebWorld) -> None:
+    client = world.participant_client()
+    url = f"/c/{world.consultation_id}/add"
+    data = {"text": "Een stelling van een andere site.", "confirm": "on"}
+    for headers in (
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+        {"origin": "https://kwaadwillend.example"},
+        {"origin": "null"},
+    ):
+        response = client.post(url, data=data, headers=headers)
+        assert response.status_code == 403, headers
+    assert world.service.list_statements(world.consultation_id, round_id=None)[-1].seeded
+    api = client.post(
+        f"/api/consultations/{world.consultation_id}/statements",
+        json={"text": "Nog een poging."},
+        headers={"sec-fetch-site": "cross-site"},
+    )
+    assert api.status_code == 403
+    _error_shape(api.json(), 403)
+    same = client.post(url, data=data, headers=browser_headers())
+    assert same.status_code == 200
+
+
+def test_oversize_bodies_are_refused_while_streaming(world_factory: object) -> None:
+    world = world_factory(settings={"max_body_size": 1000})  # type: ignore[operator]
+    client, _ = world.api_participant()
+    url = f"/api/consultations/{world.consultation_id}/statements"
+    declared = client.post(
+        url,
+        content=b'{"text": "' + b"a" * 2000 + b'"}',
+        headers={"content-type": "application/json"},
+    )
+    assert declared.status_code == 413
+    _error_shape(declared.json(), 413)
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"text": "'
+        for _ in range(50):
+            yield b"a" * 100
+        yield b'"}'
+
+    streamed = client.post(url, content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+    _error_shape(streamed.json(), 413)
+
+
+def test_malformed_bodies_get_a_clear_4xx(world: WebWorld) -> None:
+    client, _ = world.api_participant()
+    url = f"/api/consultations/{world.consultation_id}/statements"
+    cases = {
+        b"\xff\xfe{": (400, "invalid_encoding"),
+        b'{"text": ': (400, "malformed_json"),
+        b"[" * 100 + b"]" * 100: (400, "too_deep"),
+        b'["not", "an", "object"]': (422, "invalid_input"),
+        b'{"text": 42}': (422, "invalid_input"),
+    }
+    for body, (status, code) in cases.items():
+        response = client.post(url, content=body, headers={"content-type": "application/json"})
+        assert response.status_code == status, body
+        assert response.json()["code"] == code
+        _error_shape(response.json(), status)
+    wrong_type = client.post(url, content=b"text=hoi", headers={"content-type": "text/plain"})
+    assert wrong_type.status_code == 415
+    too_long = client.post(url, json={"text": "x" * 281})
+    assert too_long.status_code == 422
+    assert too_long.json()["code"] == "statement_too_long"
+    form = world.participant_client().post(
+        f"/c/{world.consultation_id}/add",
+        content=b"text=%FF%FE&confirm=on",
+        headers={**browser_headers(), "content-type": "application/x-www-form-urlencoded"},
+    )
+    assert form.status_code == 400
+
+
+def test_api_errors_share_one_body_shape(world: WebWorld) -> None:
+    client = world.client()
+    cases = [
+        (client.get("/api/nothing-here"), 404),
+        (client.delete("/api/health"), 405),
+        (client.get("/api/consultations"), 401),
+        (client.get(f"/api/consultations/{world.consultation_id}/next"), 401),
+        (client.get("/api/join/NIETBEST"), 404),
+    ]
+    for response, status in cases:
+        assert response.status_code == status
+        _error_shape(response.json(), status)
+
+
+def test_html_errors_are_friendly_and_translated(world: WebWorld) -> None:
+    page = world.client().get("/c/" + "0" * 32, headers={"accept": "text/html"})
+    assert page.status_code == 404
+    assert "We kunnen deze pagina niet vinden" in page.text
+    assert "Traceback" not in page.text
+
+
+def test_a_500_never_shows_a_traceback(world: WebWorld) -> None:
+    def explode(request: object) -> None:
+        raise RuntimeError("secret internal detail /etc/passwd")
+
+    world.app.router.routes.insert(0, Route("/api/explode", explode))
+    world.app.router.routes.insert(0, Route("/explode", explode))
+    client = world.client(raise_server_exceptions=False)
+    api = client.get("/api/explode")
+    assert api.status_code == 500
+    _error_shape(api.json(), 500)
+    assert "secret" not in api.text
+    page = client.get("/explode", headers={"accept": "text/html"})
+    assert page.status_code == 500
+    assert "secret" not in page.text
+    assert "Traceback" not in page.text
+    assert "Er ging bij ons iets mis" in page.text
+
+
+def test_output_is_escaped_everywhere(world: WebWorld) -> None:
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    world.service.seed_statements(world.consultation_id, [f"Stelling {payload}"])
+    world.service.edit_consultation(world.consultation_id, description=payload)
+    participant = world.participant_client()
+    facilitator = world.facilitator_client()
+    pages = [
+        world.client().get(f"/c/{world.consultation_id}").text,
+        participant.get(f"/c/{world.consultation_id}/votes").text,
+        facilitator.get(f"/f/c/{world.consultation_id}").text,
+    ]
+    for _ in range(5):
+        page = participant.get(f"/c/{world.consultation_id}/vote").text
+        pages.append(page)
+        found = re.search(r'name="statement_id" value="([0-9a-f]{32})"', page)
+        if found is None:
+            break
+        participant.post(
+            f"/c/{world.consultation_id}/vote",
+            data={"statement_id": found.group(1), "vote": "pass"},
+            headers=browser_headers(),
+        )
+    joined = "\n".join(pages)
+    assert "&lt;script&gt;" in joined
+    assert "<script>alert" not in joined
+    assert "<img src=x" not in joined
