@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
@@ -123,17 +123,17 @@ def create_store(settings: Settings) -> Store:
         raise ConfigurationError("DELIBERATE_DATABASE_URL is not a valid database URL") from None
     backend = url.get_backend_name()
     if backend == "sqlite":
-        return Store(_sqlite_engine(settings, url.database or ""))
+        return Store(_sqlite_engine(settings, url))
     if backend == "postgresql":
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
         return Store(engine)
     raise ConfigurationError(f"unsupported database {backend!r}: use sqlite or postgresql")
 
 
-def _sqlite_engine(settings: Settings, database: str) -> Engine:
-    in_memory = database in ("", ":memory:")
+def _sqlite_engine(settings: Settings, url: URL) -> Engine:
+    in_memory = url.database in (None, "", ":memory:")
     engine = create_engine(
-        f"sqlite:///{database}" if not in_memory else "sqlite://",
+        url,
         # Threads share the pool; the write lock, not the driver, serialises writers.
         connect_args={
             "check_same_thread": False,
@@ -142,13 +142,15 @@ def _sqlite_engine(settings: Settings, database: str) -> Engine:
         **({"poolclass": StaticPool} if in_memory else {}),
     )
     busy_timeout = int(settings.sqlite_busy_timeout_ms)
+    # A read-only file (mode=ro) keeps the journal mode it has; switching would be a write.
+    read_only = url.query.get("mode") == "ro"
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from the driver so that BEGIN is ours to choose.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        if not in_memory:
+        if not in_memory and not read_only:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")

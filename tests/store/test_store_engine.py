@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -11,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from deliberate.config import Settings
-from deliberate.errors import ConfigurationError, InvalidInput
+from deliberate.errors import ConfigurationError, InvalidInput, Unavailable
 from deliberate.service import Service
 from deliberate.store import create_store, current_revision, head_revision, upgrade
 from deliberate.store.schema import metadata
@@ -132,3 +133,28 @@ def test_analysis_results_are_versioned_behind_a_latest_pointer(
     assert first is not None
     assert first.payload == b'{"n": 1}'
     assert service.get_analysis(cid, 3) is None
+
+
+def test_an_unreachable_database_is_unavailable_not_a_crash() -> None:
+    store = create_store(
+        Settings(database_url="postgresql+psycopg://nobody@127.0.0.1:9/nothing?connect_timeout=2")
+    )
+    with pytest.raises(Unavailable), store.write():
+        pass  # pragma: no cover - the connection fails first
+    store.dispose()
+
+
+def test_a_read_only_sqlite_file_refuses_writes_cleanly(
+    settings_factory: Callable[..., Settings], tmp_path: Path
+) -> None:
+    writable = Service(settings_factory(), create_store(settings_factory()))
+    upgrade(writable.store)
+    consultation = writable.create_consultation("Hoe maken we onze wijk groener?")
+    writable.close()
+    database = tmp_path / "deliberate.db"
+    read_only = settings_factory(database_url=f"sqlite:///file:{database}?mode=ro&uri=true")
+    service = Service(read_only, create_store(read_only))
+    assert service.get_consultation(consultation.consultation_id) == consultation  # reads work
+    with pytest.raises(Unavailable):
+        service.create_consultation("Nog een vraag?")
+    service.close()
