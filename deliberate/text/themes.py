@@ -1,7 +1,7 @@
 """Themes: a handful of labelled groups of statements, for the report and the facilitator console.
 
-Statements are clustered with k-means on their embeddings (or on a TF-IDF word space when no
-embedder is given). Each theme is labelled with c-TF-IDF: a word scores high when it is frequent
+Statements are clustered with k-means on their embeddings (character n-grams when no embedder
+is given). Each theme is labelled with c-TF-IDF: a word scores high when it is frequent
 in the theme and rare in the other themes, so labels use the statements' own words.
 """
 
@@ -13,12 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.metrics import silhouette_score
 
 from deliberate.errors import InvalidInput
 from deliberate.text.embedders import Embedder, check_texts, normalise_rows
+from deliberate.text.lexical import LexicalEmbedder
 from deliberate.text.stance import tokenize
 from deliberate.text.vocabulary import DUTCH_STOP_WORDS
 
@@ -35,7 +35,8 @@ class Theme:
     Attributes
     ----------
     label : str
-        Two or three of the theme's keywords, e.g. ``"parkeerplaatsen, centrum"``.
+        Up to three keywords that several of its statements use, e.g.
+        ``"parkeerplaatsen, centrum"``; ``"overig"`` when there are no content words.
     keywords : tuple of str
         Up to five words, most distinctive first.
     statement_ids : tuple of str
@@ -49,15 +50,6 @@ class Theme:
 
 def _words(text: str) -> list[str]:
     return [w for w in tokenize(text) if len(w) > 2 and w not in DUTCH_STOP_WORDS]
-
-
-def _word_space(texts: list[str], random_state: int) -> npt.NDArray[np.float32]:
-    tfidf = TfidfVectorizer(analyzer=_words, sublinear_tf=True).fit_transform(texts)
-    components = min(50, tfidf.shape[1] - 1, len(texts) - 1)
-    if components < 2:
-        return normalise_rows(tfidf.toarray())
-    reduced = TruncatedSVD(n_components=components, random_state=random_state).fit_transform(tfidf)
-    return normalise_rows(reduced)
 
 
 def _cluster(
@@ -79,27 +71,38 @@ def _cluster(
     return best[1] if best is not None else np.zeros(n, dtype=np.intp)
 
 
-def _keywords(texts: list[str], labels: npt.NDArray[np.intp]) -> dict[int, list[str]]:
+def _keywords(texts: list[str], labels: npt.NDArray[np.intp]) -> dict[int, list[tuple[str, int]]]:
     themes = sorted(set(labels.tolist()))
-    documents = [
-        " \n ".join(t for t, lab in zip(texts, labels, strict=True) if lab == theme)
-        for theme in themes
-    ]
     try:
-        counts = CountVectorizer(analyzer=_words).fit(documents)
+        # Binary per statement: a word counts once per statement, so a theme's keywords are
+        # words that many of its statements use, not one statement's repeated word.
+        vectorizer = CountVectorizer(analyzer=_words, binary=True)
+        per_statement = vectorizer.fit_transform(texts)
     except ValueError:  # only stop words: nothing to label with
         return {theme: [] for theme in themes}
-    matrix = counts.transform(documents).toarray().astype(np.float64)
-    vocabulary = counts.get_feature_names_out()
-    # c-TF-IDF: term frequency within the theme, times log(1 + mean theme length / term total).
+    vocabulary = vectorizer.get_feature_names_out()
+    matrix = np.vstack(
+        [np.asarray(per_statement[labels == theme].sum(axis=0)).ravel() for theme in themes]
+    ).astype(np.float64)
+    # c-TF-IDF: frequency within the theme, times log(1 + mean theme size / frequency overall).
     frequency = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1.0)
     idf = np.log1p(matrix.sum(axis=1).mean() / np.maximum(matrix.sum(axis=0), 1.0))
     weights = frequency * idf
-    found: dict[int, list[str]] = {}
+    found: dict[int, list[tuple[str, int]]] = {}
     for row, theme in enumerate(themes):
         order = np.lexsort((vocabulary, -weights[row]))
-        found[theme] = [str(vocabulary[i]) for i in order[:_KEYWORDS] if matrix[row, i] > 0]
+        found[theme] = [
+            (str(vocabulary[i]), int(matrix[row, i]))
+            for i in order[:_KEYWORDS]
+            if matrix[row, i] > 0
+        ]
     return found
+
+
+def _label(keywords: list[tuple[str, int]]) -> str:
+    # Words shared by several statements describe the theme; a word from one statement does not.
+    shared = [word for word, statements in keywords if statements > 1][:3]
+    return ", ".join(shared or [word for word, _ in keywords[:1]]) or "overig"
 
 
 def extract_themes(
@@ -120,11 +123,11 @@ def extract_themes(
     n_themes : int, optional
         Number of themes; by default chosen between 2 and 8 by silhouette score.
     embedder : Embedder, optional
-        Embeds the texts; without one (and without ``embeddings``) a TF-IDF word space is used.
+        Embeds the texts; without one (and without ``embeddings``) the lexical embedder is used.
     embeddings : array-like of shape (n, dimension), optional
         Precomputed embeddings (for example from the embedding cache).
     random_state : int, default 0
-        Seed of k-means and of the word-space projection; same input and seed, same themes.
+        Seed of k-means; same input and seed, same themes.
 
     Returns
     -------
@@ -158,7 +161,8 @@ def extract_themes(
     elif embedder is not None:
         vectors = embedder.embed(items)
     else:
-        vectors = _word_space(items, random_state)
+        # Character n-grams see that "parkeren" and "parkeerplaatsen" share a subject.
+        vectors = LexicalEmbedder().embed(items)
     if len(items) < 3 and n_themes is None:
         labels = np.zeros(len(items), dtype=np.intp)
     else:
@@ -166,8 +170,8 @@ def extract_themes(
     keywords = _keywords(items, labels)
     themes = [
         Theme(
-            label=", ".join(keywords[theme][:3]) or "overig",
-            keywords=tuple(keywords[theme]),
+            label=_label(keywords[theme]),
+            keywords=tuple(word for word, _ in keywords[theme]),
             statement_ids=tuple(i for i, lab in zip(ids, labels, strict=True) if lab == theme),
         )
         for theme in sorted(keywords)
