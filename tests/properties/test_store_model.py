@@ -3,7 +3,7 @@
 Rules: join, cast, change, pass, close the round (and open a new one), erase a participant.
 After every step the store's current positions and the snapshot's vote matrix must equal the
 model's. Runs on SQLite and, when configured, PostgreSQL. ``HYPOTHESIS_PROFILE=nightly`` runs
-500 examples of 50 steps instead of 40 × 30.
+500 examples of 50 steps instead of 25 × 30.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from deliberate.service import Service
 __all__ = ["clock", "database_url", "postgres_database", "service_factory"]
 
 NIGHTLY = os.environ.get("HYPOTHESIS_PROFILE") == "nightly"
-# 40 × 30 keeps CI near 15 s per database on two shared cores; nightly runs the full checklist.
+# 25 × 30 keeps CI near 15 s per database on two shared cores; nightly runs the full checklist.
 MACHINE_SETTINGS = settings(
-    max_examples=500 if NIGHTLY else 40,
+    max_examples=500 if NIGHTLY else 25,
     stateful_step_count=50 if NIGHTLY else 30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

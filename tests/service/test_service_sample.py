@@ -15,10 +15,10 @@ from deliberate.service import Service
 
 def test_demo_consultation(service_factory: Callable[..., Service]) -> None:
     service = service_factory()
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes on a shared CI machine don't count
     info = build_demo_consultation(service, seed=0)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 15  # about 4 s on SQLite; generous for a loaded CI machine
+    if service.store.dialect == "sqlite":
+        assert time.process_time() - started < 8  # about 3.5 s here; the target is < 5 s
     assert info.created
     assert info.join_code == "GROEN"
     consultation = service.get_consultation(info.consultation_id)
