@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.special import gammaln, logsumexp
+from scipy.special import gammaln
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils.extmath import randomized_svd
 
@@ -138,8 +138,10 @@ def _e_step(
 ) -> tuple[FloatArray, float]:
     """Responsibilities and the total log-likelihood."""
     joint = np.asarray(one_hot @ log_theta.T) + log_weights[None, :]
-    norm = logsumexp(joint, axis=1)
-    return np.exp(joint - norm[:, None]), float(norm.sum())
+    peak = joint.max(axis=1, keepdims=True)
+    weights = np.exp(joint - peak)
+    total = weights.sum(axis=1, keepdims=True)
+    return weights / total, float((np.log(total) + peak).sum())
 
 
 def _opposition(one_hot: sp.csr_matrix, responsibilities: FloatArray, prior: float) -> FloatArray:

@@ -2,11 +2,11 @@
 
 Polis fills each missing vote with its statement's mean vote and then centres every column. A
 filled cell therefore becomes exactly 0 after centring, so the centred matrix is as sparse as the
-votes themselves: only observed cells carry ``vote - mean``. The principal axes come from a
-truncated SVD of that sparse matrix (exact dense SVD for small conversations, randomized SVD with
-power iterations above a size limit). Each participant's coordinates are then stretched by
-``sqrt(n_statements / n_voted)``, Polis's correction that keeps sparse voters from collapsing onto
-the centre.
+votes themselves: only observed cells carry ``vote - mean``. The principal axes come from that
+sparse matrix: exactly, as eigenvectors of the small statements × statements Gram matrix, up to
+1,000 statements, and by randomized SVD with power iterations above. Each participant's
+coordinates are then stretched by ``sqrt(n_statements / n_voted)``, Polis's correction that keeps
+sparse voters from collapsing onto the centre.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
+from scipy.linalg import eigh
 from sklearn.utils.extmath import randomized_svd
 
 from deliberate.analysis.matrix import VoteMatrix
@@ -25,8 +26,9 @@ __all__ = ["Projection", "project"]
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
-# Above this many cells the exact dense SVD gives way to a randomized one on the sparse matrix.
-DENSE_CELL_LIMIT = 4_000_000
+# Up to this many statements the axes come exactly from the statements × statements Gram matrix;
+# above it, from a randomized SVD of the sparse matrix.
+EXACT_STATEMENT_LIMIT = 1_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,10 +73,13 @@ def _top_axes(
     centred: sp.csr_matrix, n_components: int, random_state: int
 ) -> tuple[FloatArray, FloatArray]:
     """Top right singular vectors (rows) and singular values of ``centred``."""
-    n_rows, n_cols = centred.shape
-    if n_rows * n_cols <= DENSE_CELL_LIMIT:
-        _, singular, vt = np.linalg.svd(centred.toarray(), full_matrices=False)
-        return vt[:n_components], singular[:n_components]
+    n_cols = centred.shape[1]
+    if n_cols <= EXACT_STATEMENT_LIMIT:
+        gram = np.asarray((centred.T @ centred).toarray())
+        values, vectors = eigh(gram, subset_by_index=[n_cols - n_components, n_cols - 1])
+        order = np.argsort(values)[::-1]
+        singular = np.sqrt(np.clip(values[order], 0.0, None))
+        return np.asarray(vectors[:, order].T, dtype=np.float64), singular
     # Sparse randomized SVD: a few power iterations give the leading axes to well below 1e-3.
     _, singular, vt = randomized_svd(
         centred, n_components, n_oversamples=10, n_iter=6, random_state=random_state

@@ -69,10 +69,10 @@ def test_large_inputs_use_the_randomized_solver_and_agree_with_the_exact_one() -
     matrix = VoteMatrix.from_arrays(ids, [f"s{j}" for j in range(60)], rows, cols, values)
     columns = np.ones(60, dtype=bool)
     exact = project(matrix, columns=columns)
-    limit = projection.DENSE_CELL_LIMIT
+    limit = projection.EXACT_STATEMENT_LIMIT
     try:
-        projection.DENSE_CELL_LIMIT = 0
+        projection.EXACT_STATEMENT_LIMIT = 0
         approximate = project(matrix, columns=columns)
     finally:
-        projection.DENSE_CELL_LIMIT = limit
+        projection.EXACT_STATEMENT_LIMIT = limit
     np.testing.assert_allclose(approximate.components[0], exact.components[0], atol=1e-6)
