@@ -67,7 +67,7 @@ def _appendix(document: object, report: AdviceReport, findings: list[Finding]) -
             measures = ", ".join(f"{k} = {format_number(v)}" for k, v in evidence.measures)
             row = [
                 finding.reference,
-                f"{evidence.statement_id}: {evidence.text}",
+                f"{evidence.number}: {evidence.text}",
                 *_figures(evidence, labels["suppressed"]),
                 measures,
             ]

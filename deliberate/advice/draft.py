@@ -89,6 +89,21 @@ def _measures(item: Mapping[str, Any], names: Sequence[str]) -> dict[str, float]
     return {name: float(item[name]) for name in names if item.get(name) is not None}
 
 
+def _statement_numbers(statement_ids: Sequence[str]) -> dict[str, str]:
+    """The number people see: the source's own when it is one (Polis), else the position.
+
+    Database ids are long random strings; "stelling 12" is what a reader can find back.
+    """
+    if all(statement_id.isdigit() for statement_id in statement_ids):
+        return {statement_id: statement_id for statement_id in statement_ids}
+    return {statement_id: str(index) for index, statement_id in enumerate(statement_ids, 1)}
+
+
+def _quote(text: str) -> str:
+    # The sentence supplies its own full stop after the closing quote.
+    return text.rstrip().removesuffix(".")
+
+
 class _Draft:
     """The state of one drafting pass: lookups shared by the section builders."""
 
@@ -101,6 +116,7 @@ class _Draft:
         params = result.get("parameters") or result.get("params") or {}
         self.privacy_k = int(params.get("privacy_k", privacy_k))
         self.texts = {statement.statement_id: statement.text for statement in snapshot.statements}
+        self.numbers = _statement_numbers([s.statement_id for s in snapshot.statements])
         for statement_id, summary in result["statements"].items():
             if summary.get("text"):
                 self.texts.setdefault(str(statement_id), str(summary["text"]))
@@ -147,6 +163,7 @@ class _Draft:
         return Evidence(
             statement_id=key,
             text=self.texts.get(key, ""),
+            number=self.numbers.get(key, key),
             agree=int(counts["agree"]),
             disagree=int(counts["disagree"]),
             passed=int(counts["pass"]),
@@ -192,7 +209,7 @@ def _question_section(draft: _Draft, texts: ConsultationTexts) -> Section:
     stamps = [vote.timestamp for vote in snapshot.votes if vote.timestamp > 0]
     if stamps:
         first, last = (
-            dt.datetime.fromtimestamp(stamp, tz=dt.UTC).date().isoformat()
+            say.date(dt.datetime.fromtimestamp(stamp, tz=dt.UTC).date())
             for stamp in (min(stamps), max(stamps))
         )
         paragraphs.append(say.say("rounds", rounds=max(len(rounds), 1), first=first, last=last))
@@ -227,8 +244,8 @@ def _agreement_section(draft: _Draft) -> Section:
         sentence = say.say(
             "consensus.agree" if agrees else "consensus.disagree",
             share=percent(count / total) if total else 0,
-            number=evidence.statement_id,
-            text=evidence.text,
+            number=evidence.number,
+            text=_quote(evidence.text),
             count=count,
             total=total,
             groups=groups,
@@ -243,8 +260,8 @@ def _agreement_section(draft: _Draft) -> Section:
         evidence = draft.evidence(item["statement_id"], **_measures(item, _BRIDGING))
         sentence = say.say(
             "bridging",
-            number=evidence.statement_id,
-            text=evidence.text,
+            number=evidence.number,
+            text=_quote(evidence.text),
             list=draft.agree_by_group(evidence),
         )
         findings.append(draft.finding(sentence, evidence))
@@ -258,8 +275,8 @@ def _difference_section(draft: _Draft) -> Section:
         evidence = draft.evidence(item["statement_id"], **_measures(item, _DIVISIVE))
         sentence = say.say(
             "divisive",
-            number=evidence.statement_id,
-            text=evidence.text,
+            number=evidence.number,
+            text=_quote(evidence.text),
             list=draft.agree_by_group(evidence),
         )
         findings.append(draft.finding(sentence, evidence))
@@ -276,8 +293,8 @@ def _difference_section(draft: _Draft) -> Section:
             items.append(
                 say.say(
                     "wants.agree" if direction == "agree" else "wants.disagree",
-                    text=representative[-1].text,
-                    number=representative[-1].statement_id,
+                    text=_quote(representative[-1].text),
+                    number=representative[-1].number,
                     share=percent(int(item.get("n_success", 0)) / trials) if trials else 0,
                 )
             )
@@ -303,8 +320,8 @@ def _minority_section(draft: _Draft) -> Section:
             sentence = say.say(
                 "minority.small",
                 k=draft.privacy_k,
-                number=evidence.statement_id,
-                text=evidence.text,
+                number=evidence.number,
+                text=_quote(evidence.text),
             )
         else:
             evidence = draft.evidence(item["statement_id"], **_measures(item, _MINORITY))
@@ -315,8 +332,8 @@ def _minority_section(draft: _Draft) -> Section:
                 size=size,
                 group_share=percent(group_agree),
                 others_share=percent(others_agree),
-                number=evidence.statement_id,
-                text=evidence.text,
+                number=evidence.number,
+                text=_quote(evidence.text),
                 support=int(item.get("support") or 0),
             )
         findings.append(draft.finding(sentence, evidence))
@@ -338,25 +355,36 @@ def _themes_section(draft: _Draft, themes: Sequence[Theme] | None) -> Section:
         ]
     for title, statement_ids in pairs:
         evidence = [draft.evidence(statement_id) for statement_id in statement_ids]
-        quoted = [f"“{item.text}” ({item.statement_id})" for item in evidence]
+        quoted = [f"“{_quote(item.text)}” ({item.number})" for item in evidence]
         findings.append(
             draft.finding(say.say("theme.item", title=title, list="; ".join(quoted)), *evidence)
         )
     return Section("themes", say.say("section.themes"), (intro,), tuple(findings))
 
 
+def _exclusions(say: Phrasebook, moderated: int, below: int, quarantined: int) -> str:
+    """Name only what was left out; zero counts are not news."""
+    items = [
+        say.say(f"method.excluded.{key}", count=count)
+        for key, count in (("moderated", moderated), ("below", below), ("quarantined", quarantined))
+        if count
+    ]
+    if not items:
+        return say.say("method.excluded.none")
+    return say.say("method.excluded", list=say.join(items))
+
+
 def _method_section(draft: _Draft) -> Section:
     say, result, snapshot = draft.say, draft.result, draft.snapshot
     below = int(result.get("n_participants", 0)) - int(result.get("participants_in_analysis", 0))
+    moderated = len(result.get("excluded_statements") or ()) or sum(
+        1 for s in snapshot.statements if not s.included
+    )
+    quarantined = sum(1 for p in snapshot.participants if p.quarantined)
     paragraphs = [
         say.say("method.how"),
         say.say("method.rules"),
-        say.say(
-            "method.excluded",
-            moderated=sum(1 for s in snapshot.statements if not s.included),
-            below=max(below, 0),
-            quarantined=sum(1 for p in snapshot.participants if p.quarantined),
-        ),
+        _exclusions(say, moderated, max(below, 0), quarantined),
         say.say("method.privacy", k=draft.privacy_k),
         say.say("method.limits"),
         say.say(

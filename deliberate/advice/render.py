@@ -40,7 +40,7 @@ def _environment() -> jinja2.Environment:
 def _bars_summary(report: AdviceReport, evidence: Evidence) -> str:
     labels = report.labels
     return (
-        f"{labels['statement']} {evidence.statement_id}: {labels['agree']} {evidence.agree}, "
+        f"{labels['statement']} {evidence.number}: {labels['agree']} {evidence.agree}, "
         f"{labels['disagree']} {evidence.disagree}, {labels['pass']} {evidence.passed}"
     )
 
@@ -103,7 +103,7 @@ def render_html(report: AdviceReport, *, for_print: bool = False, attribution: s
 def _footnote(report: AdviceReport, evidence: Evidence) -> str:
     labels = report.labels
     parts = [
-        f"{labels['statement']} {evidence.statement_id} “{evidence.text}”: "
+        f"{labels['statement']} {evidence.number} “{evidence.text}”: "
         f"{labels['everyone']} {labels['agree'].lower()} {evidence.agree}, "
         f"{labels['disagree'].lower()} {evidence.disagree}, {labels['pass'].lower()} "
         f"{evidence.passed} ({evidence.total})"

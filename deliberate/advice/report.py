@@ -51,6 +51,9 @@ class GroupFigures:
 class Evidence:
     """The statement and the numbers behind a finding, exactly as in the AnalysisResult.
 
+    ``number`` is what readers see ("stelling 12"): the source's own number, or the statement's
+    position in the consultation when its id is a database key.
+
     ``measures`` holds the named numbers the finding sentence uses (for example ``score`` or
     ``group_agree``), copied from the result without rounding; the renderers round for display.
     """
@@ -62,6 +65,7 @@ class Evidence:
     passed: int
     by_group: tuple[GroupFigures, ...]
     measures: tuple[tuple[str, float], ...] = ()
+    number: str = ""  # the statement's number for readers; its id when it has no other
 
     @property
     def total(self) -> int:

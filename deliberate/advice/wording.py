@@ -8,6 +8,7 @@ statement is quoted with its number; sentences are short and active.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from typing import Final
@@ -100,10 +101,13 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
             "kiest. Een ‘minderheidspositie’ is een stelling waarover één groep duidelijk anders "
             "denkt dan alle anderen."
         ),
-        "method.excluded": (
-            "Niet meegeteld: {moderated} stelling(en) die de moderatie weghaalde, {below} "
-            "deelnemer(s) met te weinig stemmen voor een groep en {quarantined} account(s) in "
-            "quarantaine."
+        "method.excluded": "Niet meegeteld: {list}.",
+        "method.excluded.moderated": "{count} stelling(en) die de moderatie weghaalde",
+        "method.excluded.below": "{count} deelnemer(s) met te weinig stemmen voor een groep",
+        "method.excluded.quarantined": "{count} account(s) in quarantaine",
+        "method.excluded.none": (
+            "Alles telde mee: de moderatie haalde geen stellingen weg, iedereen stemde genoeg "
+            "voor een groep en geen account stond in quarantaine."
         ),
         "method.privacy": (
             "Groepen van minder dan {k} mensen krijgen geen eigen cijfers, om de deelnemers te "
@@ -220,9 +224,13 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
             "A ‘minority position’ is a statement on which one group clearly differs from all "
             "others."
         ),
-        "method.excluded": (
-            "Not counted: {moderated} statement(s) removed by moderation, {below} participant(s) "
-            "with too few votes for a group, and {quarantined} quarantined account(s)."
+        "method.excluded": "Not counted: {list}.",
+        "method.excluded.moderated": "{count} statement(s) removed by moderation",
+        "method.excluded.below": "{count} participant(s) with too few votes for a group",
+        "method.excluded.quarantined": "{count} quarantined account(s)",
+        "method.excluded.none": (
+            "Everything counted: moderation removed no statements, everyone voted enough to be "
+            "placed in a group, and no account was quarantined."
         ),
         "method.privacy": (
             "Groups of fewer than {k} people get no figures of their own, to protect the "
@@ -263,6 +271,18 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
 }
 
 
+_MONTHS: Final = {
+    "nl": (
+        "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+        "september", "oktober", "november", "december",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+
+
 def percent(share: float) -> int:
     """A share in [0, 1] as a whole percentage, rounded half up (0.125 -> 13, not 12)."""
     # Round to 9 decimals first so that 0.285 (28.499999…) still reads as 29.
@@ -294,6 +314,11 @@ class Phrasebook:
     def say(self, key: str, **values: object) -> str:
         """The phrase ``key`` with ``values`` filled in."""
         return self._phrases[key].format(**values)
+
+    def date(self, day: dt.date) -> str:
+        """``23 november 2026`` / ``23 November 2026``."""
+        month = _MONTHS[self.language][day.month - 1]
+        return f"{day.day} {month} {day.year}"
 
     def join(self, items: list[str]) -> str:
         """``a, b en c`` / ``a, b and c``."""

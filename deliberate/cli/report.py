@@ -45,10 +45,13 @@ def load_consultation(source: str, settings: Settings) -> tuple[VoteSnapshot, Co
         return snapshot, ConsultationTexts(question=snapshot.question)
     service = open_service(settings, migrate=False)
     try:
-        consultation = service.get_consultation(source)
-    except NotFound:
-        consultation = service.find_consultation(source)
-    snapshot = service.snapshot(consultation.consultation_id)
+        try:
+            consultation = service.get_consultation(source)
+        except NotFound:
+            consultation = service.find_consultation(source)
+        snapshot = service.snapshot(consultation.consultation_id)
+    finally:
+        service.close()
     texts = ConsultationTexts(
         title=consultation.question,
         question=consultation.question,

@@ -8,7 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from deliberate.cli.report import export, report
+from deliberate.config import Settings
 from deliberate.errors import DeliberateError
+from deliberate.sample.demo import build_demo_consultation
+from deliberate.service.facade import open_service
 
 LONDON = (
     Path(__file__).resolve().parents[3] / "shared" / "polis-open-data" / "london.youth.policing"
@@ -48,3 +51,37 @@ def test_unknown_consultation_is_a_clear_error(tmp_path, monkeypatch):
     assert result.exit_code != 0
     assert isinstance(result.exception, DeliberateError)  # the CLI prints "error [code]: …"
     assert not (tmp_path / "x.html").exists()
+
+
+@pytest.fixture(scope="module")
+def demo_database(tmp_path_factory):
+    """A SQLite database holding the Dutch demo consultation (100 simulated participants)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    service = open_service(Settings(database_url=url))
+    try:
+        info = build_demo_consultation(service, seed=0, n_participants=100)
+    finally:
+        service.close()
+    return url, info.join_code
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "docx", "pdf"])
+def test_report_for_the_demo_consultation(fmt, demo_database, tmp_path, monkeypatch):
+    url, join_code = demo_database
+    monkeypatch.setenv("DELIBERATE_DATABASE_URL", url)
+    out = tmp_path / f"advies.{fmt}"
+    result = CliRunner().invoke(report, [join_code, "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    if fmt == "html":
+        text = data.decode("utf-8")
+        assert "Stemmen van minderheden" in text
+        assert "aan tafels" in text
+        # Readers see statement numbers, not database keys.
+        assert "stelling 1" in text.lower()
+    elif fmt == "md":
+        assert data.startswith(b"# ")
+    elif fmt == "docx":
+        assert data.startswith(b"PK")
+    else:
+        assert data.startswith(b"%PDF-")

@@ -128,7 +128,9 @@ def test_themes_from_the_text_analysis(minority_consultation):
 
 
 def test_method_section_records_provenance_and_exclusions(minority_consultation, quiet_analysis):
-    snapshot, _ = minority_consultation
+    snapshot, result = minority_consultation
+    method = " ".join(draft_advice(result, snapshot).section("method").paragraphs)
+    assert "Alles telde mee" in method
     hidden = dataclasses.replace(snapshot.statements[0], included=False)
     snapshot = dataclasses.replace(snapshot, statements=[hidden, *snapshot.statements[1:]])
     result = quiet_analysis(snapshot)
