@@ -1,19 +1,23 @@
 """R-B5: a failure injected half-way through a multi-row use case leaves all rows or none.
 
-The failure is real: a database trigger that aborts the second write of the use case.
+The failure is real: a database trigger that aborts the second write of the use case. A reader in
+another thread, meanwhile, never sees the half-done state.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from deliberate.domain import ModerationStatus
+from deliberate.domain import ModerationStatus, Statement, duplicate_key, new_id
 from deliberate.errors import DeliberateError
 from deliberate.service import Service
+from deliberate.store import statements as statement_rows
 from deliberate.store.schema import metadata
 from store.builders import open_consultation
 
@@ -96,3 +100,34 @@ def test_erasure_is_all_or_nothing(service_factory: Callable[..., Service]) -> N
         }
     )
     assert len(service.list_votes(participant_id)) == 3
+
+
+def test_a_concurrent_reader_never_sees_half_a_use_case(
+    service_factory: Callable[..., Service],
+) -> None:
+    """While a multi-row write is in flight, readers in other threads see the state before it."""
+    service = service_factory()
+    consultation = service.create_consultation("Hoe maken we onze wijk groener?")
+    round_ = service.create_round(consultation.consultation_id, "Ronde 1")
+    statement = Statement(
+        statement_id=new_id(),
+        consultation_id=consultation.consultation_id,
+        round_id=round_.round_id,
+        text="Meer bomen in de straat",
+        author_id=None,
+        seeded=True,
+        status=ModerationStatus.ACCEPTED,
+        created_at=datetime.now(UTC),
+    )
+    with ThreadPoolExecutor(max_workers=1) as reader, service.store.write() as connection:
+        statement_rows.insert_statement(connection, statement, duplicate_key(statement.text))
+        # Half-way: the statement row exists in this transaction, its log entry does not yet.
+        assert reader.submit(service.list_statements, consultation.consultation_id).result() == []
+        statement_rows.insert_moderation_entry(
+            connection,
+            statement_rows.ModerationEntry(
+                statement.statement_id, None, "seed", "", statement.created_at
+            ),
+        )
+    assert service.list_statements(consultation.consultation_id) == [statement]
+    assert len(service.moderation_history(statement.statement_id)) == 1
