@@ -33,7 +33,7 @@ __all__ = [
 
 WIDTH = 1000
 HEIGHT = 620
-_PADDING = 50
+_PADDING = 90  # room for hull margins and the labels of groups at the edge
 
 
 def group_label(index: int) -> str:
@@ -146,6 +146,16 @@ def _fit(coordinates: np.ndarray) -> np.ndarray:
     return np.asarray(np.round(fitted, 1), dtype=np.float64)
 
 
+# Hulls keep a margin around their points, so that a group whose members sit on one spot
+# (identical votes) is still a visible shape rather than a zero-area polygon.
+_MARGIN = 14.0
+_RING = np.array([(np.cos(a), np.sin(a)) for a in np.linspace(0, 2 * np.pi, 12, endpoint=False)])
+
+
+def _padded(points: np.ndarray) -> np.ndarray:
+    return np.asarray((points[:, None, :] + _MARGIN * _RING[None, :, :]).reshape(-1, 2))
+
+
 def participant_group(payload: bytes | None, participant_id: str) -> int | None:
     """The index of the participant's group in a stored result, or ``None``."""
     data = _load(payload)
@@ -196,8 +206,18 @@ def build_map(
         members = np.array([(x, y) for x, y, g in points if g == index]).reshape(-1, 2)
         size = int(group.get("size", len(members)) or 0)
         suppressed = bool(group.get("suppressed", False)) or size < privacy_k
-        hull = convex_hull(members) if len(members) else members
-        centre = tuple(np.round(members.mean(axis=0), 1)) if len(members) else (0.0, 0.0)
+        hull = convex_hull(_padded(members)) if len(members) else members
+        # The label sits just above the group, so that it does not cover the points.
+        centre = (
+            (float(members[:, 0].mean()), float(members[:, 1].min()) - _MARGIN - 34)
+            if len(members)
+            else (WIDTH / 2, HEIGHT / 2)
+        )
+        # Keep the label (about 160 px wide, two lines) inside the picture.
+        centre = (
+            float(np.clip(centre[0], 85, WIDTH - 85)),
+            float(np.clip(centre[1], 30, HEIGHT - 40)),
+        )
         representative = tuple(
             (texts[item["statement_id"]], str(item.get("direction", "agree")))
             for item in group.get("representative", [])

@@ -1,0 +1,126 @@
+"""Browser test fixtures: the real app under uvicorn on loopback, driven by Debian's Chromium.
+
+Playwright launches the system Chromium (``DELIBERATE_CHROMIUM`` or ``/usr/bin/chromium``); no
+browser is downloaded. Tests skip with the reason when it, Playwright or axe-core is missing.
+Screenshots go to ``test-artifacts/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+from conftest import REPO_ROOT
+from store.databases import database_url, postgres_database
+
+from deliberate.config import Settings
+from deliberate.events import InProcessEventBus
+from deliberate.service import Service, open_service
+from web.app import create_app
+
+__all__ = ["database_url", "postgres_database"]
+
+CHROMIUM = os.environ.get("DELIBERATE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+PASSWORD = "lange-zin-voor-de-browsertest"
+
+
+@dataclass
+class Site:
+    """A running app: its base URL, service and settings."""
+
+    base: str
+    service: Service
+    settings: Settings
+
+
+@contextlib.contextmanager
+def _serve(app: Any) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def site(database_url: str, settings_factory: Callable[..., Settings]) -> Iterator[Site]:
+    """The app on a fresh database with one facilitator account and the live worker."""
+    settings = settings_factory(database_url=database_url, analysis_debounce_seconds=0.5)
+    bus = InProcessEventBus()
+    service = open_service(settings, events=bus)
+    service.create_facilitator("gespreksleider", PASSWORD)
+    app = create_app(settings, service=service, bus=bus, run_worker=True)
+    with _serve(app) as base:
+        yield Site(base=base, service=service, settings=settings)
+    bus.close()
+    service.store.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium, or a skip that says what is missing."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium not found at {CHROMIUM}; install it (apt-get install chromium)")
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed; run `npm ci`")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Serious and critical WCAG 2.1 A/AA violations that axe-core finds on ``page``."""
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """async () => {
+            const found = await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+            return found.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+        }"""
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot under ``test-artifacts/``."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
