@@ -283,22 +283,28 @@ def _difference_section(draft: _Draft) -> Section:
     for group in draft.result["groups"]:
         _, label, size, suppressed = draft.group(group["id"])
         representative: list[Evidence] = []
-        items: list[str] = []
+        items: dict[str, list[str]] = {"agree": [], "disagree": []}
         for item in group.get("representative", []):
             direction = item.get("direction", "agree")
             representative.append(
                 draft.evidence(item["statement_id"], **_measures(item, _REPRESENTATIVE))
             )
             trials = int(item.get("n_trials", 0))
-            items.append(
+            items["agree" if direction == "agree" else "disagree"].append(
                 say.say(
-                    "wants.agree" if direction == "agree" else "wants.disagree",
+                    "wants.item",
                     text=_quote(representative[-1].text),
                     number=representative[-1].number,
                     share=percent(int(item.get("n_success", 0)) / trials) if trials else 0,
                 )
             )
-        wants = say.say("wants", list=say.join(items)) if items else say.say("wants.none")
+        # "eens met A en B, en oneens met C": one verb per direction, not one per statement.
+        sides = [
+            say.say(f"wants.{direction}", list=say.join(found))
+            for direction, found in items.items()
+            if found
+        ]
+        wants = say.say("wants", list=say.join(sides)) if sides else say.say("wants.none")
         if suppressed:
             sentence = say.say("group.profile.small", label=label, k=draft.privacy_k, wants=wants)
         else:
@@ -335,6 +341,7 @@ def _minority_section(draft: _Draft) -> Section:
                 number=evidence.number,
                 text=_quote(evidence.text),
                 support=int(item.get("support") or 0),
+                votes=int(item.get("group_votes") or 0),
             )
         findings.append(draft.finding(sentence, evidence))
     intro = say.say("minority.intro") if findings else say.say("minority.none")
@@ -462,7 +469,7 @@ def draft_advice(
         _method_section(draft),
     )
     mapping = draft.result
-    params = mapping.get("params") or {}
+    params = mapping.get("parameters") or mapping.get("params") or {}
     facts = ReportFacts(
         consultation_id=snapshot.consultation_id,
         input_digest=str(mapping.get("input_digest", "")),

@@ -37,8 +37,8 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
         "rounds": "Het gesprek had {rounds} ronde(s), van {first} tot en met {last}.",
         "attributes": "Bij een deel van de deelnemers vroegen we ook: {names}.",
         "groups": (
-            "Bij {placed} deelnemers stemden genoeg mensen mee om ze in een groep te plaatsen. "
-            "Zo vonden we {count} groepen met een eigen mening: {list}."
+            "{placed} deelnemers stemden vaak genoeg om in een groep te komen. We vonden "
+            "{count} groepen met een eigen mening: {list}."
         ),
         "group.item": "{label} ({size} mensen, {share}%)",
         "group.small": "{label} (minder dan {k} mensen)",
@@ -66,8 +66,9 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
         ),
         "wants": "is het vooral {list}",
         "wants.none": "heeft geen stellingen die haar duidelijk onderscheiden",
-        "wants.agree": "eens met “{text}” (stelling {number}: {share}% van de groep)",
-        "wants.disagree": "oneens met “{text}” (stelling {number}: {share}% van de groep)",
+        "wants.agree": "eens met {list}",
+        "wants.disagree": "oneens met {list}",
+        "wants.item": "“{text}” (stelling {number}: {share}% van de groep)",
         "minority.intro": (
             "Een minderheid kan iets anders vinden dan de rest. Ook die stem telt. Hieronder staat "
             "elke minderheidspositie die we vonden."
@@ -75,8 +76,8 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
         "minority.none": "We vonden geen groep die op een stelling duidelijk afwijkt van de rest.",
         "minority.for": (
             "In {label} ({size} mensen) is {group_share}% het eens met stelling {number}: "
-            "“{text}”. Van alle andere deelnemers is {others_share}% het eens. {support} "
-            "mensen in {label} steunen deze stelling."
+            "“{text}” ({support} van {votes} stemmen). Van alle andere deelnemers is "
+            "{others_share}% het eens."
         ),
         "minority.against": (
             "In {label} ({size} mensen) is maar {group_share}% het eens met stelling {number}: "
@@ -191,17 +192,17 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
         ),
         "wants": "mostly {list}",
         "wants.none": "has no statements that clearly set it apart",
-        "wants.agree": "agrees with “{text}” (statement {number}: {share}% of the group)",
-        "wants.disagree": "disagrees with “{text}” (statement {number}: {share}% of the group)",
+        "wants.agree": "agrees with {list}",
+        "wants.disagree": "disagrees with {list}",
+        "wants.item": "“{text}” (statement {number}: {share}% of the group)",
         "minority.intro": (
             "A minority may see things differently from the rest. Their voice counts too. Below "
             "is every minority position we found."
         ),
         "minority.none": "We found no group that clearly differs from the rest on a statement.",
         "minority.for": (
-            "In {label} ({size} people), {group_share}% agree with statement {number}: “{text}”. "
-            "Of all other participants, {others_share}% agree. {support} people in {label} "
-            "support this statement."
+            "In {label} ({size} people), {group_share}% agree with statement {number}: “{text}” "
+            "({support} of {votes} votes). Of all other participants, {others_share}% agree."
         ),
         "minority.against": (
             "In {label} ({size} people), only {group_share}% agree with statement {number}: "

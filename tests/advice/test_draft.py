@@ -138,6 +138,8 @@ def test_method_section_records_provenance_and_exclusions(minority_consultation,
     assert result.input_digest in method
     assert "Niet meegeteld: 1 stelling(en)" in method
     assert f"deliberate {result.version}" in method
+    facts = draft_advice(result, snapshot).facts
+    assert dict(facts.parameters)["seed"] == str(result.parameters["seed"])
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,9 @@ def test_docx_opens_with_headings_tables_and_charts(report):
     assert references == {finding.reference for finding in report.findings}
     assert len(document.inline_shapes) >= 2
     assert document.core_properties.title == report.title
+    parameters = {row.cells[0].text: row.cells[1].text for row in document.tables[1].rows[1:]}
+    assert parameters["seed"] == str(report.facts.seed)
+    assert parameters["privacy_k"] == str(report.facts.privacy_k)
 
 
 def test_outputs_are_deterministic(report):
