@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
 from deliberate.analysis.routing import RoutingCandidate
-from deliberate.domain.consultations import Consultation, new_id
+from deliberate.domain.consultations import new_id
 from deliberate.domain.participants import (
     ONLINE,
     Consent,
@@ -235,8 +235,9 @@ class ParticipationUseCases(ServiceBase):
                     if stored[0] != fingerprint:
                         raise IdempotencyConflict("this idempotency key was used for another vote")
                     return _record_from_json(stored[1])
-            consultation = self._consultation(connection, participant.consultation_id)
-            statement = self._votable_statement(connection, consultation, statement_id)
+            statement = self._votable_statement(
+                connection, participant.consultation_id, statement_id
+            )
             record = self._apply_vote(connection, participant_id, statement, vote)
             if idempotency_key is not None:
                 vote_rows.put_idempotency(
@@ -271,7 +272,7 @@ class ParticipationUseCases(ServiceBase):
         parsed = [(p, s, parse_vote(v)) for p, s, v in items]
         changes: dict[tuple[str, str], dict[str, object]] = {}
         with self.store.write() as connection:
-            consultation = self._consultation(connection, consultation_id)
+            self._consultation(connection, consultation_id)
             current = vote_rows.current_positions(connection, consultation_id)
             participants: set[str] = set()
             statements: dict[str, Statement] = {}
@@ -284,7 +285,7 @@ class ParticipationUseCases(ServiceBase):
                     participants.add(participant_id)
                 if statement_id not in statements:
                     statements[statement_id] = self._votable_statement(
-                        connection, consultation, statement_id
+                        connection, consultation_id, statement_id
                     )
                 pair = (participant_id, statement_id)
                 if current.get(pair) == vote:
@@ -339,15 +340,17 @@ class ParticipationUseCases(ServiceBase):
         )
         return eligible[chosen].statement if chosen is not None else None
 
+    @staticmethod
     def _votable_statement(
-        self, connection: Connection, consultation: Consultation, statement_id: str
+        connection: Connection, consultation_id: str, statement_id: str
     ) -> Statement:
-        statement = self._statement(connection, statement_id)
-        if statement.consultation_id != consultation.consultation_id:
+        context = statement_rows.get_statement_context(connection, statement_id)
+        if context is None or context[0].consultation_id != consultation_id:
             raise NotFound("this statement does not exist")
+        statement, round_, consultation = context
         if not statement.is_included(strict_moderation=consultation.strict_moderation):
             raise Conflict("this statement is not open for voting")
-        require_action(self._round(connection, statement.round_id), Action.VOTE)
+        require_action(round_, Action.VOTE)
         return statement
 
     def _apply_vote(

@@ -7,8 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import Connection, RowMapping, and_, func, insert, select, update
 
+from deliberate.domain.consultations import Consultation
+from deliberate.domain.rounds import Phase, Round
 from deliberate.domain.statements import ModerationStatus, Statement
-from deliberate.store.schema import moderation_log, rounds, statements, votes
+from deliberate.store.schema import consultations, moderation_log, rounds, statements, votes
 
 __all__ = [
     "ModerationEntry",
@@ -16,6 +18,7 @@ __all__ = [
     "count_recent_statements",
     "find_by_key",
     "get_statement",
+    "get_statement_context",
     "insert_moderation_entry",
     "insert_statement",
     "list_moderation_entries",
@@ -86,6 +89,57 @@ def get_statement(connection: Connection, statement_id: str) -> Statement | None
     query = select(statements).where(statements.c.statement_id == statement_id)
     row = connection.execute(query).mappings().first()
     return _statement(row) if row else None
+
+
+def get_statement_context(
+    connection: Connection, statement_id: str
+) -> tuple[Statement, Round, Consultation] | None:
+    """A statement with its round and consultation, in one query (the hot path of voting)."""
+    query = (
+        select(
+            statements,
+            rounds.c.position,
+            rounds.c.title,
+            rounds.c.phase,
+            rounds.c.created_at.label("round_created_at"),
+            rounds.c.opened_at,
+            rounds.c.closed_at,
+            rounds.c.published_at,
+            consultations.c.join_code,
+            consultations.c.question,
+            consultations.c.description,
+            consultations.c.language,
+            consultations.c.strict_moderation,
+            consultations.c.created_at.label("consultation_created_at"),
+        )
+        .join(rounds, rounds.c.round_id == statements.c.round_id)
+        .join(consultations, consultations.c.consultation_id == statements.c.consultation_id)
+        .where(statements.c.statement_id == statement_id)
+    )
+    row = connection.execute(query).mappings().first()
+    if row is None:
+        return None
+    round_ = Round(
+        round_id=row["round_id"],
+        consultation_id=row["consultation_id"],
+        position=row["position"],
+        title=row["title"],
+        phase=Phase(row["phase"]),
+        created_at=row["round_created_at"],
+        opened_at=row["opened_at"],
+        closed_at=row["closed_at"],
+        published_at=row["published_at"],
+    )
+    consultation = Consultation(
+        consultation_id=row["consultation_id"],
+        join_code=row["join_code"],
+        question=row["question"],
+        description=row["description"],
+        language=row["language"],
+        strict_moderation=bool(row["strict_moderation"]),
+        created_at=row["consultation_created_at"],
+    )
+    return _statement(row), round_, consultation
 
 
 def find_by_key(connection: Connection, consultation_id: str, text_key: str) -> Statement | None:
