@@ -85,6 +85,9 @@ _MINORITY = (
 )
 
 
+_THEME_SIZE = 8
+
+
 def _measures(item: Mapping[str, Any], names: Sequence[str]) -> dict[str, float]:
     return {name: float(item[name]) for name in names if item.get(name) is not None}
 
@@ -362,7 +365,12 @@ def _themes_section(draft: _Draft, themes: Sequence[Theme] | None) -> Section:
         ]
     for title, statement_ids in pairs:
         evidence = [draft.evidence(statement_id) for statement_id in statement_ids]
+        # A topic can hold hundreds of statements: show the most-voted, and say how many more.
+        evidence.sort(key=lambda item: -item.total)
+        rest, evidence = len(evidence) - _THEME_SIZE, evidence[:_THEME_SIZE]
         quoted = [f"“{_quote(item.text)}” ({item.number})" for item in evidence]
+        if rest > 0:
+            quoted.append(say.say("theme.more", count=rest))
         findings.append(
             draft.finding(say.say("theme.item", title=title, list="; ".join(quoted)), *evidence)
         )

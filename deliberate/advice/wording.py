@@ -92,6 +92,7 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
         ),
         "themes.intro.topics": "De stellingen zijn hier geordend naar onderwerp.",
         "theme.item": "{title}: {list}.",
+        "theme.more": "en {count} andere stelling(en)",
         "method.how": (
             "Iedereen kon stellingen lezen en per stelling kiezen: eens, oneens of overslaan. "
             "Deelnemers konden ook zelf stellingen toevoegen. Een computer zocht daarna groepen "
@@ -215,6 +216,7 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
         "themes.intro.groups": "Statements are ordered here by the group they characterise most.",
         "themes.intro.topics": "Statements are ordered here by topic.",
         "theme.item": "{title}: {list}.",
+        "theme.more": "and {count} other statement(s)",
         "method.how": (
             "Everyone could read statements and choose for each: agree, disagree or pass. "
             "Participants could add statements of their own. A computer then looked for groups of "

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from deliberate.advice import ConsultationTexts, draft_advice, render_html, render_markdown
+from deliberate.advice import (
+    ConsultationTexts,
+    Theme,
+    draft_advice,
+    render_html,
+    render_markdown,
+)
 from deliberate.advice.docx_file import render_docx
 from deliberate.advice.pdf_file import render_pdf
 from deliberate.analysis.params import AnalysisParams
@@ -19,6 +25,7 @@ from deliberate.interop.export import export_json, export_polis
 from deliberate.interop.polis import read_polis_source
 from deliberate.interop.snapshot_json import snapshot_from_json
 from deliberate.service.facade import open_service
+from deliberate.text.themes import extract_themes
 
 __all__ = ["export", "report"]
 
@@ -60,6 +67,22 @@ def load_consultation(source: str, settings: Settings) -> tuple[VoteSnapshot, Co
     return snapshot, texts
 
 
+def topics(snapshot: VoteSnapshot, *, seed: int) -> list[Theme]:
+    """Themes of the included statements, from their words (the lexical embedder: no model).
+
+    Fewer than three statements give no themes; the advice then groups by opinion group.
+    """
+    included = [s for s in snapshot.statements if s.included and s.text.strip()]
+    if len(included) < 3:
+        return []
+    found = extract_themes(
+        [s.statement_id for s in included], [s.text for s in included], random_state=seed
+    )
+    return [
+        Theme(theme.label[:1].upper() + theme.label[1:], theme.statement_ids) for theme in found
+    ]
+
+
 _RENDERERS = {
     "html": lambda report, note: render_html(report, attribution=note).encode("utf-8"),
     "md": lambda report, note: render_markdown(report, attribution=note).encode("utf-8"),
@@ -94,7 +117,11 @@ def report(
         result = analyse(snapshot, params=params)
         bar.advance(task)
         advice = draft_advice(
-            result, snapshot, language=lang or settings.default_language, texts=texts
+            result,
+            snapshot,
+            language=lang or settings.default_language,
+            texts=texts,
+            themes=topics(snapshot, seed=params.seed),
         )
         note = POLIS_ATTRIBUTION if snapshot.metadata.get("source") == "polis" else ""
         out.write_bytes(_RENDERERS[fmt](advice, note))

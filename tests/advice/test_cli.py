@@ -79,6 +79,8 @@ def test_report_for_the_demo_consultation(fmt, demo_database, tmp_path, monkeypa
         assert "aan tafels" in text
         # Readers see statement numbers, not database keys.
         assert "stelling 1" in text.lower()
+        # Themes come from the text analysis (lexical, no model needed).
+        assert "geordend naar onderwerp" in text
     elif fmt == "md":
         assert data.startswith(b"# ")
     elif fmt == "docx":
