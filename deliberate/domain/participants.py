@@ -29,7 +29,9 @@ class Participant:
 
     ``participant_id`` is a random 128-bit pseudonym that means nothing outside this
     consultation. ``channel`` is ``"online"`` or the name of the physical table the votes came
-    from. ``attributes`` are optional self-declared facts such as neighbourhood or age band.
+    from. ``attributes`` are optional self-declared facts such as neighbourhood or age band. A
+    ``quarantined`` participant (e.g. flagged as a likely bot) stays stored but is marked so in
+    the snapshot, for the analysis to leave out.
     """
 
     participant_id: str
@@ -38,6 +40,7 @@ class Participant:
     attributes: tuple[tuple[str, str], ...]
     joined_at: datetime
     consent: Consent | None = None
+    quarantined: bool = False
 
     @property
     def has_consented(self) -> bool:

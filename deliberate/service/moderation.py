@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from deliberate.domain.statements import ModerationStatus, Statement
 from deliberate.errors import Conflict, InvalidInput, NotFound
 from deliberate.service.base import ServiceBase
+from deliberate.store import participants as participant_rows
 from deliberate.store import statements as statement_rows
 from deliberate.store.statements import ModerationEntry
 
@@ -88,6 +91,37 @@ class ModerationUseCases(ServiceBase):
             },
         )
         return merged
+
+    def quarantine_participants(
+        self,
+        consultation_id: str,
+        participant_ids: Sequence[str],
+        *,
+        quarantined: bool = True,
+        facilitator_id: str | None = None,
+    ) -> int:
+        """Mark participants as quarantined (or release them); return how many changed.
+
+        Quarantined participants (for example flagged by the Sybil signals) keep their votes,
+        but snapshots mark them so that the analysis can leave them out and say so in the report.
+        """
+        ids = list(dict.fromkeys(participant_ids))
+        with self.store.write() as connection:
+            self._consultation(connection, consultation_id)
+            changed = participant_rows.set_quarantined(
+                connection, consultation_id, ids, quarantined
+            )
+        if changed:
+            self._publish(
+                "moderation",
+                {
+                    "consultation_id": consultation_id,
+                    "quarantined": quarantined,
+                    "count": changed,
+                    "facilitator_id": facilitator_id,
+                },
+            )
+        return changed
 
     def moderation_history(self, statement_id: str) -> list[ModerationEntry]:
         """Every moderation decision on a statement, oldest first."""

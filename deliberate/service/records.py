@@ -95,7 +95,10 @@ class RecordUseCases(ServiceBase):
             ),
             participants=tuple(
                 SnapshotParticipant(
-                    participant_id=p.participant_id, channel=p.channel, attributes=p.attributes
+                    participant_id=p.participant_id,
+                    channel=p.channel,
+                    attributes=p.attributes,
+                    quarantined=p.quarantined,
                 )
                 for p in participants
             ),
@@ -242,7 +245,10 @@ class RecordUseCases(ServiceBase):
             ],
             "statements": [_statement_json(s, strict=strict) for s in statements],
             "participants": [
-                {k: v for k, v in _participant_json(p).items() if k != "consultation_id"}
+                {
+                    **{k: v for k, v in _participant_json(p).items() if k != "consultation_id"},
+                    "quarantined": p.quarantined,
+                }
                 for p in participants
             ],
             "votes": [

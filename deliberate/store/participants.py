@@ -23,6 +23,7 @@ __all__ = [
     "insert_participant",
     "list_participants",
     "record_consent",
+    "set_quarantined",
 ]
 
 
@@ -38,6 +39,7 @@ def _participant(row: RowMapping) -> Participant:
         attributes=tuple(sorted(attributes.items())),
         joined_at=row["joined_at"],
         consent=consent,
+        quarantined=bool(row["quarantined"]),
     )
 
 
@@ -80,6 +82,21 @@ def record_consent(connection: Connection, participant_id: str, version: str, at
         .where(participants.c.participant_id == participant_id)
         .values(consent_version=version, consented_at=at)
     )
+
+
+def set_quarantined(
+    connection: Connection, consultation_id: str, participant_ids: list[str], quarantined: bool
+) -> int:
+    """Mark participants of a consultation as (not) quarantined; return how many matched."""
+    result = connection.execute(
+        update(participants)
+        .where(
+            participants.c.consultation_id == consultation_id,
+            participants.c.participant_id.in_(participant_ids),
+        )
+        .values(quarantined=quarantined)
+    )
+    return result.rowcount
 
 
 def erase_participant(

@@ -176,3 +176,19 @@ def test_seeding_is_all_or_nothing_on_duplicates(service_factory: Callable[..., 
     seeded = service.seed_statements(consultation.consultation_id, ["Meer bomen in de straat"])
     assert seeded[0].seeded
     assert seeded[0].status is ModerationStatus.ACCEPTED
+
+
+def test_quarantined_participants_are_marked_in_the_snapshot(
+    service_factory: Callable[..., Service],
+) -> None:
+    service = service_factory()
+    setup = open_consultation(service, participants=3)
+    cid = setup.consultation.consultation_id
+    flagged = [setup.participants[0].participant_id, setup.participants[1].participant_id]
+    assert service.quarantine_participants(cid, [*flagged, flagged[0]]) == 2
+    marked = {p.participant_id: p.quarantined for p in service.snapshot(cid).participants}
+    assert marked == {p.participant_id: p.participant_id in flagged for p in setup.participants}
+    other = open_consultation(service, participants=1)
+    assert service.quarantine_participants(cid, [other.participants[0].participant_id]) == 0
+    assert service.quarantine_participants(cid, flagged, quarantined=False) == 2
+    assert not any(p.quarantined for p in service.snapshot(cid).participants)
