@@ -10,6 +10,7 @@ from deliberate.service.facilitators import FacilitatorUseCases
 from deliberate.service.moderation import ModerationUseCases
 from deliberate.service.participation import ParticipationUseCases
 from deliberate.service.records import RecordUseCases
+from deliberate.service.statements import StatementUseCases
 from deliberate.store import create_store, upgrade
 
 __all__ = ["Service", "open_service"]
@@ -18,6 +19,7 @@ __all__ = ["Service", "open_service"]
 class Service(
     ConsultationUseCases,
     ParticipationUseCases,
+    StatementUseCases,
     ModerationUseCases,
     FacilitatorUseCases,
     RecordUseCases,

@@ -1,0 +1,190 @@
+"""Use cases of statements: participants submit them, facilitators seed them."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from deliberate.domain.consultations import new_id
+from deliberate.domain.participants import ONLINE, validate_channel
+from deliberate.domain.rounds import Action, Phase, Round, require_action
+from deliberate.domain.statements import (
+    ModerationStatus,
+    Statement,
+    duplicate_key,
+    validate_text,
+)
+from deliberate.errors import Conflict, DuplicateStatement, NotFound, RateLimited
+from deliberate.service.base import ServiceBase
+from deliberate.store import Connection
+from deliberate.store import consultations as consultation_rows
+from deliberate.store import statements as statement_rows
+
+__all__ = ["StatementUseCases"]
+
+
+class StatementUseCases(ServiceBase):
+    """Adding statements: normalised, length-checked, de-duplicated and rate-limited."""
+
+    def submit_statement(
+        self, participant_id: str, text: str, *, round_id: str | None = None
+    ) -> Statement:
+        """Add a participant's statement to an open round (the newest open one by default).
+
+        The statement starts ``pending``; under strict moderation it is shown only once
+        accepted. Raises :class:`ConsentRequired`, :class:`PhaseNotAllowed`,
+        :class:`DuplicateStatement`, :class:`RateLimited` or a length error.
+        """
+        normalised = validate_text(
+            text,
+            min_length=self.settings.min_statement_length,
+            max_length=self.settings.max_statement_length,
+        )
+        with self.store.write() as connection:
+            participant = self._consenting_participant(connection, participant_id)
+            round_ = self._target_round(connection, participant.consultation_id, round_id)
+            require_action(round_, Action.SUBMIT_STATEMENT)
+            now = self._now()
+            self._check_statement_rate(connection, participant_id, now)
+            statement = Statement(
+                statement_id=new_id(),
+                consultation_id=participant.consultation_id,
+                round_id=round_.round_id,
+                text=normalised,
+                author_id=participant_id,
+                seeded=False,
+                status=ModerationStatus.PENDING,
+                created_at=now,
+                origin=participant.channel,
+            )
+            self._insert_unique(connection, statement)
+        self._publish_statement(statement)
+        return statement
+
+    def seed_statements(
+        self,
+        consultation_id: str,
+        texts: list[str],
+        *,
+        round_id: str | None = None,
+        origin: str = ONLINE,
+        facilitator_id: str | None = None,
+    ) -> list[Statement]:
+        """Add facilitator statements (accepted at once) to a draft or open round, all or none.
+
+        ``round_id`` defaults to the consultation's last round. A duplicate among ``texts`` or of
+        an existing statement raises :class:`DuplicateStatement` and adds nothing.
+        """
+        normalised = [
+            validate_text(
+                text,
+                min_length=self.settings.min_statement_length,
+                max_length=self.settings.max_statement_length,
+            )
+            for text in texts
+        ]
+        clean_origin = validate_channel(origin)
+        with self.store.write() as connection:
+            self._consultation(connection, consultation_id)
+            round_ = self._seed_round(connection, consultation_id, round_id)
+            now = self._now()
+            created = []
+            for text in normalised:
+                statement = Statement(
+                    statement_id=new_id(),
+                    consultation_id=consultation_id,
+                    round_id=round_.round_id,
+                    text=text,
+                    author_id=None,
+                    seeded=True,
+                    status=ModerationStatus.ACCEPTED,
+                    created_at=now,
+                    origin=clean_origin,
+                )
+                self._insert_unique(connection, statement)
+                statement_rows.insert_moderation_entry(
+                    connection,
+                    statement_rows.ModerationEntry(
+                        statement.statement_id, facilitator_id, "seed", "", now
+                    ),
+                )
+                created.append(statement)
+        for statement in created:
+            self._publish_statement(statement)
+        return created
+
+    def list_statements(
+        self,
+        consultation_id: str,
+        *,
+        round_id: str | None = None,
+        status: ModerationStatus | None = None,
+    ) -> list[Statement]:
+        """Statements of a consultation, oldest first, optionally by round or status."""
+        with self.store.read() as connection:
+            self._consultation(connection, consultation_id)
+            return statement_rows.list_statements(
+                connection, consultation_id, round_id=round_id, status=status
+            )
+
+    def get_statement(self, statement_id: str) -> Statement:
+        """The statement with this id; :class:`NotFound` otherwise."""
+        with self.store.read() as connection:
+            return self._statement(connection, statement_id)
+
+    def _target_round(
+        self, connection: Connection, consultation_id: str, round_id: str | None
+    ) -> Round:
+        if round_id is not None:
+            round_ = self._round(connection, round_id)
+            if round_.consultation_id != consultation_id:
+                raise NotFound("this round does not exist")
+            return round_
+        rounds = consultation_rows.list_rounds(connection, consultation_id)
+        open_rounds = [r for r in rounds if r.phase is Phase.OPEN]
+        if open_rounds:
+            return open_rounds[-1]
+        if rounds:
+            return rounds[-1]  # require_action then names the phase that forbids it
+        raise NotFound("this consultation has no rounds yet")
+
+    def _seed_round(
+        self, connection: Connection, consultation_id: str, round_id: str | None
+    ) -> Round:
+        round_ = self._target_round(connection, consultation_id, round_id)
+        if round_.phase not in (Phase.DRAFT, Phase.OPEN):
+            raise Conflict(
+                f"round {round_.position} is {round_.phase.value}: it takes no statements"
+            )
+        return round_
+
+    def _check_statement_rate(self, connection: Connection, author_id: str, now: datetime) -> None:
+        window = timedelta(minutes=1)
+        count, oldest = statement_rows.count_recent_statements(connection, author_id, now - window)
+        if count >= self.settings.statements_per_minute and oldest is not None:
+            wait = (oldest + window - now).total_seconds()
+            raise RateLimited(
+                "you are adding statements very fast; wait a moment", retry_after=math.ceil(wait)
+            )
+
+    @staticmethod
+    def _insert_unique(connection: Connection, statement: Statement) -> None:
+        key = duplicate_key(statement.text)
+        existing = statement_rows.find_by_key(connection, statement.consultation_id, key)
+        if existing is not None:
+            raise DuplicateStatement(
+                "this statement is already in the consultation",
+                detail={"statement_id": existing.statement_id},
+            )
+        statement_rows.insert_statement(connection, statement, key)
+
+    def _publish_statement(self, statement: Statement) -> None:
+        self._publish(
+            "statements",
+            {
+                "consultation_id": statement.consultation_id,
+                "statement_id": statement.statement_id,
+                "round_id": statement.round_id,
+                "status": statement.status.value,
+            },
+        )
