@@ -22,6 +22,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+import web.report_pages  # noqa: F401 - adds the draft-advice page to the console
 from deliberate.config import Settings
 from deliberate.errors import DeliberateError
 from deliberate.events import EventBus, create_event_bus

@@ -16,7 +16,7 @@ from deliberate.advice.charts import group_colour, map_svg, vote_bars_svg
 from deliberate.advice.report import AdviceReport, Evidence
 from deliberate.advice.wording import percent
 
-__all__ = ["format_number", "render_html", "render_markdown"]
+__all__ = ["format_number", "render_html", "render_markdown", "report_css"]
 
 
 def format_number(value: float) -> str:
@@ -45,7 +45,19 @@ def _bars_summary(report: AdviceReport, evidence: Evidence) -> str:
     )
 
 
-def render_html(report: AdviceReport, *, for_print: bool = False, attribution: str = "") -> str:
+def report_css() -> str:
+    """The report's style sheet (inline in files; served separately where a CSP forbids that)."""
+    return (files("deliberate.advice") / "templates" / "report.css").read_text("utf-8")
+
+
+def render_html(
+    report: AdviceReport,
+    *,
+    for_print: bool = False,
+    attribution: str = "",
+    stylesheet_href: str = "",
+    toolbar: str = "",
+) -> str:
     """The report as one self-contained HTML document.
 
     Parameters
@@ -55,6 +67,10 @@ def render_html(report: AdviceReport, *, for_print: bool = False, attribution: s
         Open every evidence block, for PDF and paper where nothing can be clicked.
     attribution : str
         A licence or source statement for the footer (for example CC BY for open data).
+    stylesheet_href : str
+        Link this style sheet instead of inlining the CSS (for pages served under a strict CSP).
+    toolbar : str
+        Trusted, already-escaped HTML placed above the report (the facilitator console's tools).
     """
     labels = report.labels
     group_labels = [label for label, _, suppressed in report.groups if not suppressed]
@@ -77,7 +93,7 @@ def render_html(report: AdviceReport, *, for_print: bool = False, attribution: s
         for finding in report.findings
         for index, item in enumerate(finding.evidence)
     }
-    css = (files("deliberate.advice") / "templates" / "report.css").read_text("utf-8")
+    css = "" if stylesheet_href else report_css()
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
@@ -93,6 +109,8 @@ def render_html(report: AdviceReport, *, for_print: bool = False, attribution: s
                 desc=labels["map.caption"],
             )
         ),
+        stylesheet_href=stylesheet_href,
+        toolbar=Markup(toolbar),  # noqa: S704 - the caller's own escaped markup, documented above
         for_print=for_print,
         charted=("agreement", "difference", "minority"),
         attribution=attribution,

@@ -149,6 +149,10 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
         "label.generated": "Automatisch opgesteld",
         "label.document": "Concept-burgeradvies",
         "label.contents": "Inhoud",
+        "label.introduction": "Inleiding (van de begeleiders)",
+        "label.update": "Voorbeeld bijwerken",
+        "label.download": "Downloaden",
+        "label.tools": "Concept bewerken",
     },
     "en": {
         "document": "Draft citizens' advice",
@@ -270,6 +274,10 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
         "label.generated": "Automatically drafted",
         "label.document": "Draft citizens' advice",
         "label.contents": "Contents",
+        "label.introduction": "Introduction (by the facilitators)",
+        "label.update": "Update preview",
+        "label.download": "Download",
+        "label.tools": "Edit the draft",
     },
 }
 

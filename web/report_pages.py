@@ -1,0 +1,132 @@
+"""The facilitator console's report page: preview the draft advice, edit its framing, download.
+
+The findings come from the latest stored analysis and stay linked to their evidence; the
+facilitators edit only the introduction and the conclusions, which frame them. Downloads carry
+the edited texts. Publishing a fixed, versioned advice needs a store table and is not here yet.
+"""
+
+from __future__ import annotations
+
+import json
+
+from markupsafe import escape
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from deliberate.advice import AdviceReport, ConsultationTexts, draft_advice, render_markdown
+from deliberate.advice.docx_file import render_docx
+from deliberate.advice.pdf_file import render_pdf
+from deliberate.advice.render import render_html, report_css
+from deliberate.advice.wording import LANGUAGES
+from deliberate.domain.facilitators import Role
+from web.bodies import read_form
+from web.errors import WebError
+from web.facilitator_pages import CONSOLE_LINKS, EXTRA_ROUTES, ConsoleLink
+from web.i18n import N_
+from web.identity import require_role
+from web.pages import state
+
+__all__ = ["report_page", "report_stylesheet"]
+
+_PREFIX = "/f/c/{consultation_id}"
+_DOWNLOADS = {
+    "html": ("text/html; charset=utf-8", "html"),
+    "md": ("text/markdown; charset=utf-8", "md"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+    "pdf": ("application/pdf", "pdf"),
+}
+
+
+def _toolbar(report: AdviceReport, action: str, introduction: str, conclusions: str) -> str:
+    labels = report.labels
+    buttons = "".join(
+        f'<button type="submit" name="format" value="{fmt}">{escape(labels["download"])} '
+        f"{fmt.upper()}</button>"
+        for fmt in _DOWNLOADS
+    )
+    return (
+        f'<form class="tools" method="post" action="{escape(action)}">'
+        f"<strong>{escape(labels['tools'])}</strong>"
+        f'<label for="introduction">{escape(labels["introduction"])}</label>'
+        f'<textarea id="introduction" name="introduction">{escape(introduction)}</textarea>'
+        f'<label for="conclusions">{escape(report.section("conclusions").title)}</label>'
+        f'<textarea id="conclusions" name="conclusions">{escape(conclusions)}</textarea>'
+        f'<button type="submit" name="format" value="preview">{escape(labels["update"])}</button>'
+        f"{buttons}</form>"
+    )
+
+
+async def report_page(request: Request) -> Response:
+    """GET: the draft advice of the latest analysis; POST: the same with edited texts, or a file."""
+    consultation_id = request.path_params["consultation_id"]
+    app_state = state(request)
+    require_role(request, app_state.service, consultation_id, Role.VIEWER)
+    service = app_state.service
+    consultation = service.get_consultation(consultation_id)
+    stored = service.latest_analysis(consultation_id)
+    if stored is None:
+        raise WebError(
+            409, "no_analysis", "There is no analysis yet; try again after the first votes."
+        )
+    introduction, conclusions, fmt = consultation.description, "", "preview"
+    if request.method == "POST":
+        form = await read_form(request)
+        introduction = form.text("introduction", default=introduction, max_length=20_000)
+        conclusions = form.text("conclusions", default="", max_length=20_000)
+        fmt = form.text("format", default="preview", max_length=10)
+        if fmt != "preview" and fmt not in _DOWNLOADS:
+            raise WebError(400, "invalid_format", "Choose html, md, docx or pdf.")
+    texts = ConsultationTexts(
+        title=consultation.question,
+        question=consultation.question,
+        introduction=introduction,
+        conclusions=conclusions,
+    )
+    language = consultation.language if consultation.language in LANGUAGES else "nl"
+    snapshot = service.snapshot(consultation_id)
+    report = draft_advice(
+        json.loads(stored.payload),
+        snapshot,
+        language=language,
+        texts=texts,
+        privacy_k=app_state.settings.privacy_k,
+    )
+    if fmt == "preview":
+        action = _PREFIX.format(consultation_id=consultation_id) + "/report"
+        html = render_html(
+            report,
+            stylesheet_href=f"{action}.css",
+            toolbar=_toolbar(report, action, introduction, conclusions),
+        )
+        return HTMLResponse(html)
+    media_type, suffix = _DOWNLOADS[fmt]
+    renderers = {
+        "html": lambda: render_html(report).encode("utf-8"),
+        "md": lambda: render_markdown(report).encode("utf-8"),
+        "docx": lambda: render_docx(report),
+        "pdf": lambda: render_pdf(report),
+    }
+    # Rendering a PDF takes seconds: keep it off the event loop.
+    body = await run_in_threadpool(renderers[fmt])
+    name = f"concept-advies-v{stored.version}.{suffix}"
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def report_stylesheet(request: Request) -> Response:
+    """The report's CSS, served from this origin so the page's CSP allows it."""
+    return Response(report_css(), media_type="text/css; charset=utf-8")
+
+
+CONSOLE_LINKS.append(ConsoleLink(N_("Draft advice"), f"{_PREFIX}/report", Role.VIEWER))
+EXTRA_ROUTES.extend(
+    [
+        Route("/f/c/{consultation_id:str}/report", report_page, methods=["GET", "POST"]),
+        Route("/f/c/{consultation_id:str}/report.css", report_stylesheet, methods=["GET"]),
+    ]
+)
