@@ -76,7 +76,7 @@ class SecurityHeaders:
         self.headers = [
             (b"content-security-policy", CSP.encode()),
             (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"same-origin"),
+            (b"referrer-policy", b"no-referrer"),
             (b"x-frame-options", b"DENY"),
             (b"cross-origin-opener-policy", b"same-origin"),
             (b"cross-origin-resource-policy", b"same-origin"),
@@ -121,6 +121,10 @@ class CrossOriginGuard:
     @staticmethod
     def allowed(scope: Scope) -> bool:
         """Whether an unsafe request may proceed (same origin, or not from a browser page)."""
+        if _header(scope, b"cookie") is None:
+            # Cross-site forgery rides on ambient credentials; a request without cookies (an
+            # API client with a bearer token) has none to abuse.
+            return True
         site = _header(scope, b"sec-fetch-site")
         if site is not None:
             # "none" is a user action such as a bookmark; same-site is a sibling subdomain,

@@ -27,7 +27,7 @@ def test_security_headers_and_csp_without_third_party_origins(world: WebWorld) -
     assert "unsafe-inline" not in csp
     assert not re.search(r"https?://", csp), "no third-party origins"
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] == "same-origin"
+    assert response.headers["referrer-policy"] == "no-referrer"
     page = response.text
     assert "<script>" not in page, "no inline scripts"
     assert "style=" not in page, "no inline styles"
@@ -54,8 +54,31 @@ def test_cross_site_posts_are_refused(world: WebWorld) -> None:
     )
     assert api.status_code == 403
     _error_shape(api.json(), 403)
+    bearer, _ = world.api_participant()
+    without_cookie = bearer.post(
+        f"/api/consultations/{world.consultation_id}/statements",
+        json={"text": "Een stelling van een app."},
+        headers={"sec-fetch-site": "cross-site"},
+    )
+    assert without_cookie.status_code == 201, "a bearer token without cookies passes"
     same = client.post(url, data=data, headers=browser_headers())
     assert same.status_code == 200
+
+
+def test_every_unsafe_route_refuses_cross_site_requests(world: WebWorld) -> None:
+    client = world.participant_client()
+    unsafe = [
+        (method, route.path)
+        for route in world.app.routes
+        if isinstance(route, Route)
+        for method in route.methods or ()
+        if method in {"POST", "PUT", "PATCH", "DELETE"}
+    ]
+    assert len(unsafe) >= 20
+    for method, template in unsafe:
+        path = re.sub(r"\{[a-z_]+(:str)?\}", "x" * 32, template)
+        response = client.request(method, path, headers={"sec-fetch-site": "cross-site"})
+        assert response.status_code == 403, (method, template)
 
 
 def test_oversize_bodies_are_refused_while_streaming(world_factory: object) -> None:

@@ -1,0 +1,105 @@
+"""R-C5: every route, called as every role, answers as ``docs/permissions.md`` says."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import REPO_ROOT
+from starlette.routing import Route
+from starlette.testclient import TestClient
+from web_helpers import *  # noqa: F403 - the fixtures
+from web_helpers import PASSWORD, WebWorld
+
+from deliberate.domain.facilitators import Role
+
+ROLES = ("anonymous", "participant", "stranger", "viewer", "moderator", "owner")
+_ROW = re.compile(r"^\| `(GET|POST|PATCH|DELETE|PUT) ([^`]+)` \|(.+)\|$")
+
+
+def _documented() -> dict[tuple[str, str], dict[str, bool]]:
+    text = (REPO_ROOT / "docs" / "permissions.md").read_text(encoding="utf-8")
+    matrix = {}
+    for line in text.splitlines():
+        found = _ROW.match(line.strip())
+        if found:
+            cells = [cell.strip() for cell in found.group(3).split("|")]
+            assert len(cells) == len(ROLES), line
+            matrix[(found.group(1), found.group(2))] = dict(
+                zip(ROLES, (c == "yes" for c in cells), strict=True)
+            )
+    return matrix
+
+
+def _routes(world: WebWorld) -> set[tuple[str, str]]:
+    found = set()
+    for route in world.app.routes:
+        if isinstance(route, Route):
+            path = route.path.replace(":str}", "}")
+            found.update((m, path) for m in route.methods or () if m != "HEAD")
+    return found
+
+
+def _client_as(world: WebWorld, role: str) -> TestClient:
+    client = world.client()
+    if role == "participant":
+        participant = world.service.join(world.consultation_id, consent_version="2026-11")
+        client.cookies.set(
+            f"__Host-participant-{world.consultation_id}", participant.participant_id
+        )
+        client.headers["authorization"] = f"Bearer {participant.participant_id}"
+    elif role != "anonymous":
+        facilitator = world.service.find_facilitator(
+            world.facilitator.username if role == "owner" else role
+        )
+        token, _ = world.service.create_session(facilitator.facilitator_id)
+        client.cookies.set("__Host-deliberate-session", token)
+        client.headers["authorization"] = f"Bearer {token}"
+    return client
+
+
+def _denied(response: object, template: str) -> bool:
+    if template in {"/f/login", "/f/logout"}:
+        return False  # open to all; their 401 and 303 are the answer, not a refusal
+    status = response.status_code  # type: ignore[attr-defined]
+    if status in (401, 403, 404):
+        return True
+    location = response.headers.get("location", "")  # type: ignore[attr-defined]
+    return status == 303 and (location == "/f/login" or re.fullmatch(r"/c/[0-9a-f]{32}", location))
+
+
+def test_every_route_is_documented(world: WebWorld) -> None:
+    assert _routes(world) == set(_documented())
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_routes_answer_as_documented(world_factory: object, role: str) -> None:
+    world: WebWorld = world_factory()  # type: ignore[operator]
+    for name, granted in (
+        ("stranger", None),
+        ("viewer", Role.VIEWER),
+        ("moderator", Role.MODERATOR),
+    ):
+        account = world.service.create_facilitator(name, PASSWORD)
+        if granted is not None:
+            world.service.grant_role(account.facilitator_id, world.consultation_id, granted)
+    statement_id = world.service.list_statements(world.consultation_id)[0].statement_id
+    values = {
+        "consultation_id": world.consultation_id,
+        "round_id": world.round_id,
+        "statement_id": statement_id,
+        "join_code": world.join_code,
+        "action": "open",  # the round is open already: passes the check, then 409
+    }
+    wrong = []
+    for (method, template), expected in sorted(_documented().items()):
+        if template.endswith("/events") and expected[role]:
+            continue  # an endless stream; allowed cells are covered by the live-map test
+        path = template.format(**values)
+        # A fresh identity per call: some allowed calls log out or erase the caller.
+        client = _client_as(world, role)
+        headers = {"accept": "text/html"} if not template.startswith("/api/") else {}
+        response = client.request(method, path, headers=headers, follow_redirects=False)
+        if _denied(response, template) == expected[role]:
+            wrong.append(f"{method} {template}: {response.status_code}")
+    assert wrong == [], f"{role}: " + "; ".join(wrong)
