@@ -211,14 +211,14 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         k-means starts per candidate k; the start with the best likelihood wins.
     max_iter : int, default=100
         EM iterations per start.
-    tol : float, default=1e-6
+    tol : float, default=1e-5
         Relative likelihood gain below which EM stops.
     prior : float, default=1.0
         Pseudo-count added to each outcome (Laplace smoothing), so that no probability is 0.
     min_opposed : float, default=0.10
         Groups that take opposite majority positions on a smaller (vote-weighted) share of their
         common statements are merged; 0 switches merging off.
-    max_fit_samples : int, default=20000
+    max_fit_samples : int, default=5000
         Above this many participants, k is chosen on a random subset and the chosen model is then
         refined on everyone.
     random_state : int or None, default=None
@@ -233,6 +233,9 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
     icl_ : dict of int to float
         Integrated classification likelihood of the best start for each candidate k (higher is
         better); k counts the groups asked for, some of which EM may have emptied.
+    min_opposition_ : float
+        Smallest opposition between two final groups (1.0 with one group); below
+        ``min_opposed`` the groups differ in degree, not in position.
     merged_ : int
         Groups merged because they did not disagree enough (see ``min_opposed``).
     probabilities_ : ndarray, shape (n_groups, n_statements, 3)
@@ -248,10 +251,10 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         n_components: int = 8,
         n_init: int = 4,
         max_iter: int = 100,
-        tol: float = 1e-6,
+        tol: float = 1e-5,
         prior: float = 1.0,
         min_opposed: float = 0.10,
-        max_fit_samples: int = 20_000,
+        max_fit_samples: int = 5_000,
         random_state: int | None = None,
     ) -> None:
         self.max_groups = max_groups
@@ -344,6 +347,11 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         if self.min_opposed > 0:
             fit = self._merge(one_hot, fit)
             k = fit.responsibilities.shape[1]
+        hard = np.eye(k)[np.argmax(fit.responsibilities, axis=1)]
+        hard = hard[:, hard.sum(axis=0) > 0]
+        self.min_opposition_ = (
+            float(_opposition(one_hot, hard, self.prior).min()) if hard.shape[1] > 1 else 1.0
+        )
         labels = np.argmax(fit.responsibilities, axis=1).astype(np.int64)
         used = np.unique(labels)  # EM can empty a component; renumber the survivors
         remap = np.full(k, -1, dtype=np.int64)

@@ -134,6 +134,14 @@ def _cluster(
         shape=(int(rows.sum()), 3 * matrix.shape[1]),
     )
     model = OpinionClusterer(max_groups=params.max_groups, random_state=params.seed).fit(one_hot)
+    if model.n_groups_ == 2 and model.min_opposition_ < model.min_opposed:
+        # No two groups take opposite positions: they differ in degree only. Then the split
+        # along the map's main axis (Polis's) is the one people can read off the map.
+        outcome = cluster_like_polis(
+            coordinates[rows], base_k=params.base_clusters, max_groups=params.max_groups
+        )
+        labels[rows] = outcome.labels
+        return labels, outcome.silhouettes
     labels[rows] = model.labels_
     return labels, dict(model.icl_)
 
