@@ -8,6 +8,7 @@ runs and other people's runs on the same server never see each other's tables.
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import POSTGRES_URL, requires_postgres
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from deliberate.config import Settings
@@ -30,6 +31,8 @@ __all__ = [
     "service_factory",
 ]
 
+DATABASE_PREFIX = "deliberate_test_"
+STALE_AFTER_SECONDS = 24 * 3600
 DATABASE_KINDS = [
     pytest.param("sqlite", id="sqlite"),
     pytest.param("postgresql", id="postgresql", marks=[requires_postgres, pytest.mark.postgres]),
@@ -54,9 +57,11 @@ def postgres_database() -> Iterator[str]:
     """URL of a fresh PostgreSQL database for this session (this worker), dropped afterwards."""
     if not POSTGRES_URL:
         pytest.skip("DELIBERATE_TEST_POSTGRES_URL is not set; PostgreSQL tests skipped")
-    name = f"deliberate_test_{secrets.token_hex(6)}"
+    now = int(time.time())
+    name = f"{DATABASE_PREFIX}{now}_{secrets.token_hex(4)}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
+        _drop_abandoned(connection, now)
         connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     try:
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
@@ -64,6 +69,22 @@ def postgres_database() -> Iterator[str]:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+def _drop_abandoned(connection: Connection, now: int) -> None:
+    """Drop test databases that an interrupted run (e.g. ``-x`` under xdist) left behind.
+
+    Only databases of this suite's naming scheme that are older than a day are touched, so
+    runs going on at the same time on the same server are never disturbed.
+    """
+    names = connection.execute(
+        text("SELECT datname FROM pg_database WHERE datname LIKE :prefix"),
+        {"prefix": DATABASE_PREFIX.replace("_", r"\_") + "%"},
+    ).scalars()
+    for name in list(names):
+        created = name.removeprefix(DATABASE_PREFIX).split("_")[0]
+        if created.isdigit() and now - int(created) > STALE_AFTER_SECONDS:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _postgres_schema_url(base: str) -> Iterator[str]:
