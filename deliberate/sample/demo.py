@@ -120,7 +120,7 @@ def _build(
         noise=0.08,
     )
     planted = simulate_votes(model, n_participants, random_state=rng)
-    participant_ids = [_join(service, cid, int(label), rng) for label in planted.labels]
+    participant_ids = _join_all(service, cid, planted.labels, rng)
 
     statement_ids: dict[int, str] = {}
     votes_cast = 0
@@ -175,19 +175,21 @@ def _build(
     )
 
 
-def _join(service: Service, consultation_id: str, label: int, rng: np.random.Generator) -> str:
-    group = content.GROUPS[label]
-    age = content.AGE_BANDS[int(rng.choice(len(content.AGE_BANDS), p=group.age_weights))]
-    neighbourhood = content.NEIGHBOURHOODS[int(rng.integers(len(content.NEIGHBOURHOODS)))]
-    at_table = rng.random() < TABLE_SHARE
-    channel = content.TABLES[int(rng.integers(len(content.TABLES)))] if at_table else "online"
-    participant = service.join(
-        consultation_id,
-        channel=channel,
-        attributes={"wijk": neighbourhood, "leeftijd": age},
-        consent_version=service.settings.consent_version,
+def _join_all(
+    service: Service, consultation_id: str, labels: np.ndarray, rng: np.random.Generator
+) -> list[str]:
+    entrants = []
+    for label in labels:
+        group = content.GROUPS[int(label)]
+        age = content.AGE_BANDS[int(rng.choice(len(content.AGE_BANDS), p=group.age_weights))]
+        neighbourhood = content.NEIGHBOURHOODS[int(rng.integers(len(content.NEIGHBOURHOODS)))]
+        at_table = rng.random() < TABLE_SHARE
+        channel = content.TABLES[int(rng.integers(len(content.TABLES)))] if at_table else "online"
+        entrants.append((channel, {"wijk": neighbourhood, "leeftijd": age}))
+    joined = service.join_many(
+        consultation_id, entrants, consent_version=service.settings.consent_version
     )
-    return participant.participant_id
+    return [participant.participant_id for participant in joined]
 
 
 def _reject_examples(

@@ -37,6 +37,7 @@ from deliberate.store import votes as vote_rows
 __all__ = ["ParticipationUseCases"]
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 128
+MAX_CONSENT_VERSION_LENGTH = 32  # the width of participants.consent_version
 
 
 class ParticipationUseCases(ServiceBase):
@@ -55,31 +56,44 @@ class ParticipationUseCases(ServiceBase):
         ``channel`` is ``"online"`` or the name of a physical table. When ``consent_version`` is
         given, consent is recorded at the same moment (one transaction).
         """
-        pairs = validate_attributes(attributes or {})
-        clean_channel = validate_channel(channel)
+        entrant = (channel, attributes or {})
+        return self.join_many(consultation_id, [entrant], consent_version=consent_version)[0]
+
+    def join_many(
+        self,
+        consultation_id: str,
+        entrants: Sequence[tuple[str, Mapping[str, str]]],
+        *,
+        consent_version: str | None = None,
+    ) -> list[Participant]:
+        """Create one participant per ``(channel, attributes)`` entrant, all or none.
+
+        For paper forms entered after a table session and for simulations: one transaction
+        instead of one per person.
+        """
+        checked = [(validate_channel(c), validate_attributes(a)) for c, a in entrants]
+        if consent_version is not None:
+            _check_consent_version(consent_version)
         with self.store.write() as connection:
             self._consultation(connection, consultation_id)
             now = self._now()
-            participant = Participant(
-                participant_id=new_id(),
-                consultation_id=consultation_id,
-                channel=clean_channel,
-                attributes=pairs,
-                joined_at=now,
-                consent=Consent(consent_version, now) if consent_version else None,
-            )
-            participant_rows.insert_participant(connection, participant)
-        self._publish(
-            "participants",
-            {"consultation_id": consultation_id, "participant_id": participant.participant_id},
-        )
-        return participant
+            consent = Consent(consent_version, now) if consent_version else None
+            joined = [
+                Participant(new_id(), consultation_id, channel, pairs, now, consent)
+                for channel, pairs in checked
+            ]
+            for participant in joined:
+                participant_rows.insert_participant(connection, participant)
+        payload: dict[str, object] = {"consultation_id": consultation_id, "count": len(joined)}
+        if len(joined) == 1:
+            payload["participant_id"] = joined[0].participant_id
+        self._publish("participants", payload)
+        return joined
 
     def record_consent(self, participant_id: str, version: str | None = None) -> Participant:
         """Record consent to consent text ``version`` (default: the current one) now (R-D7)."""
         version = version or self.settings.consent_version
-        if not version.strip() or len(version) > 32:
-            raise InvalidInput("a consent version has 1 to 32 characters")
+        _check_consent_version(version)
         with self.store.write() as connection:
             self._participant(connection, participant_id)
             participant_rows.record_consent(connection, participant_id, version, self._now())
@@ -256,6 +270,11 @@ class ParticipationUseCases(ServiceBase):
             at=now,
         )
         return VoteRecord(participant_id, statement.statement_id, statement.round_id, vote, now)
+
+
+def _check_consent_version(version: str) -> None:
+    if not version.strip() or len(version) > MAX_CONSENT_VERSION_LENGTH:
+        raise InvalidInput(f"a consent version has 1 to {MAX_CONSENT_VERSION_LENGTH} characters")
 
 
 def _record_to_json(record: VoteRecord) -> str:

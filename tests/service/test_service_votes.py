@@ -142,3 +142,23 @@ def test_snapshot_matches_the_votes(service_factory: Callable[..., Service]) -> 
     round_only = service.snapshot(setup.consultation.consultation_id, round_id=setup.round.round_id)
     assert round_only.metadata == {"round_id": setup.round.round_id}
     assert len(round_only.votes) == len(expected)
+
+
+def test_joining_many_is_all_or_nothing(service_factory: Callable[..., Service]) -> None:
+    events = RecordingEventSink()
+    service = service_factory(events=events)
+    cid = service.create_consultation("Hoe maken we onze wijk groener?").consultation_id
+    with pytest.raises(InvalidInput):
+        service.join_many(cid, [("online", {}), ("Tafel 1", {"wijk": "x" * 65})])
+    with pytest.raises(InvalidInput):
+        service.join_many(cid, [("online", {})], consent_version="v" * 33)
+    assert service.snapshot(cid).participants == ()
+    joined = service.join_many(
+        cid, [("online", {"wijk": "Noord"}), ("Tafel 1", {})], consent_version="2026-11"
+    )
+    assert [(p.channel, p.attributes) for p in joined] == [
+        ("online", (("wijk", "Noord"),)),
+        ("Tafel 1", ()),
+    ]
+    assert all(p.consent is not None and p.consent.version == "2026-11" for p in joined)
+    assert ("participants", {"consultation_id": cid, "count": 2}) in events.events
