@@ -20,7 +20,7 @@ from deliberate.analysis.pipeline import analyse
 from deliberate.cli._common import progress, settings_from_context
 from deliberate.config import Settings
 from deliberate.domain.snapshot import VoteSnapshot
-from deliberate.errors import InvalidUpload, NotFound
+from deliberate.errors import InvalidInput, InvalidUpload, NotFound
 from deliberate.interop.export import export_json, export_polis
 from deliberate.interop.polis import read_polis_source
 from deliberate.interop.snapshot_json import snapshot_from_json
@@ -104,6 +104,8 @@ def report(
     """Write the draft citizens' advice for SOURCE (a Polis export folder, a snapshot JSON file,
     or a consultation id or join code in the database)."""
     settings = settings_from_context(ctx)
+    if not out.parent.is_dir():
+        raise InvalidInput(f"The folder for {out.name} does not exist; create it first.")
     with progress() as bar:
         task = bar.add_task("report", total=3)
         snapshot, texts = load_consultation(source, settings)
@@ -124,7 +126,11 @@ def report(
             themes=topics(snapshot, seed=params.seed),
         )
         note = POLIS_ATTRIBUTION if snapshot.metadata.get("source") == "polis" else ""
-        out.write_bytes(_RENDERERS[fmt](advice, note))
+        data = _RENDERERS[fmt](advice, note)
+        try:
+            out.write_bytes(data)
+        except OSError as exc:
+            raise InvalidInput(f"{out.name} cannot be written: {exc.strerror}.") from None
         bar.advance(task)
     minority = len(advice.section("minority").findings)
     click.echo(

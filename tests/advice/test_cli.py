@@ -87,3 +87,10 @@ def test_report_for_the_demo_consultation(fmt, demo_database, tmp_path, monkeypa
         assert data.startswith(b"PK")
     else:
         assert data.startswith(b"%PDF-")
+
+
+def test_missing_output_folder_is_a_clear_error(tmp_path):
+    out = tmp_path / "nope" / "advies.md"
+    result = CliRunner().invoke(report, [str(LONDON), "--format", "md", "--out", str(out)])
+    assert isinstance(result.exception, DeliberateError)
+    assert "does not exist" in str(result.exception)
