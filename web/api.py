@@ -142,6 +142,7 @@ async def join(request: Request) -> Response:
     body = await read_json(request)
     if body.raw("consent") is not True:
         raise WebError(422, "consent_required", "agree to the privacy statement to take part")
+    app_state.joins.hit(request.client.host if request.client else "")
     participant = app_state.service.join(
         consultation.consultation_id, consent_version=app_state.settings.consent_version
     )

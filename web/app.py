@@ -39,6 +39,7 @@ from web.errors import (
 from web.pages import AppState, make_environment
 from web.security import BodyLimit, CrossOriginGuard, SecurityHeaders
 from web.similarity import SimilarStatements
+from web.throttle import SlidingWindow
 
 __all__ = ["create_app"]
 
@@ -105,6 +106,7 @@ def create_app(
         worker=worker,
         templates=make_environment(),
         similar=SimilarStatements(),
+        joins=SlidingWindow(settings.joins_per_minute),
     )
 
     @contextlib.asynccontextmanager

@@ -16,6 +16,7 @@ from deliberate.service import Service
 from deliberate.worker import AnalysisWorker
 from web.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translator
 from web.similarity import SimilarStatements
+from web.throttle import SlidingWindow
 
 __all__ = ["AppState", "redirect", "render", "render_error_page", "state"]
 
@@ -32,6 +33,7 @@ class AppState:
     worker: AnalysisWorker | None
     templates: jinja2.Environment
     similar: SimilarStatements
+    joins: SlidingWindow
 
 
 def state(request: Request) -> AppState:

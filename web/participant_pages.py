@@ -132,6 +132,7 @@ async def join(request: Request) -> Response:
         app_state.service.record_consent(existing.participant_id, version)
         participant = existing
     else:
+        app_state.joins.hit(request.client.host if request.client else "")
         participant = app_state.service.join(consultation.consultation_id, consent_version=version)
     response = redirect(f"/c/{consultation.consultation_id}/vote")
     set_participant_cookie(response, consultation.consultation_id, participant.participant_id)

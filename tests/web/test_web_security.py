@@ -197,3 +197,14 @@ def test_output_is_escaped_everywhere(world: WebWorld) -> None:
     assert "&lt;script&gt;" in joined
     assert "<script>alert" not in joined
     assert "<img src=x" not in joined
+
+
+def test_joining_is_rate_limited_per_address(world_factory: object) -> None:
+    world = world_factory(settings={"joins_per_minute": 3})  # type: ignore[operator]
+    client = world.client()
+    url = f"/api/consultations/{world.consultation_id}/participants"
+    statuses = [client.post(url, json={"consent": True}).status_code for _ in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    limited = client.post(url, json={"consent": True})
+    assert int(limited.headers["retry-after"]) >= 1
+    assert limited.json()["code"] == "rate_limited"

@@ -1,0 +1,81 @@
+"""`deliberate serve`, `demo` and `worker`: clear refusals when misconfigured; the demo starts."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from deliberate.cli import main
+
+
+def _run(args: list[str], **env: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, args, env={"DELIBERATE_SECRET_KEY": "k", **env})
+    return result.exit_code, result.output
+
+
+def test_several_workers_need_postgresql_and_redis(tmp_path: Path) -> None:
+    sqlite = f"sqlite:///{tmp_path / 'x.db'}"
+    code, output = _run(["serve", "--workers", "2"], DELIBERATE_DATABASE_URL=sqlite)
+    assert code == 1
+    assert "PostgreSQL" in output
+    code, output = _run(
+        ["serve", "--workers", "2"],
+        DELIBERATE_DATABASE_URL="postgresql+psycopg://db.example/deliberate",
+        DELIBERATE_REDIS_URL="",
+    )
+    assert code == 1
+    assert "DELIBERATE_REDIS_URL" in output
+    code, output = _run(["worker"], DELIBERATE_DATABASE_URL=sqlite, DELIBERATE_REDIS_URL="")
+    assert code == 1
+    assert "DELIBERATE_REDIS_URL" in output
+
+
+@pytest.mark.system
+@pytest.mark.slow
+def test_demo_answers_within_30_seconds_and_prints_how_to_use_it(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DELIBERATE_")},
+        "DELIBERATE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "HF_HUB_OFFLINE": "1",
+    }
+    command = [str(Path(sys.executable).with_name("deliberate")), "demo", "--port", str(port)]
+    output = tmp_path / "demo.out"
+    with output.open("w") as sink:
+        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    started = time.monotonic()
+    try:
+        status = None
+        while time.monotonic() - started < 30 and process.poll() is None:
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code
+            except httpx.TransportError:
+                status = None
+            if status == 200:
+                break
+            time.sleep(0.25)
+        elapsed = time.monotonic() - started
+        assert status == 200, output.read_text()
+        assert elapsed < 30
+        text = output.read_text()
+        assert f"http://127.0.0.1:{port}/j/GROEN" in text
+        assert f"http://127.0.0.1:{port}/f/login" in text
+        assert "Login:         demo / " in text
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
