@@ -26,6 +26,7 @@ __all__ = ["Theme", "extract_themes"]
 
 _MAX_AUTO_THEMES = 8
 _KEYWORDS = 5
+_LONGEST_WORD = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,8 @@ class Theme:
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in tokenize(text) if len(w) > 2 and w not in DUTCH_STOP_WORDS]
+    # Longer than any real Dutch compound: keyboard mashing, not a keyword.
+    return [w for w in tokenize(text) if 2 < len(w) <= _LONGEST_WORD and w not in DUTCH_STOP_WORDS]
 
 
 def _cluster(

@@ -96,3 +96,10 @@ def test_small_inputs() -> None:
 def test_bad_input_is_a_typed_error(ids: list[str], texts: list[str], n_themes: int | None) -> None:
     with pytest.raises(InvalidInput):
         extract_themes(ids, texts, n_themes=n_themes)
+
+
+def test_keywords_skip_absurdly_long_words() -> None:
+    texts = ["a" * 500 + " bomen", "Meer bomen", "Bomen in het park"]
+    (theme,) = extract_themes(["1", "2", "3"], texts, n_themes=1)
+    assert all(len(word) <= 40 for word in theme.keywords)
+    assert theme.label == "bomen"
