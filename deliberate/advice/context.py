@@ -141,15 +141,18 @@ class DraftContext:
         self.references = 0
 
     def group(self, group_id: object) -> tuple[str, str, int, bool]:
+        """``(id, label, size, suppressed)`` of a group the result names."""
         for group in self.groups:
             if group[0] == str(group_id):
                 return group
         raise InvalidInput(f"The analysis result names group {group_id!r} but does not list it.")
 
     def share(self, size: int) -> int:
+        """A group's size as a whole percentage of the participants placed in groups."""
         return percent(size / self.placed) if self.placed else 0
 
     def evidence(self, statement_id: object, **measures: float) -> Evidence:
+        """The counts of a statement from the result, with the finding's named numbers."""
         key = str(statement_id)
         counts = self.result["statements"].get(key)
         if counts is None:
@@ -180,6 +183,7 @@ class DraftContext:
         )
 
     def finding(self, sentence: str, *evidence: Evidence) -> Finding:
+        """A finding with the next reference (``F1``, ``F2``, …)."""
         self.references += 1
         return Finding(f"F{self.references}", sentence, tuple(evidence))
 
