@@ -49,8 +49,8 @@ class _Fit:
 def _one_hot(votes: sp.csr_matrix | FloatArray) -> sp.csr_matrix:
     """Encode votes as an (n, 3m) 0/1 matrix: column 3j+0 agree, 3j+1 disagree, 3j+2 pass.
 
-    Dense input marks unseen cells with NaN; sparse input must store passes explicitly as a
-    value of 2 is not allowed, so sparse callers pass the one-hot matrix directly.
+    Dense input marks unseen cells with NaN. A sparse matrix cannot tell a pass (0) from an
+    unseen cell, so sparse callers pass this one-hot encoding directly and it is used as is.
     """
     if sp.issparse(votes):
         return sp.csr_matrix(votes, dtype=np.float64)
