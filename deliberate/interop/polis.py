@@ -120,8 +120,8 @@ def _snapshot(
 def read_polis_export(folder: Path) -> VoteSnapshot:
     """Read a Polis open-data export folder (agree = +1 already).
 
-    Uses ``votes.csv`` when present (the latest vote per participant and statement counts) and
-    otherwise the matrix in ``participants-votes.csv``.
+    Uses ``votes.csv`` when present (the latest vote per participant and statement counts),
+    otherwise the matrix in ``participants-votes.csv``, and otherwise reads no votes.
     """
     folder = Path(folder)
     comments_path = folder / "comments.csv"
@@ -163,8 +163,8 @@ def read_polis_export(folder: Path) -> VoteSnapshot:
                 if key in fixed or key is None or cell in (None, ""):
                     continue
                 votes.append(SnapshotVote(pid, str(int(key)), Vote(int(float(cell))), float(index)))
-    else:
-        raise InvalidUpload(f"{folder.name} has neither votes.csv nor participants-votes.csv.")
+    # Some published exports hold only comments.csv (the vote files were too large to publish):
+    # that is a conversation without votes, which the analysis reports as such.
     return _snapshot(folder.name, statements, votes, groups, _summary_topic(folder))
 
 

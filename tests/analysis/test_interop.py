@@ -71,3 +71,11 @@ def test_foreign_snapshot_json_is_a_typed_error() -> None:
         snapshot_from_json(b'{"schema": "x"}')
     with pytest.raises(InvalidUpload):
         snapshot_from_json(b'{"schema": "deliberate.snapshot/1"}')
+
+
+def test_an_export_with_comments_only_reads_as_a_conversation_without_votes(tmp_path: Path) -> None:
+    _write_export(tmp_path)
+    (tmp_path / "votes.csv").unlink()
+    snapshot = read_polis_export(tmp_path)
+    assert len(snapshot.statements) == 2
+    assert list(snapshot.votes) == []

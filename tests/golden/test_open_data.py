@@ -94,3 +94,25 @@ def test_cli_on_an_open_data_folder(tmp_path: Path) -> None:
     document = json.loads(out.read_bytes())
     assert document["n_participants"] == 204
     assert document["n_statements"] == 50
+
+
+COMMENTS_ONLY = (
+    sorted(
+        p.name
+        for p in POLIS_OPEN_DATA.glob("*")
+        if (p / "comments.csv").is_file() and not (p / "participants-votes.csv").is_file()
+    )
+    if POLIS_OPEN_DATA.is_dir()
+    else []
+)
+
+
+@pytest.mark.parametrize("name", COMMENTS_ONLY)
+def test_folders_without_vote_files_give_an_empty_result_with_a_warning(name: str) -> None:
+    from deliberate.analysis import NoVotesWarning
+
+    with pytest.warns(NoVotesWarning):
+        result = analyse(_snapshot(name))
+    assert result.n_votes == 0
+    assert result.groups == ()
+    assert result.warnings[0].startswith("no_votes:")
