@@ -13,7 +13,6 @@ import click
 import uvicorn
 from starlette.applications import Starlette
 
-from deliberate.cli._common import settings_from_context
 from deliberate.config import Settings
 from deliberate.errors import ConfigurationError
 from deliberate.events import create_event_bus
@@ -27,9 +26,22 @@ __all__ = ["app_from_environ", "demo", "serve"]
 DEMO_DATABASE_URL = "sqlite:///./deliberate-demo.db"
 
 
+def settings_from_context(ctx: click.Context) -> Settings:
+    """The settings the root command built, or fresh ones from the environment.
+
+    Not imported from :mod:`deliberate.cli`: uvicorn's worker processes import this module on
+    its own, and the core CLI package loads this module while it initialises.
+    """
+    root = ctx.find_root().obj
+    return root if isinstance(root, Settings) else Settings.from_environ(os.environ)
+
+
 def app_from_environ() -> Starlette:
     """The app for ``DELIBERATE_*`` settings (the factory every uvicorn worker calls)."""
-    return create_app(Settings.from_environ(os.environ))
+    settings = Settings.from_environ(os.environ)
+    # `serve` migrated the store once before starting the workers; they must not race at it.
+    bus = create_event_bus(settings.redis_url)
+    return create_app(settings, service=open_service(settings, events=bus, migrate=False), bus=bus)
 
 
 def _check_scale_out(settings: Settings, workers: int) -> None:
@@ -67,6 +79,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
     if workers == 1:
         uvicorn.run(create_app(settings), host=bind_host, port=bind_port, proxy_headers=True)
         return
+    open_service(settings).store.dispose()  # migrate once, before the workers start
     # Each worker process builds its own app from the same environment.
     os.environ.setdefault("DELIBERATE_DATABASE_URL", settings.database_url)
     uvicorn.run(
