@@ -175,8 +175,10 @@ def minority_positions(
     """Statements that a minority group agrees with while everyone else in a group does not.
 
     A group counts as a minority when it holds less than half of the grouped participants. A
-    position needs a majority of the group's votes in agreement, a smoothed gap of at least
-    ``minority_gap`` to the others, and a two-proportion z above ``significance``. Size never
+    position needs a majority of the group's votes in agreement, no majority in agreement among
+    everyone else (the rest do not share it, so it would be lost in an overall average), a
+    smoothed gap of at least ``minority_gap`` to the others, and a two-proportion z above
+    ``significance``. Size never
     disqualifies: a group of three can hold a minority position; it is then reported without
     figures.
     """
@@ -196,6 +198,7 @@ def minority_positions(
         keep = (
             view.selectable
             & (2.0 * own[:, 0] > own_votes)
+            & (2.0 * rest[:, 0] < rest_votes)
             & (gap >= params.minority_gap)
             & (z > params.significance)
         )

@@ -12,7 +12,6 @@ import pytest
 from deliberate.advice import draft_advice, render_html, render_markdown
 from deliberate.advice.docx_file import render_docx
 from deliberate.advice.pdf_file import render_pdf
-from deliberate.errors import InvalidUpload
 from deliberate.interop.polis import read_polis_export
 
 # As tests/conftest.py finds it: the shared folder beside the repository.
@@ -23,10 +22,12 @@ FOLDERS = (
     if POLIS_OPEN_DATA.is_dir()
     else []
 )
-WITH_VOTES = [
+WITHOUT_VOTES = [
     name
     for name in FOLDERS
-    if any((POLIS_OPEN_DATA / name / f).is_file() for f in ("votes.csv", "participants-votes.csv"))
+    if not any(
+        (POLIS_OPEN_DATA / name / f).is_file() for f in ("votes.csv", "participants-votes.csv")
+    )
 ]
 # Over a thousand participants each: analysed in the slow run only.
 LARGE = {
@@ -44,7 +45,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(n, marks=pytest.mark.slow) if n in LARGE else n for n in WITH_VOTES],
+    [pytest.param(n, marks=pytest.mark.slow) if n in LARGE else n for n in FOLDERS],
 )
 def test_report_for_every_folder(name, quiet_analysis):
     snapshot = read_polis_export(POLIS_OPEN_DATA / name)
@@ -77,10 +78,16 @@ def test_report_for_every_folder(name, quiet_analysis):
     assert markdown.count("[^F") == 2 * len(report.findings)
 
 
-@pytest.mark.parametrize("name", sorted(set(FOLDERS) - set(WITH_VOTES)))
-def test_folders_without_votes_get_a_typed_error(name):
-    with pytest.raises(InvalidUpload, match=r"neither votes\.csv nor participants-votes\.csv"):
-        read_polis_export(POLIS_OPEN_DATA / name)
+@pytest.mark.parametrize("name", WITHOUT_VOTES)
+def test_folders_without_votes_still_get_a_report_that_says_so(name, quiet_analysis):
+    snapshot = read_polis_export(POLIS_OPEN_DATA / name)
+    assert not snapshot.votes
+    assert snapshot.statements
+    report = draft_advice(quiet_analysis(snapshot), snapshot)
+    assert report.facts.n_votes == 0
+    assert not report.section("minority").findings
+    method = " ".join(report.section("method").paragraphs)
+    assert "no_votes" in method or "geen stemmen" in method.lower()
 
 
 @pytest.mark.parametrize("name", SMALL)
