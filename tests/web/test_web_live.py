@@ -128,6 +128,7 @@ def test_a_vote_reaches_the_map_by_sse_within_two_seconds(world_factory: object)
             )
             event = next(line for line in lines if line.startswith("event:"))
             elapsed = time.monotonic() - voted_at
+        print(f"vote -> analysis event on the map stream: {elapsed:.3f} s")
         assert event == "event: analysis"
         assert elapsed < 2.0, f"the map was told after {elapsed:.2f} s"
         fragment = client.get(f"/f/c/{world.consultation_id}/map/fragment", headers=cookie)
