@@ -7,32 +7,36 @@ service skip with the reason when its variable is unset; they never fall back to
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import (  # re-exported for fixtures in this file
+    POLIS_GOLDEN,
+    POLIS_OPEN_DATA,
+    POSTGRES_URL,
+    REDIS_URL,
+    REPO_ROOT,
+    SHARED,
+    requires_postgres,
+    requires_redis,
+    requires_shared,
+)
 
 from deliberate.config import Settings
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED = REPO_ROOT.parent / "shared"
-POLIS_GOLDEN = SHARED / "polis-golden"
-POLIS_OPEN_DATA = SHARED / "polis-open-data"
-
-POSTGRES_URL = os.environ.get("DELIBERATE_TEST_POSTGRES_URL", "")
-REDIS_URL = os.environ.get("DELIBERATE_TEST_REDIS_URL", "")
-
-requires_postgres = pytest.mark.skipif(
-    not POSTGRES_URL, reason="DELIBERATE_TEST_POSTGRES_URL is not set; PostgreSQL tests skipped"
-)
-requires_redis = pytest.mark.skipif(
-    not REDIS_URL, reason="DELIBERATE_TEST_REDIS_URL is not set; Redis tests skipped"
-)
-requires_shared = pytest.mark.skipif(
-    not SHARED.is_dir(), reason=f"shared data folder {SHARED} is not present"
-)
+__all__ = [
+    "POLIS_GOLDEN",
+    "POLIS_OPEN_DATA",
+    "POSTGRES_URL",
+    "REDIS_URL",
+    "REPO_ROOT",
+    "SHARED",
+    "requires_postgres",
+    "requires_redis",
+    "requires_shared",
+]
 
 
 @pytest.fixture

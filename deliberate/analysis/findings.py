@@ -174,7 +174,8 @@ def minority_positions(
 ) -> list[MinorityPosition]:
     """Statements that a minority group agrees with while everyone else in a group does not.
 
-    A group counts as a minority when it holds less than half of the grouped participants. A
+    A group counts as a minority when it holds at most ``minority_share`` of the grouped
+    participants (however few they are). A
     position needs a majority of the group's votes in agreement, no majority in agreement among
     everyone else (the rest do not share it, so it would be lost in an overall average), a
     smoothed gap of at least ``minority_gap`` to the others, and a two-proportion z above
@@ -188,7 +189,7 @@ def minority_positions(
     found: list[MinorityPosition] = []
     grouped = int(group_sizes.sum())
     for g in range(n_groups):
-        if 2 * int(group_sizes[g]) >= grouped:
+        if int(group_sizes[g]) > params.minority_share * grouped:
             continue
         own = group_counts[g].astype(np.float64)
         rest = group_counts.sum(axis=0).astype(np.float64) - own

@@ -51,6 +51,10 @@ class AnalysisParams:
     minority_gap : float
         Smallest difference between a group's agree share and everyone else's for a minority
         position (Sensemaker uses 0.3).
+    minority_share : float
+        Largest share of the grouped participants a group may hold for its distinctive views to
+        count as minority positions. Larger groups' views are reported as differences of opinion
+        instead; there is no lower bound, so a group is never too small to be heard.
     base_clusters : int
         Polis mode: number of base clusters (Polis: 100).
     keep_participants : tuple of str
@@ -69,6 +73,7 @@ class AnalysisParams:
     n_findings: int = 10
     consensus_share: float = 0.6
     minority_gap: float = 0.3
+    minority_share: float = 0.25
     base_clusters: int = 100
     keep_participants: tuple[str, ...] = ()
 
@@ -86,10 +91,9 @@ class AnalysisParams:
             raise AnalysisError("Parameter base_clusters must be at least 2.")
         if not 0 <= self.seed < 2**32:
             raise AnalysisError("Parameter seed must lie between 0 and 2**32 - 1.")
-        if not 0.0 < self.consensus_share < 1.0 or not 0.0 < self.minority_gap < 1.0:
-            raise AnalysisError(
-                "consensus_share and minority_gap must lie strictly between 0 and 1."
-            )
+        for name in ("consensus_share", "minority_gap", "minority_share"):
+            if not 0.0 < getattr(self, name) < 1.0:
+                raise AnalysisError(f"Parameter {name} must lie strictly between 0 and 1.")
         if not self.significance > 0.0:
             raise AnalysisError("Parameter significance must be positive.")
 

@@ -117,7 +117,7 @@ STATEMENTS = (
     DemoStatement(
         "De bus rijdt te weinig, dus zonder auto kom je nergens.", 1, False, (-0.3, 0.8, 0.4, 0.6)
     ),
-    DemoStatement("Er is te veel verharding in de voortuinen.", 1, False, (0.8, -0.5, 0.0, 0.0)),
+    DemoStatement("Er is te veel verharding in de voortuinen.", 1, False, (0.8, -0.5, 0.0, -0.5)),
     DemoStatement("Inbraken in de wijk nemen toe.", 1, False, (0.0, 0.3, 0.9, -0.3)),
     DemoStatement(
         "De wijk is de laatste jaren juist fijner geworden.", 1, False, (0.2, 0.1, -0.5, 0.1)
@@ -131,9 +131,9 @@ STATEMENTS = (
     DemoStatement("Er zijn te weinig bankjes langs de looproutes.", 1, False, (0.6, 0.2, 0.9, 0.2)),
     # Round 2: which solutions do we choose
     DemoStatement(
-        "Plant in elke straat minstens vijf nieuwe bomen.", 2, True, (1.0, -0.5, 0.4, 0.3)
+        "Plant in elke straat minstens vijf nieuwe bomen.", 2, True, (1.0, -0.5, 0.4, -0.4)
     ),
-    DemoStatement("Maak van de hoofdstraat een 30-kilometerzone.", 2, True, (0.9, -0.8, 0.8, 0.1)),
+    DemoStatement("Maak van de hoofdstraat een 30-kilometerzone.", 2, True, (0.9, -0.8, 0.8, -0.6)),
     DemoStatement(
         "Haal parkeerplaatsen weg om ruimte te maken voor groen.", 2, True, (0.9, -1.0, 0.0, 0.2)
     ),
@@ -178,10 +178,10 @@ STATEMENTS = (
         (-0.8, 1.0, 0.1, -0.1),
     ),
     DemoStatement(
-        "Leg drempels aan in straten waar te hard wordt gereden.", 2, False, (0.7, -0.6, 0.9, -0.2)
+        "Leg drempels aan in straten waar te hard wordt gereden.", 2, False, (0.7, -0.6, 0.9, -0.7)
     ),
     DemoStatement(
-        "Maak van het braakliggende terrein een buurtmoestuin.", 2, False, (0.9, 0.0, 0.3, 0.1)
+        "Maak van het braakliggende terrein een buurtmoestuin.", 2, False, (0.9, 0.0, 0.3, -0.9)
     ),
     DemoStatement(
         "Bouw een speeltuin met toestellen voor alle leeftijden.", 2, False, (0.7, 0.1, 0.4, 0.7)
@@ -221,7 +221,7 @@ STATEMENTS = (
         "Houd de parkeerplaatsen bij de winkels gratis.", 2, False, (-0.7, 1.0, 0.2, 0.0)
     ),
     DemoStatement(
-        "Vervang tegels op pleinen door gras en planten.", 2, False, (1.0, -0.3, 0.3, 0.1)
+        "Vervang tegels op pleinen door gras en planten.", 2, False, (1.0, -0.3, 0.3, -0.7)
     ),
     DemoStatement(
         "Zet een buurtconciërge in die problemen snel oppakt.", 2, False, (0.6, 0.6, 0.8, 0.2)

@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 import uvicorn
-from conftest import REPO_ROOT
 from store.databases import database_url, postgres_database
+from support import REPO_ROOT
 
 from deliberate.config import Settings
 from deliberate.events import InProcessEventBus

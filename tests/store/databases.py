@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import POSTGRES_URL, requires_postgres
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
+from support import POSTGRES_URL, requires_postgres
 
 from deliberate.config import Settings
 from deliberate.service import EventSink, Service, open_service

@@ -6,7 +6,7 @@ import secrets
 import threading
 import time
 
-from conftest import REDIS_URL, requires_redis
+from support import REDIS_URL, requires_redis
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import WebWorld
 

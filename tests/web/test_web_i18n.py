@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from babel.messages.pofile import read_po
-from conftest import REPO_ROOT
+from support import REPO_ROOT
 
 from web.i18n import LOCALE_DIR, choose_language, translator
 

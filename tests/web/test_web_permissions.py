@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import REPO_ROOT
 from starlette.routing import Route
 from starlette.testclient import TestClient
+from support import REPO_ROOT
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import PASSWORD, WebWorld
 
