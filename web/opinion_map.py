@@ -216,7 +216,7 @@ def build_map(
         # Keep the label (about 160 px wide, two lines) inside the picture.
         centre = (
             float(np.clip(centre[0], 85, WIDTH - 85)),
-            float(np.clip(centre[1], 30, HEIGHT - 40)),
+            float(np.clip(centre[1], 60, HEIGHT - 40)),
         )
         representative = tuple(
             (texts[item["statement_id"]], str(item.get("direction", "agree")))

@@ -164,6 +164,7 @@ def test_whole_flow(browser: Any, site: Site) -> None:
     # The resident sees where they stand.
     residents[0].goto(f"{site.base}/c/{consultation_id}/results")
     assert residents[0].get_by_text(re.compile("Je staat het dichtst bij groep [A-E]")).is_visible()
+    screenshot(residents[0], "participant-results-phone")
     _check_accessibility(browser, residents[0], "results")
 
     # The round closes; voting stops.
