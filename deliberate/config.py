@@ -122,11 +122,11 @@ class Settings:
             When a variable has no matching setting or its value cannot be parsed.
         """
         known = {f"{ENV_PREFIX}{f.name.upper()}": f for f in dataclasses.fields(cls)}
-        # Test-only variables are read by the test suite, not by the application.
-        ignored = {f"{ENV_PREFIX}TEST_POSTGRES_URL", f"{ENV_PREFIX}TEST_REDIS_URL"}
+        # DELIBERATE_TEST_* variables belong to the test suite, not to the application.
+        test_prefix = f"{ENV_PREFIX}TEST_"
         values: dict[str, Any] = {}
         for key, raw in environ.items():
-            if not key.startswith(ENV_PREFIX) or key in ignored:
+            if not key.startswith(ENV_PREFIX) or key.startswith(test_prefix):
                 continue
             if key not in known:
                 raise ConfigurationError(f"unknown setting {key}; see docs/settings.md")

@@ -57,3 +57,10 @@ def test_settings_are_frozen() -> None:
 def test_secrets_have_no_documented_default() -> None:
     rows = {name: default for name, default, _ in Settings.describe()}
     assert rows["DELIBERATE_SECRET_KEY"] == ""
+
+
+def test_test_suite_variables_are_ignored() -> None:
+    settings = Settings.from_environ(
+        {"DELIBERATE_TEST_POSTGRES_URL": "postgresql://x", "DELIBERATE_TEST_CHROMIUM": "/bin/c"}
+    )
+    assert settings == Settings()

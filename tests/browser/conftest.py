@@ -1,6 +1,6 @@
 """Browser test fixtures: the real app under uvicorn on loopback, driven by Debian's Chromium.
 
-Playwright launches the system Chromium (``DELIBERATE_CHROMIUM`` or ``/usr/bin/chromium``); no
+Playwright launches the system Chromium (``DELIBERATE_TEST_CHROMIUM`` or ``/usr/bin/chromium``); no
 browser is downloaded. Tests skip with the reason when it, Playwright or axe-core is missing.
 Screenshots go to ``test-artifacts/`` (git-ignored).
 """
@@ -29,7 +29,7 @@ from web.app import create_app
 
 __all__ = ["database_url", "postgres_database"]
 
-CHROMIUM = os.environ.get("DELIBERATE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("DELIBERATE_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
