@@ -14,10 +14,12 @@ import click
 
 from deliberate.cli import analyze, db, facilitator, sample, text
 from deliberate.cli import report as report_cli
+from deliberate.cli import worker as worker_cli
 
 COMMANDS: list[click.Command] = []
-COMMANDS.extend([db.db, facilitator.facilitator, sample.sample])
 COMMANDS.extend([text.models, text.duplicates, text.themes])
+COMMANDS.append(worker_cli.worker)
+COMMANDS.extend([db.db, facilitator.facilitator, sample.sample])
 COMMANDS.append(analyze.analyze)
 COMMANDS.extend([report_cli.report, report_cli.export])
 
