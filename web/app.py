@@ -22,7 +22,9 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-import web.report_pages  # noqa: F401 - adds the draft-advice page to the console
+# Imported for their side effect: each adds its page to the facilitator console.
+import web.report_pages
+import web.statement_groups  # noqa: F401
 from deliberate.config import Settings
 from deliberate.errors import DeliberateError
 from deliberate.events import EventBus, create_event_bus

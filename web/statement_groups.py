@@ -1,0 +1,139 @@
+"""The console's "duplicates and themes" page: near-duplicate clusters to merge, and themes.
+
+Large rounds collect many statements that say the same thing in other words. This page shows
+them to moderators as clusters (the most typical statement first) with a merge form, and groups
+all statements of the consultation into labelled themes. Merging goes through
+:meth:`deliberate.service.Service.merge_statements`: the merged statement leaves routing and the
+analysis, but its votes stay stored and attributable to it.
+
+Embeddings come from :func:`deliberate.text.resolve_embedder` (the offline, Dutch-capable default)
+and are cached in the store per statement, so each statement is embedded once, ever. The model
+loads on first use, in a worker thread, and is kept on the application's state.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from deliberate.domain.facilitators import Role
+from deliberate.domain.statements import ModerationStatus, Statement
+from deliberate.errors import InvalidInput
+from deliberate.service import Service
+from deliberate.text import (
+    DuplicateCluster,
+    Embedder,
+    Theme,
+    duplicate_clusters,
+    embed_cached,
+    extract_themes,
+    resolve_embedder,
+)
+from web.bodies import read_form
+from web.errors import WebError
+from web.facilitator_pages import CONSOLE_LINKS, EXTRA_ROUTES, ConsoleLink
+from web.i18n import N_
+from web.identity import require_role
+from web.pages import redirect, render, state
+
+__all__ = ["merge", "statement_groups_page"]
+
+_PREFIX = "/f/c/{consultation_id}"
+_EMBEDDER_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class _Grouping:
+    statements: dict[str, Statement]
+    clusters: list[DuplicateCluster]
+    themes: list[Theme]
+    model_id: str
+
+
+def _embedder(request: Request) -> Embedder:
+    """The app's text embedder, loaded once (a few seconds) and shared by all requests."""
+    app_state = request.app.state
+    with _EMBEDDER_LOCK:
+        embedder: Embedder | None = getattr(app_state, "text_embedder", None)
+        if embedder is None:
+            embedder = resolve_embedder(state(request).settings)
+            app_state.text_embedder = embedder
+    return embedder
+
+
+def _group(service: Service, embedder: Embedder, consultation_id: str) -> _Grouping:
+    # Rejected and merged statements are settled; the rest can still be merged.
+    candidates = [
+        s
+        for s in service.list_statements(consultation_id)
+        if s.status is not ModerationStatus.REJECTED and s.merged_into is None
+    ]
+    ids = [s.statement_id for s in candidates]
+    texts = [s.text for s in candidates]
+    if not candidates:
+        return _Grouping({}, [], [], embedder.model_id)
+    vectors = embed_cached(embedder, service.store, ids, texts)
+    return _Grouping(
+        statements={s.statement_id: s for s in candidates},
+        clusters=duplicate_clusters(ids, texts, embedder, embeddings=vectors),
+        themes=extract_themes(ids, texts, embedder=embedder, embeddings=vectors),
+        model_id=embedder.model_id,
+    )
+
+
+async def statement_groups_page(request: Request) -> Response:
+    """Near-duplicate clusters with a merge form per cluster, and the consultation's themes."""
+    consultation_id = request.path_params["consultation_id"]
+    app_state = state(request)
+    facilitator = require_role(request, app_state.service, consultation_id, Role.VIEWER)
+    role = app_state.service.role_of(facilitator.facilitator_id, consultation_id)
+    embedder = await run_in_threadpool(_embedder, request)
+    grouping = await run_in_threadpool(_group, app_state.service, embedder, consultation_id)
+    return render(
+        request,
+        "f_statement_groups.html",
+        {
+            "consultation": app_state.service.get_consultation(consultation_id),
+            "grouping": grouping,
+            "can_merge": role is not None and role.includes(Role.MODERATOR),
+        },
+    )
+
+
+async def merge(request: Request) -> Response:
+    """Merge the chosen statements of a cluster into the one to keep."""
+    consultation_id = request.path_params["consultation_id"]
+    service = state(request).service
+    facilitator = require_role(request, service, consultation_id, Role.MODERATOR)
+    form = await read_form(request)
+    keep = form.text("keep", max_length=64)
+    members = form.text("members", max_length=64 * 200).split()
+    if keep not in members or len(members) < 2:
+        raise InvalidInput("choose the statement to keep from the cluster")
+    for statement_id in [keep, *members]:
+        if service.get_statement(statement_id).consultation_id != consultation_id:
+            raise WebError(404, "not_found", "this statement does not exist")
+    for statement_id in members:
+        if statement_id != keep:
+            service.merge_statements(statement_id, keep, facilitator_id=facilitator.facilitator_id)
+    return redirect(_PREFIX.format(consultation_id=consultation_id) + "/statement-groups")
+
+
+CONSOLE_LINKS.append(
+    ConsoleLink(N_("Duplicates and themes"), f"{_PREFIX}/statement-groups", Role.VIEWER)
+)
+EXTRA_ROUTES.extend(
+    [
+        Route(
+            "/f/c/{consultation_id:str}/statement-groups",
+            statement_groups_page,
+            methods=["GET"],
+        ),
+        Route("/f/c/{consultation_id:str}/statement-groups/merge", merge, methods=["POST"]),
+    ]
+)
