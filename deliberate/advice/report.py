@@ -7,9 +7,11 @@ finding, so every format states the same claims with the same numbers.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "AdviceReport",
@@ -170,3 +172,28 @@ class AdviceReport:
     def findings(self) -> Sequence[Finding]:
         """Every finding of the report, in reading order."""
         return [finding for section in self.sections for finding in section.findings]
+
+    def to_json(self) -> str:
+        """Canonical JSON of the whole report: sorted keys, floats rounded to 6 decimals.
+
+        The same report always gives the same text, so a published version can be compared
+        byte for byte with a later rendering.
+        """
+        return json.dumps(
+            _canonical(dataclasses.asdict(self)),
+            sort_keys=True,
+            ensure_ascii=False,
+            allow_nan=False,
+            separators=(",", ":"),
+        )
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, float):
+        rounded = round(value, 6)
+        return 0.0 if rounded == 0 else rounded
+    if isinstance(value, dict):
+        return {str(key): _canonical(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(item) for item in value]
+    return value

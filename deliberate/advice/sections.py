@@ -22,6 +22,7 @@ from deliberate.advice.context import (
     quote,
 )
 from deliberate.advice.report import Evidence, MapPoint, Section
+from deliberate.advice.rooms import participation_paragraphs, tally_paragraphs
 from deliberate.advice.wording import Phrasebook, percent
 
 __all__ = [
@@ -53,6 +54,7 @@ def question_section(draft: DraftContext, texts: ConsultationTexts) -> Section:
             statements=int(result.get("n_statements", len(snapshot.statements))),
         )
     )
+    paragraphs.extend(participation_paragraphs(draft))
     rounds = sorted({s.round_id for s in snapshot.statements if s.round_id})
     stamps = [vote.timestamp for vote in snapshot.votes if vote.timestamp > 0]
     if stamps:
@@ -245,6 +247,7 @@ def method_section(draft: DraftContext) -> Section:
         say.say("method.how"),
         say.say("method.rules"),
         _exclusions(say, moderated, max(below, 0), quarantined),
+        *tally_paragraphs(draft),
         say.say("method.privacy", k=draft.privacy_k),
         say.say("method.limits"),
         say.say(

@@ -35,6 +35,29 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
             "bijeenkomsten. Samen gaven zij {votes} stemmen op {statements} stellingen."
         ),
         "rounds": "Het gesprek had {rounds} ronde(s), van {first} tot en met {last}.",
+        "participation.channels": "Zo deden mensen mee: {list}.",
+        "channel.online": "{count} online",
+        "channel.session": "{count} op papier of met hun telefoon bij {label}",
+        "table.statements": (
+            "{count} stelling(en) schreven mensen voor het eerst op aan een tafel: {list}."
+        ),
+        "table.statement": "stelling {number}, “{text}” ({label})",
+        "method.tallies": (
+            "Aan tafels telden we ook handen: {hands} handen bij {statements} stelling(en). Eén "
+            "hand telt als {weight} stem in de totalen per stelling. Handen tellen niet mee bij "
+            "het vormen van de groepen, want achter een hand staat geen eigen stemlijst."
+        ),
+        "method.room": (
+            "Op deze punten stemde de zaal anders dan online: {list}. Mensen aan één tafel "
+            "beïnvloeden elkaar; zie dit als een signaal om naar te kijken, niet als bewijs."
+        ),
+        "method.room.item": (
+            "bij stelling {number} was {room}% bij {label} het eens, tegen {online}% online"
+        ),
+        "method.room.none": (
+            "We vergeleken de zaal met online op {count} punt(en) en vonden geen duidelijk "
+            "verschil."
+        ),
         "attributes": "Bij een deel van de deelnemers vroegen we ook: {names}.",
         "groups": (
             "{placed} deelnemers stemden vaak genoeg om in een groep te komen. We vonden "
@@ -169,6 +192,26 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
             "Together they cast {votes} votes on {statements} statements."
         ),
         "rounds": "The dialogue had {rounds} round(s), from {first} to {last}.",
+        "participation.channels": "How people took part: {list}.",
+        "channel.online": "{count} online",
+        "channel.session": "{count} on paper or by phone at {label}",
+        "table.statements": "{count} statement(s) were first written down at a table: {list}.",
+        "table.statement": "statement {number}, “{text}” ({label})",
+        "method.tallies": (
+            "At tables we also counted hands: {hands} hands on {statements} statement(s). One "
+            "hand counts as {weight} vote in the totals per statement. Hands do not count when "
+            "the groups are formed, because a hand has no voting record of its own."
+        ),
+        "method.room": (
+            "On these points the room voted differently from online: {list}. People at one "
+            "table influence each other; read this as a signal to look into, not as proof."
+        ),
+        "method.room.item": (
+            "on statement {number}, {room}% at {label} agreed, against {online}% online"
+        ),
+        "method.room.none": (
+            "We compared the room with online on {count} point(s) and found no clear difference."
+        ),
         "attributes": "Some participants were also asked about: {names}.",
         "groups": (
             "{placed} participants voted enough to be placed in a group. We found {count} "

@@ -35,6 +35,7 @@ from deliberate.analysis.result import (
     StatementSummary,
     VoteCounts,
 )
+from deliberate.analysis.tallies import with_channel_figures
 from deliberate.analysis.warnings import (
     FewParticipantsWarning,
     FewStatementsWarning,
@@ -59,6 +60,7 @@ def analyse(
     *,
     params: AnalysisParams | None = None,
     previous: AnalysisResult | None = None,
+    tally_weight: float = 1.0,
 ) -> AnalysisResult:
     """Analyse a consultation's votes.
 
@@ -71,6 +73,9 @@ def analyse(
     previous : AnalysisResult, optional
         The last result for the same consultation: the map keeps its orientation and groups keep
         their ids.
+    tally_weight : float, default=1.0
+        Votes one tallied hand at a table counts for in the per-statement ``combined`` figures
+        (one hand, one vote). Tallies never enter the groups.
 
     Returns
     -------
@@ -78,7 +83,8 @@ def analyse(
     """
     matrix = VoteMatrix.from_snapshot(snapshot)
     texts = [s.text for s in snapshot.statements]
-    return analyse_matrix(matrix, texts=texts, params=params, previous=previous)
+    result = analyse_matrix(matrix, texts=texts, params=params, previous=previous)
+    return with_channel_figures(result, snapshot, tally_weight=tally_weight)
 
 
 def _in_analysis(

@@ -24,11 +24,14 @@ __all__ = [
     "SCHEMA",
     "AnalysisResult",
     "BridgingStatement",
+    "ChannelCounts",
+    "CombinedCounts",
     "ConsensusStatement",
     "DivisiveStatement",
     "Group",
     "MinorityPosition",
     "RepresentativeStatement",
+    "RoomComparison",
     "StatementSummary",
     "VoteCounts",
 ]
@@ -179,6 +182,53 @@ class StatementSummary:
     passes: int
     by_group: dict[int, VoteCounts]
     group_informed_consensus: float | None
+    origin: str = "online"
+    raised_at_table: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelCounts:
+    """One channel's counts on one statement: votes plus tallied hands (``from_tallies``).
+
+    The channel is ``"online"`` or a session (``session:<id>``); tables fold into their session.
+    """
+
+    agree: int = 0
+    disagree: int = 0
+    passes: int = 0
+    from_tallies: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CombinedCounts:
+    """All votes plus ``tally_weight`` times all tallied hands on one statement.
+
+    ``agree_share`` is agree among decided (agree + disagree), ``None`` when nobody decided.
+    """
+
+    agree: float
+    disagree: float
+    passes: float
+    agree_share: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class RoomComparison:
+    """One session compared with online on one statement (see :mod:`analysis.tallies`).
+
+    ``difference`` is the room's agree share minus online's; ``p_value`` is Benjamini–Hochberg
+    adjusted; ``flagged`` marks a difference worth the facilitators' attention.
+    """
+
+    statement_id: str
+    channel: str
+    room_agree_share: float
+    online_agree_share: float
+    room_decided: int
+    online_decided: int
+    difference: float
+    p_value: float
+    flagged: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +268,16 @@ class AnalysisResult:
     statements : dict of str to StatementSummary
     warnings : tuple of str
         ``"<code>: <message>"`` for each typed warning.
+    channels : dict of str to dict of str to ChannelCounts
+        Statement id → channel (``online``, ``session:<id>``) → votes and tallied hands.
+    tally_weight : float
+        Votes one tallied hand counts for in ``combined``.
+    tally_hands : int
+        Tallied hands in the snapshot (they never enter the groups).
+    combined : dict of str to CombinedCounts
+        Tally-inclusive figures of each statement that has tallied hands.
+    room_differences : tuple of RoomComparison
+        Every (session, statement) pair with enough votes on both sides to compare.
     """
 
     schema: str
@@ -244,6 +304,11 @@ class AnalysisResult:
     minority_positions: tuple[MinorityPosition, ...]
     statements: dict[str, StatementSummary]
     warnings: tuple[str, ...]
+    channels: dict[str, dict[str, ChannelCounts]] = field(default_factory=dict)
+    tally_weight: float = 1.0
+    tally_hands: int = 0
+    combined: dict[str, CombinedCounts] = field(default_factory=dict)
+    room_differences: tuple[RoomComparison, ...] = ()
 
     def group_of(self) -> dict[str, int]:
         """Participant id → group id, for the participants in a group."""
@@ -360,5 +425,11 @@ def _decode_result(raw: dict[str, Any]) -> AnalysisResult:
         minority_positions=tuple(_build(MinorityPosition, m) for m in raw["minority_positions"]),
         statements=statements,
         warnings=tuple(raw["warnings"]),
+        channels={
+            sid: {channel: _build(ChannelCounts, c) for channel, c in by_channel.items()}
+            for sid, by_channel in raw.get("channels", {}).items()
+        },
+        combined={sid: _build(CombinedCounts, c) for sid, c in raw.get("combined", {}).items()},
+        room_differences=tuple(_build(RoomComparison, d) for d in raw.get("room_differences", [])),
     )
     return result

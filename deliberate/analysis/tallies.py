@@ -23,6 +23,7 @@ indicator for the facilitator to look at, not proof.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Self
@@ -31,9 +32,17 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import norm
 
+from deliberate.analysis.result import (
+    AnalysisResult,
+    ChannelCounts,
+    CombinedCounts,
+    RoomComparison,
+)
+from deliberate.domain.sessions import session_of
+from deliberate.domain.snapshot import Vote, VoteSnapshot
 from deliberate.errors import AnalysisError
 
-__all__ = ["ChannelFigure", "RoomDifference", "TallyCombiner"]
+__all__ = ["ChannelFigure", "RoomDifference", "TallyCombiner", "with_channel_figures"]
 
 ONLINE = "online"
 
@@ -270,3 +279,98 @@ class TallyCombiner:
         """The flagged differences, largest first."""
         chosen = [d for d in self.differences_ if d.flagged]
         return sorted(chosen, key=lambda d: (-abs(d.difference), d.statement_id, d.channel))
+
+
+def with_channel_figures(
+    result: AnalysisResult,
+    snapshot: VoteSnapshot,
+    *,
+    tally_weight: float = 1.0,
+) -> AnalysisResult:
+    """``result`` with per-channel figures, tally-inclusive counts and the room check added.
+
+    Channels are folded into sessions with :func:`session_of`. Quarantined participants are
+    left out, as in the vote matrix. Statements whose origin is not ``online`` are marked
+    ``raised_at_table``. The groups and every other field stay as they were: tallies never
+    enter the clustering.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        The result of analysing ``snapshot``.
+    snapshot : VoteSnapshot
+        Its votes, channels and table tallies.
+    tally_weight : float, default=1.0
+        Votes one tallied hand counts for in ``combined`` (see :class:`TallyCombiner`).
+    """
+    statement_ids = [s.statement_id for s in snapshot.statements]
+    column = {sid: j for j, sid in enumerate(statement_ids)}
+    channel_of = {
+        p.participant_id: session_of(p.channel) for p in snapshot.participants if not p.quarantined
+    }
+    channels = sorted(
+        {ONLINE, *channel_of.values(), *(session_of(t.channel) for t in snapshot.tallies)}
+    )
+    row = {channel: i for i, channel in enumerate(channels)}
+    votes = np.zeros((len(channels), len(statement_ids), 3), dtype=np.int64)
+    tallies = np.zeros_like(votes)
+    outcome = {Vote.AGREE: 0, Vote.DISAGREE: 1, Vote.PASS: 2}
+    for vote in snapshot.votes:
+        channel = channel_of.get(vote.participant_id)
+        if channel is not None and vote.statement_id in column:
+            votes[row[channel], column[vote.statement_id], outcome[Vote(vote.value)]] += 1
+    for tally in snapshot.tallies:
+        if tally.statement_id in column:
+            tallies[row[session_of(tally.channel)], column[tally.statement_id]] += (
+                tally.agree,
+                tally.disagree,
+                tally.passed,
+            )
+    model = TallyCombiner(tally_weight=tally_weight).fit(
+        votes, tallies, channels=channels, statement_ids=statement_ids
+    )
+    by_statement: dict[str, dict[str, ChannelCounts]] = {}
+    for figure in model.figures():
+        if figure.agree + figure.disagree + figure.passed:
+            by_statement.setdefault(figure.statement_id, {})[figure.channel] = ChannelCounts(
+                figure.agree, figure.disagree, figure.passed, figure.from_tallies
+            )
+    hands = model.tallies_.sum(axis=(0, 2))
+    combined = {}
+    for j in np.flatnonzero(hands).tolist():
+        agree, disagree, passes = (float(x) for x in model.combined_[j])
+        decided = agree + disagree
+        combined[statement_ids[j]] = CombinedCounts(
+            agree, disagree, passes, agree / decided if decided > 0 else None
+        )
+    origins = {s.statement_id: s.origin for s in snapshot.statements}
+    statements = {
+        sid: dataclasses.replace(
+            summary,
+            origin=origins.get(sid, ONLINE),
+            raised_at_table=origins.get(sid, ONLINE) != ONLINE,
+        )
+        for sid, summary in result.statements.items()
+    }
+    return dataclasses.replace(
+        result,
+        statements=statements,
+        channels=by_statement,
+        tally_weight=float(tally_weight),
+        tally_hands=int(model.tallies_.sum()),
+        combined=combined,
+        room_differences=tuple(
+            RoomComparison(
+                d.statement_id,
+                d.channel,
+                d.room_agree_share,
+                d.online_agree_share,
+                d.room_decided,
+                d.online_decided,
+                d.difference,
+                d.p_value,
+                d.flagged,
+            )
+            for d in model.differences_
+        ),
+    )

@@ -11,7 +11,14 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["SnapshotParticipant", "SnapshotStatement", "SnapshotVote", "Vote", "VoteSnapshot"]
+__all__ = [
+    "SnapshotParticipant",
+    "SnapshotStatement",
+    "SnapshotTally",
+    "SnapshotVote",
+    "Vote",
+    "VoteSnapshot",
+]
 
 
 class Vote(enum.IntEnum):
@@ -59,8 +66,27 @@ class SnapshotVote:
 
 
 @dataclass(frozen=True, slots=True)
+class SnapshotTally:
+    """A show of hands at one table on one statement: counts only, no participants behind it.
+
+    ``channel`` is the table channel (``session:<id>/table:<n>``). Tallies never enter the vote
+    matrix or the clustering; they count in the per-statement and per-channel figures.
+    """
+
+    channel: str
+    statement_id: str
+    agree: int
+    disagree: int
+    passed: int
+
+
+@dataclass(frozen=True, slots=True)
 class VoteSnapshot:
-    """A consistent, read-only view of one consultation's votes, ready for analysis."""
+    """A consistent, read-only view of one consultation's votes, ready for analysis.
+
+    ``tallies`` are the table tallies; ``channel_labels`` maps a session channel
+    (``session:<id>``) to its provenance for people, e.g. ``buurthuis De Pijp, 12 maart 2026``.
+    """
 
     consultation_id: str
     statements: Sequence[SnapshotStatement]
@@ -69,3 +95,5 @@ class VoteSnapshot:
     question: str = ""
     language: str = "nl"
     metadata: dict[str, str] = field(default_factory=dict)
+    tallies: Sequence[SnapshotTally] = ()
+    channel_labels: dict[str, str] = field(default_factory=dict)

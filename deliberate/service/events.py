@@ -2,7 +2,8 @@
 
 The web layer plugs in its bus (in-process, or Redis pub/sub across workers); the default drops
 events. Topics: ``consultations``, ``rounds``, ``statements``, ``moderation``, ``votes``,
-``participants`` and ``analysis``. Payloads are small JSON-ready mappings that always carry
+``participants``, ``analysis``, ``sessions`` (physical table sessions) and ``advice`` (a
+published version). Payloads are small JSON-ready mappings that always carry
 ``consultation_id`` (except facilitator events).
 """
 
@@ -14,7 +15,17 @@ from typing import Protocol, runtime_checkable
 __all__ = ["TOPICS", "EventSink", "NullEventSink", "RecordingEventSink"]
 
 TOPICS = frozenset(
-    {"consultations", "rounds", "statements", "moderation", "votes", "participants", "analysis"}
+    {
+        "consultations",
+        "rounds",
+        "statements",
+        "moderation",
+        "votes",
+        "participants",
+        "analysis",
+        "sessions",
+        "advice",
+    }
 )
 
 

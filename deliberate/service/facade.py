@@ -9,7 +9,9 @@ from deliberate.service.events import EventSink
 from deliberate.service.facilitators import FacilitatorUseCases
 from deliberate.service.moderation import ModerationUseCases
 from deliberate.service.participation import ParticipationUseCases
+from deliberate.service.publishing import PublishingUseCases
 from deliberate.service.records import RecordUseCases
+from deliberate.service.sessions import TableSessionUseCases
 from deliberate.service.statements import StatementUseCases
 from deliberate.store import create_store, upgrade
 
@@ -17,6 +19,8 @@ __all__ = ["Service", "open_service"]
 
 
 class Service(
+    TableSessionUseCases,
+    PublishingUseCases,
     ConsultationUseCases,
     ParticipationUseCases,
     StatementUseCases,

@@ -8,9 +8,11 @@ from typing import Any
 
 from deliberate.domain.participants import Participant
 from deliberate.domain.results import StoredAnalysis
+from deliberate.domain.sessions import provenance
 from deliberate.domain.snapshot import (
     SnapshotParticipant,
     SnapshotStatement,
+    SnapshotTally,
     SnapshotVote,
     VoteSnapshot,
 )
@@ -20,6 +22,7 @@ from deliberate.service.base import ServiceBase
 from deliberate.store import consultations as consultation_rows
 from deliberate.store import participants as participant_rows
 from deliberate.store import results as result_rows
+from deliberate.store import sessions as session_rows
 from deliberate.store import statements as statement_rows
 from deliberate.store import votes as vote_rows
 
@@ -76,8 +79,23 @@ class RecordUseCases(ServiceBase):
             )
             participants = participant_rows.list_participants(connection, consultation_id)
             votes = vote_rows.list_consultation_votes(connection, consultation_id)
+            tallies = session_rows.list_consultation_tallies(connection, consultation_id)
+            sessions = session_rows.list_sessions(connection, consultation_id)
+            tables = [
+                t for s in sessions for t in session_rows.list_tables(connection, s.session_id)
+            ]
         strict = consultation.strict_moderation
         wanted = {statement.statement_id for statement in statements}
+        language = consultation.language if consultation.language in {"nl", "en"} else "nl"
+        by_id = {session.session_id: session for session in sessions}
+        labels = {
+            session.channel: provenance(session, language=language, with_year=True)
+            for session in sessions
+        }
+        labels.update(
+            (table.channel, provenance(by_id[table.session_id], table, language=language))
+            for table in tables
+        )
         return VoteSnapshot(
             consultation_id=consultation_id,
             question=consultation.question,
@@ -113,6 +131,18 @@ class RecordUseCases(ServiceBase):
                 if v.statement_id in wanted
             ),
             metadata={"round_id": round_id} if round_id else {},
+            tallies=tuple(
+                SnapshotTally(
+                    channel=t.channel,
+                    statement_id=t.statement_id,
+                    agree=t.agree,
+                    disagree=t.disagree,
+                    passed=t.passed,
+                )
+                for t in tallies
+                if t.statement_id in wanted
+            ),
+            channel_labels=labels,
         )
 
     def store_analysis(self, consultation_id: str, payload: bytes) -> StoredAnalysis:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -305,4 +306,135 @@ analysis_latest = Table(
         primary_key=True,
     ),
     Column("version", Integer, nullable=False),
+)
+
+# Physical table sessions (revision 0002). Only the Argon2 hash of the host code is stored.
+physical_sessions = Table(
+    "physical_sessions",
+    metadata,
+    Column("session_id", ID, primary_key=True),
+    Column(
+        "consultation_id",
+        ID,
+        ForeignKey("consultations.consultation_id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("place", String(64), nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("neighbourhood", String(64), nullable=False, default=""),
+    Column("access_code_hash", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+session_tables = Table(
+    "session_tables",
+    metadata,
+    Column(
+        "session_id",
+        ID,
+        ForeignKey("physical_sessions.session_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("host_name", String(64), nullable=False),
+    Column("name", String(64), nullable=False, default=""),
+    Column("form_count", Integer, nullable=False),
+)
+
+# One row per entered paper form; the primary key refuses a form number entered twice.
+paper_forms = Table(
+    "paper_forms",
+    metadata,
+    Column(
+        "session_id",
+        ID,
+        ForeignKey("physical_sessions.session_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("form_number", Integer, primary_key=True, autoincrement=False),
+    Column("table_number", Integer, nullable=False),
+    Column(
+        "participant_id",
+        ID,
+        ForeignKey("participants.participant_id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("source", String(8), nullable=False),
+    Column("entered_at", UtcDateTime, nullable=False),
+)
+
+table_tallies = Table(
+    "table_tallies",
+    metadata,
+    Column(
+        "session_id",
+        ID,
+        ForeignKey("physical_sessions.session_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("table_number", Integer, primary_key=True, autoincrement=False),
+    Column(
+        "statement_id",
+        ID,
+        ForeignKey("statements.statement_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("agree", Integer, nullable=False),
+    Column("disagree", Integer, nullable=False),
+    Column("passed", Integer, nullable=False),
+    Column("counted_at", UtcDateTime, nullable=False),
+)
+
+# The S1, S2… codes printed on paper forms, fixed once given so old forms stay readable.
+form_codes = Table(
+    "form_codes",
+    metadata,
+    Column("round_id", ID, ForeignKey("rounds.round_id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column(
+        "statement_id",
+        ID,
+        ForeignKey("statements.statement_id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+)
+
+# The facilitators' editable texts of the advice, one row per consultation.
+advice_drafts = Table(
+    "advice_drafts",
+    metadata,
+    Column(
+        "consultation_id",
+        ID,
+        ForeignKey("consultations.consultation_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("introduction", Text, nullable=False, default=""),
+    Column("conclusions", Text, nullable=False, default=""),
+    Column("facilitator_id", ID),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Published advice versions: written once, never updated (there is no update path).
+published_advice = Table(
+    "published_advice",
+    metadata,
+    Column(
+        "consultation_id",
+        ID,
+        ForeignKey("consultations.consultation_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("facilitator_id", ID),  # kept after the account is deleted: the record is history
+    Column("introduction", Text, nullable=False),
+    Column("conclusions", Text, nullable=False),
+    Column("analysis_version", Integer, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("markdown", Text, nullable=False),
+    Column("report_json", Text, nullable=False),
 )

@@ -1,0 +1,119 @@
+"""Use cases of the citizens' advice: the facilitators' draft texts and published versions.
+
+Publishing builds the advice from the latest stored analysis result and the saved texts, and
+stores it as version ``n + 1`` with its canonical Markdown and JSON. Published versions are
+never changed afterwards: votes cast later change the next version, not this one.
+"""
+
+from __future__ import annotations
+
+from deliberate.advice import ConsultationTexts, draft_advice, render_markdown
+from deliberate.analysis.result import AnalysisResult
+from deliberate.domain.publications import AdviceTexts, PublishedAdvice, clean_advice_text
+from deliberate.errors import Conflict, InvalidInput, NotFound
+from deliberate.service.records import RecordUseCases
+from deliberate.store import advice as advice_rows
+from deliberate.store import results as result_rows
+
+__all__ = ["PublishingUseCases"]
+
+_LANGUAGES = frozenset({"nl", "en"})
+
+
+class PublishingUseCases(RecordUseCases):
+    """Draft texts of the advice, and its immutable published versions."""
+
+    def save_advice_texts(
+        self,
+        consultation_id: str,
+        *,
+        introduction: str,
+        conclusions: str,
+        facilitator_id: str | None = None,
+    ) -> AdviceTexts:
+        """Save the facilitators' introduction and conclusions (replacing the earlier draft)."""
+        texts = AdviceTexts(
+            consultation_id=consultation_id,
+            introduction=clean_advice_text(introduction, "introduction"),
+            conclusions=clean_advice_text(conclusions, "conclusions"),
+            facilitator_id=facilitator_id,
+            updated_at=self._now(),
+        )
+        with self.store.write() as connection:
+            self._consultation(connection, consultation_id)
+            advice_rows.put_texts(connection, texts)
+        return texts
+
+    def advice_texts(self, consultation_id: str) -> AdviceTexts:
+        """The saved draft texts (empty ones before the first save)."""
+        with self.store.read() as connection:
+            self._consultation(connection, consultation_id)
+            return advice_rows.get_texts(connection, consultation_id)
+
+    def publish_advice(
+        self,
+        consultation_id: str,
+        *,
+        facilitator_id: str | None = None,
+        language: str | None = None,
+    ) -> PublishedAdvice:
+        """Publish the advice as the next version, built from the latest analysis and texts.
+
+        Raises :class:`Conflict` when there is no stored analysis result yet.
+        """
+        with self.store.read() as connection:
+            consultation = self._consultation(connection, consultation_id)
+            stored = result_rows.latest_result(connection, consultation_id)
+            texts = advice_rows.get_texts(connection, consultation_id)
+        if stored is None:
+            raise Conflict("there is no analysis result yet; run the analysis before publishing")
+        chosen = language or consultation.language
+        if chosen not in _LANGUAGES:
+            raise InvalidInput("the advice is available in Dutch (nl) and English (en)")
+        result = AnalysisResult.from_json(stored.payload)
+        snapshot = self.snapshot(consultation_id)
+        report = draft_advice(
+            result,
+            snapshot,
+            language=chosen,
+            texts=ConsultationTexts(
+                question=consultation.question,
+                introduction=texts.introduction,
+                conclusions=texts.conclusions,
+            ),
+        )
+        markdown, report_json = render_markdown(report), report.to_json()
+        with self.store.write() as connection:
+            version = advice_rows.next_version(connection, consultation_id)
+            published = PublishedAdvice(
+                consultation_id=consultation_id,
+                version=version,
+                created_at=self._now(),
+                facilitator_id=facilitator_id,
+                introduction=texts.introduction,
+                conclusions=texts.conclusions,
+                analysis_version=stored.version,
+                language=chosen,
+                markdown=markdown,
+                report_json=report_json,
+            )
+            advice_rows.insert_published(connection, published)
+        self._publish(
+            "advice",
+            {"consultation_id": consultation_id, "version": version, "published": True},
+        )
+        return published
+
+    def list_published_advice(self, consultation_id: str) -> list[PublishedAdvice]:
+        """Every published version of the advice, oldest first."""
+        with self.store.read() as connection:
+            self._consultation(connection, consultation_id)
+            return advice_rows.list_published(connection, consultation_id)
+
+    def get_published_advice(self, consultation_id: str, version: int) -> PublishedAdvice:
+        """One published version; :class:`NotFound` when it does not exist."""
+        with self.store.read() as connection:
+            found = advice_rows.get_published(connection, consultation_id, version)
+        if found is None:
+            raise NotFound(f"version {version} of the advice does not exist")
+        return found
