@@ -28,6 +28,7 @@ from web.identity import (
     clear_participant_cookie,
     clear_session_cookie,
     current_facilitator,
+    participant_token,
     require_participant,
     require_role,
     set_participant_cookie,
@@ -146,15 +147,16 @@ async def join(request: Request) -> Response:
     participant = app_state.service.join(
         consultation.consultation_id, consent_version=app_state.settings.consent_version
     )
+    token = participant_token(app_state.settings.secret_key, participant.participant_id)
     response = ok(
         {
-            "participant_token": participant.participant_id,
+            "participant_token": token,
             "consultation_id": consultation.consultation_id,
             "consent_version": app_state.settings.consent_version,
         },
         status=201,
     )
-    set_participant_cookie(response, consultation.consultation_id, participant.participant_id)
+    set_participant_cookie(response, consultation.consultation_id, token)
     return response
 
 

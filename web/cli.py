@@ -47,6 +47,11 @@ def app_from_environ() -> Starlette:
 def _check_scale_out(settings: Settings, workers: int) -> None:
     if workers <= 1:
         return
+    if not settings.secret_key:
+        raise ConfigurationError(
+            "several workers need DELIBERATE_SECRET_KEY: without it each worker makes its own "
+            "key and refuses the participant tokens the others signed"
+        )
     if settings.database_url.startswith("sqlite"):
         raise ConfigurationError(
             "several workers need a shared PostgreSQL store: set DELIBERATE_DATABASE_URL to "
@@ -74,6 +79,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
     _check_scale_out(settings, workers)
     bind_host = host or settings.host
     bind_port = port or settings.port
+    if not settings.secret_key:
+        click.echo(
+            "Warning: DELIBERATE_SECRET_KEY is not set. A key is made for this process only, so "
+            "every participant is logged out when the server restarts.",
+            err=True,
+        )
     if settings.redis_url:
         click.echo("Redis is set: run `deliberate worker` once to keep live maps fresh.", err=True)
     if workers == 1:
@@ -110,6 +121,8 @@ def demo(ctx: click.Context, host: str, port: int, seed: int | None) -> None:
         settings = settings.replace(database_url=DEMO_DATABASE_URL)
     bus = create_event_bus(settings.redis_url)
     service = open_service(settings, events=bus)
+    if not settings.secret_key:
+        click.echo("No DELIBERATE_SECRET_KEY: using a key for this process only.", err=True)
     click.echo("Loading the sample consultation…", err=True)
     info = build_demo_consultation(service, seed=settings.seed if seed is None else seed)
     AnalysisWorker(service, bus, settings).recompute(info.consultation_id)

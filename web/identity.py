@@ -1,15 +1,21 @@
 """Who is asking: participants by token, facilitators by server-side session.
 
-A participant's token is the random 128-bit pseudonym the service gave them. Browsers keep it
-in a ``__Host-`` cookie named after the consultation (``Secure``, ``HttpOnly``,
-``SameSite=Lax``, path ``/``), so joining two consultations gives two independent identities;
-API clients send ``Authorization: Bearer <token>`` instead. Facilitators log in for a session
-whose token only the server can validate (the store keeps a hash of it, with idle and absolute
-timeouts).
+A participant's token is ``<participant_id>.<signature>``: the random 128-bit pseudonym the
+service gave them, plus base64url HMAC-SHA256 of ``"participant:" + participant_id`` under the
+app's secret key. The pseudonym alone appears in analysis results and exports, so it must not
+be enough to act as that participant; the signature is checked in constant time on every
+request, and a bare id is refused. Browsers keep the token in a ``__Host-`` cookie named
+after the consultation (``Secure``, ``HttpOnly``, ``SameSite=Lax``, path ``/``), so joining two
+consultations gives two independent identities; API clients send ``Authorization: Bearer
+<token>`` instead. Facilitators log in for a session whose token only the server can validate
+(the store keeps a hash of it, with idle and absolute timeouts).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 
 from starlette.requests import Request
@@ -28,6 +34,8 @@ __all__ = [
     "optional_facilitator",
     "optional_participant",
     "participant_cookie_name",
+    "participant_id_from_token",
+    "participant_token",
     "require_participant",
     "require_role",
     "set_participant_cookie",
@@ -36,6 +44,7 @@ __all__ = [
 
 SESSION_COOKIE = "__Host-deliberate-session"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
+_PARTICIPANT_TOKEN = re.compile(r"^([A-Za-z0-9_-]{16,128})\.([A-Za-z0-9_-]{43})$")
 # A participant cookie outlives a browser restart: people come back to the same consultation.
 _PARTICIPANT_MAX_AGE = 60 * 60 * 24 * 180
 
@@ -43,6 +52,29 @@ _PARTICIPANT_MAX_AGE = 60 * 60 * 24 * 180
 def participant_cookie_name(consultation_id: str) -> str:
     """The cookie that holds the participant token for one consultation."""
     return f"__Host-participant-{consultation_id}"
+
+
+def _signature(secret_key: str, participant_id: str) -> str:
+    digest = hmac.new(
+        secret_key.encode(), f"participant:{participant_id}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def participant_token(secret_key: str, participant_id: str) -> str:
+    """The token that authenticates ``participant_id`` (its pseudonym plus an HMAC)."""
+    return f"{participant_id}.{_signature(secret_key, participant_id)}"
+
+
+def participant_id_from_token(secret_key: str, token: str) -> str | None:
+    """The participant id a token was signed for, or ``None`` for a bare id or bad signature."""
+    match = _PARTICIPANT_TOKEN.match(token)
+    if match is None:
+        return None
+    participant_id, signature = match.groups()
+    if not hmac.compare_digest(signature, _signature(secret_key, participant_id)):
+        return None
+    return participant_id
 
 
 def _bearer(request: Request) -> str | None:
@@ -82,10 +114,14 @@ def optional_participant(
 ) -> Participant | None:
     """The participant of ``consultation_id`` making this request, or ``None``."""
     token = _bearer(request) or request.cookies.get(participant_cookie_name(consultation_id))
-    if not token or not _TOKEN.match(token):
+    if not token:
+        return None
+    secret_key: str = request.app.state.deliberate.settings.secret_key
+    participant_id = participant_id_from_token(secret_key, token)
+    if participant_id is None:
         return None
     try:
-        participant = service.get_participant(token)
+        participant = service.get_participant(participant_id)
     except NotFound:
         return None
     if participant.consultation_id != consultation_id:

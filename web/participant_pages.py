@@ -24,6 +24,7 @@ from web.bodies import read_form
 from web.identity import (
     clear_participant_cookie,
     optional_participant,
+    participant_token,
     require_participant,
     set_participant_cookie,
 )
@@ -135,7 +136,8 @@ async def join(request: Request) -> Response:
         app_state.joins.hit(request.client.host if request.client else "")
         participant = app_state.service.join(consultation.consultation_id, consent_version=version)
     response = redirect(f"/c/{consultation.consultation_id}/vote")
-    set_participant_cookie(response, consultation.consultation_id, participant.participant_id)
+    token = participant_token(app_state.settings.secret_key, participant.participant_id)
+    set_participant_cookie(response, consultation.consultation_id, token)
     return response
 
 

@@ -13,6 +13,7 @@ from deliberate.config import Settings
 from deliberate.events import InProcessEventBus
 from deliberate.service import open_service
 from web.app import create_app
+from web.identity import participant_token
 
 __all__ = ["FuzzTarget", "database_url", "fuzz_target", "postgres_database"]
 
@@ -48,9 +49,12 @@ def fuzz_target(
     service.open_round(round_.round_id)
     participant = service.join(consultation.consultation_id, consent_version="2026-11")
     token, _ = service.create_session(owner.facilitator_id)
+    app = create_app(settings, service=service, bus=bus, run_worker=False)
     yield FuzzTarget(
-        app=create_app(settings, service=service, bus=bus, run_worker=False),
-        participant_token=participant.participant_id,
+        app=app,
+        participant_token=participant_token(
+            app.state.deliberate.settings.secret_key, participant.participant_id
+        ),
         session_token=token,
         consultation_id=consultation.consultation_id,
     )

@@ -34,6 +34,14 @@ def test_several_workers_need_postgresql_and_redis(tmp_path: Path) -> None:
     )
     assert code == 1
     assert "DELIBERATE_REDIS_URL" in output
+    code, output = _run(
+        ["serve", "--workers", "2"],
+        DELIBERATE_DATABASE_URL="postgresql+psycopg://db.example/deliberate",
+        DELIBERATE_REDIS_URL="redis://cache.example:6379/0",
+        DELIBERATE_SECRET_KEY="",
+    )
+    assert code == 1
+    assert "DELIBERATE_SECRET_KEY" in output
     code, output = _run(["worker"], DELIBERATE_DATABASE_URL=sqlite, DELIBERATE_REDIS_URL="")
     assert code == 1
     assert "DELIBERATE_REDIS_URL" in output

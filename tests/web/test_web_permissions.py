@@ -12,6 +12,7 @@ from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import PASSWORD, WebWorld
 
 from deliberate.domain.facilitators import Role
+from web.identity import participant_token
 
 ROLES = ("anonymous", "participant", "stranger", "viewer", "moderator", "owner")
 _ROW = re.compile(r"^\| `(GET|POST|PATCH|DELETE|PUT) ([^`]+)` \|(.+)\|$")
@@ -44,10 +45,11 @@ def _client_as(world: WebWorld, role: str) -> TestClient:
     client = world.client()
     if role == "participant":
         participant = world.service.join(world.consultation_id, consent_version="2026-11")
-        client.cookies.set(
-            f"__Host-participant-{world.consultation_id}", participant.participant_id
+        token = participant_token(
+            world.app.state.deliberate.settings.secret_key, participant.participant_id
         )
-        client.headers["authorization"] = f"Bearer {participant.participant_id}"
+        client.cookies.set(f"__Host-participant-{world.consultation_id}", token)
+        client.headers["authorization"] = f"Bearer {token}"
     elif role != "anonymous":
         facilitator = world.service.find_facilitator(
             world.facilitator.username if role == "owner" else role

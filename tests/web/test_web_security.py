@@ -9,6 +9,8 @@ from starlette.routing import Route
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import WebWorld, browser_headers
 
+from web.identity import participant_id_from_token, participant_token
+
 
 def _error_shape(body: dict[str, object], status: int) -> None:
     assert body["ok"] is False
@@ -208,3 +210,38 @@ def test_joining_is_rate_limited_per_address(world_factory: object) -> None:
     limited = client.post(url, json={"consent": True})
     assert int(limited.headers["retry-after"]) >= 1
     assert limited.json()["code"] == "rate_limited"
+
+
+def test_a_token_forged_from_an_exported_pseudonym_is_refused(world: WebWorld) -> None:
+    client, token = world.api_participant()
+    base = f"/api/consultations/{world.consultation_id}"
+    assert client.get(f"{base}/next").status_code == 200
+    # The pseudonym is what exports and analysis results show; alone it must not authenticate.
+    exported = client.get(f"{base}/me/export").json()["export"]["participant"]["participant_id"]
+    stranger = world.client()
+    stranger.headers["authorization"] = f"Bearer {exported}"
+    refused = stranger.get(f"{base}/next")
+    assert refused.status_code == 401
+    _error_shape(refused.json(), 401)
+    cookie_only = world.client()
+    cookie_only.cookies.set(f"__Host-participant-{world.consultation_id}", exported)
+    assert cookie_only.get(f"{base}/next").status_code == 401
+    tampered = world.client()
+    tampered.headers["authorization"] = f"Bearer {token[:-2]}{'AA' if token[-2:] != 'AA' else 'BB'}"
+    assert tampered.get(f"{base}/next").status_code == 401
+
+
+def test_tokens_signed_with_another_secret_fail(world: WebWorld) -> None:
+    _, token = world.api_participant()
+    participant_id = token.partition(".")[0]
+    base = f"/api/consultations/{world.consultation_id}"
+    secret_key = world.app.state.deliberate.settings.secret_key
+    assert participant_id_from_token(secret_key, token) == participant_id
+    foreign = world.client()
+    foreign.headers["authorization"] = (
+        f"Bearer {participant_token('a-different-key', participant_id)}"
+    )
+    assert foreign.get(f"{base}/next").status_code == 401
+    valid = world.client()
+    valid.headers["authorization"] = f"Bearer {participant_token(secret_key, participant_id)}"
+    assert valid.get(f"{base}/next").status_code == 200
