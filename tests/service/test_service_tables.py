@@ -1,0 +1,259 @@
+"""Physical table sessions through the service, on SQLite and PostgreSQL (issue 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from store.databases import FakeClock
+
+from deliberate.domain.sessions import table_channel
+from deliberate.domain.snapshot import Vote
+from deliberate.domain.statements import ModerationStatus
+from deliberate.errors import (
+    AlreadyExists,
+    AuthenticationRequired,
+    DuplicateStatement,
+    InvalidInput,
+    InvalidUpload,
+    NotFound,
+    RateLimited,
+)
+from deliberate.service import RecordingEventSink, Service
+from deliberate.store.schema import paper_forms, participants, vote_events, votes
+
+TEXTS = [
+    "Er moet meer groen komen in de straten, ook als dat parkeerplekken kost.",
+    "Parkeren voor bewoners moet goedkoper worden.",
+    "Rond scholen moet de maximumsnelheid 30 km per uur zijn.",
+]
+
+
+@pytest.fixture
+def events() -> RecordingEventSink:
+    return RecordingEventSink()
+
+
+@pytest.fixture
+def service(service_factory: Callable[..., Service], events: RecordingEventSink) -> Service:
+    return service_factory(events=events)
+
+
+@pytest.fixture
+def room(service: Service) -> dict[str, str]:
+    """An open round with three seeded statements, a session and its table 1 (forms 101–110)."""
+    consultation = service.create_consultation("Hoe maken we onze wijk groener?")
+    round_ = service.create_round(consultation.consultation_id, "Ronde 1")
+    service.seed_statements(consultation.consultation_id, TEXTS)
+    service.open_round(round_.round_id)
+    session, code = service.create_table_session(
+        consultation.consultation_id,
+        place="buurthuis De Pijp",
+        held_on=date(2026, 3, 12),
+        neighbourhood="De Pijp",
+    )
+    service.add_table(session.session_id, 1, host_name="Fatima el Amrani", form_count=10)
+    return {
+        "consultation_id": consultation.consultation_id,
+        "round_id": round_.round_id,
+        "session_id": session.session_id,
+        "code": code,
+    }
+
+
+def _counts(service: Service) -> tuple[int, int, int, int]:
+    with service.store.read() as connection:
+        return tuple(  # type: ignore[return-value]
+            int(connection.execute(select(func.count()).select_from(t)).scalar_one())
+            for t in (participants, votes, vote_events, paper_forms)
+        )
+
+
+def test_sessions_and_tables_are_listed(service: Service, room: dict[str, str]) -> None:
+    sessions = service.list_table_sessions(room["consultation_id"])
+    assert [s.place for s in sessions] == ["buurthuis De Pijp"]
+    assert [t.host_name for t in service.list_tables(room["session_id"])] == ["Fatima el Amrani"]
+    with pytest.raises(AlreadyExists, match="table 1"):
+        service.add_table(room["session_id"], 1, host_name="Kees")
+    with pytest.raises(NotFound):
+        service.list_tables("no-such-session")
+
+
+def test_host_code_verifies_and_failures_are_rate_limited(
+    service_factory: Callable[..., Service], clock: FakeClock
+) -> None:
+    service = service_factory(login_attempts=3)
+    consultation = service.create_consultation("Hoe maken we onze wijk groener?")
+    session, code = service.create_table_session(
+        consultation.consultation_id, place="bibliotheek", held_on=date(2026, 3, 12)
+    )
+    assert service.verify_host_code(session.session_id, code.lower()).session_id == (
+        session.session_id
+    )
+    for _ in range(3):
+        with pytest.raises(AuthenticationRequired):
+            service.verify_host_code(session.session_id, "AAAA-BBBB", address="10.0.0.1")
+    with pytest.raises(RateLimited) as limited:
+        service.verify_host_code(session.session_id, code, address="10.0.0.1")
+    assert limited.value.retry_after is not None
+    assert limited.value.retry_after > 0
+    # Another address is not blocked, and the window passes.
+    service.verify_host_code(session.session_id, code, address="10.0.0.2")
+    clock.advance(minutes=16)
+    service.verify_host_code(session.session_id, code, address="10.0.0.1")
+    new_code = service.reissue_host_code(session.session_id)
+    with pytest.raises(AuthenticationRequired):
+        service.verify_host_code(session.session_id, code)
+    service.verify_host_code(session.session_id, new_code)
+
+
+def test_entered_form_is_one_participant_with_the_table_channel(
+    service: Service, room: dict[str, str], events: RecordingEventSink
+) -> None:
+    codes = {s.code: s.statement_id for s in service.form_statements(room["session_id"])}
+    entered = service.enter_form(room["session_id"], 1, 101, {"S1": "eens", "S3": "weet niet"})
+    assert entered.form_numbers == (101,)
+    assert entered.vote_count == 2
+    participant = service.get_participant(entered.participant_ids[0])
+    assert participant.channel == table_channel(room["session_id"], 1)
+    assert {(v.statement_id, v.value) for v in service.list_votes(participant.participant_id)} == {
+        (codes["S1"], Vote.AGREE),
+        (codes["S3"], Vote.PASS),
+    }
+    before = _counts(service)
+    with pytest.raises(AlreadyExists, match="form 101"):
+        service.enter_form(room["session_id"], 1, 101, {"S2": "oneens"})
+    assert _counts(service) == before
+    topics = [topic for topic, _ in events.events]
+    assert "sessions" in topics
+    assert "votes" in topics
+
+
+def test_good_upload_creates_exactly_its_participants_and_votes(
+    service: Service, room: dict[str, str]
+) -> None:
+    codes = {s.code: s.statement_id for s in service.form_statements(room["session_id"])}
+    before = _counts(service)
+    upload = "formulier;S1;S2;S3\n101;eens;oneens;\n102;oneens;;weet niet\n103;;;\n"
+    result = service.import_forms(room["session_id"], 1, upload.encode())
+    assert result.form_numbers == (101, 102)
+    assert result.skipped_rows == (4,)
+    assert _counts(service) == (before[0] + 2, before[1] + 4, before[2] + 4, before[3] + 2)
+    snapshot = service.snapshot(room["consultation_id"])
+    by_participant = {
+        (v.participant_id, v.statement_id): v.value
+        for v in snapshot.votes
+        if v.participant_id in result.participant_ids
+    }
+    first, second = result.participant_ids
+    assert by_participant == {
+        (first, codes["S1"]): Vote.AGREE,
+        (first, codes["S2"]): Vote.DISAGREE,
+        (second, codes["S1"]): Vote.DISAGREE,
+        (second, codes["S3"]): Vote.PASS,
+    }
+    contributions = service.session_contributions(room["session_id"])
+    assert [f[0] for f in contributions.forms] == [101, 102]
+
+
+@pytest.mark.parametrize(
+    "upload",
+    [
+        "formulier,S1,S2,S3\n101,eens,oneens,eens\n102,misschien,eens,eens\n",  # bad answer
+        "formulier,S1,S2,S3\n101,eens,oneens,eens\n250,eens,eens,eens\n",  # other table's form
+        "formulier,S1,S2,S9\n101,eens,oneens,eens\n",  # unknown statement code
+        "formulier,S1,S2,S3\n101,eens,,\n101,oneens,,\n",  # same form twice in the file
+    ],
+)
+def test_bad_upload_leaves_nothing_behind(
+    service: Service, room: dict[str, str], upload: str
+) -> None:
+    before = _counts(service)
+    with pytest.raises(InvalidUpload):
+        service.import_forms(room["session_id"], 1, upload.encode())
+    assert _counts(service) == before
+
+
+def test_form_entered_before_refuses_the_whole_upload(
+    service: Service, room: dict[str, str]
+) -> None:
+    service.enter_form(room["session_id"], 1, 102, {"S1": "eens"})
+    before = _counts(service)
+    with pytest.raises(InvalidUpload, match="already been entered"):
+        service.import_forms(
+            room["session_id"], 1, b"formulier,S1,S2,S3\n101,eens,,\n102,oneens,,\n"
+        )
+    assert _counts(service) == before
+
+
+def test_form_codes_stay_stable_when_statements_arrive(
+    service: Service, room: dict[str, str], clock: FakeClock
+) -> None:
+    first = service.form_statements(room["session_id"])
+    assert [s.code for s in first] == ["S1", "S2", "S3"]
+    clock.advance(minutes=5)
+    participant = service.join(room["consultation_id"], consent_version="v1")
+    written = service.submit_statement(participant.participant_id, "Er moeten meer bankjes komen.")
+    assert service.form_statements(room["session_id"])[:3] == first
+    clock.advance(minutes=5)
+    # A seeded statement added after forms were printed gets the next code; it does not jump
+    # ahead of the statement that was already coded.
+    seeded = service.seed_statements(room["consultation_id"], ["Fietsen krijgen meer ruimte."])
+    again = service.form_statements(room["session_id"])
+    assert again[:3] == first
+    assert [(s.code, s.statement_id) for s in again[3:]] == [
+        ("S4", written.statement_id),
+        ("S5", seeded[0].statement_id),
+    ]
+    # A statement moderated out keeps its code reserved: later codes do not shift.
+    service.moderate(written.statement_id, ModerationStatus.REJECTED, reason="dubbel")
+    after = service.form_statements(room["session_id"])
+    assert [s.code for s in after] == ["S1", "S2", "S3", "S5"]
+
+
+def test_tallies_are_recorded_replaced_and_never_participants(
+    service: Service, room: dict[str, str], events: RecordingEventSink
+) -> None:
+    statement_id = service.form_statements(room["session_id"])[0].statement_id
+    before = _counts(service)
+    service.record_tally(room["session_id"], 1, statement_id, agree=7, disagree=2, passed=1)
+    service.record_tally(room["session_id"], 1, statement_id, agree=8, disagree=2)
+    assert _counts(service) == before
+    (tally,) = service.session_contributions(room["session_id"]).tallies
+    assert (tally.agree, tally.disagree, tally.passed) == (8, 2, 0)
+    (snapshot_tally,) = service.snapshot(room["consultation_id"]).tallies
+    assert snapshot_tally.channel == table_channel(room["session_id"], 1)
+    assert any(topic == "votes" and p.get("tally") for topic, p in events.events)
+    with pytest.raises(InvalidInput):
+        service.record_tally(room["session_id"], 1, statement_id, agree=0, disagree=0)
+    with pytest.raises(NotFound):
+        service.record_tally(room["session_id"], 2, statement_id, agree=1, disagree=0)
+
+
+def test_table_statement_is_moderated_deduplicated_and_keeps_its_origin(
+    service: Service, room: dict[str, str]
+) -> None:
+    written = service.submit_table_statement(
+        room["session_id"], 1, "We willen een speeltuin bij het buurthuis."
+    )
+    assert written.status is ModerationStatus.PENDING
+    assert written.author_id is None
+    assert written.origin == table_channel(room["session_id"], 1)
+    with pytest.raises(DuplicateStatement):
+        service.submit_table_statement(room["session_id"], 1, TEXTS[1].upper())
+    assert service.session_contributions(room["session_id"]).statements == (written,)
+    snapshot = service.snapshot(room["consultation_id"])
+    origins = {s.statement_id: s.origin for s in snapshot.statements}
+    assert origins[written.statement_id] == written.origin
+    label = snapshot.channel_labels[f"session:{room['session_id']}"]
+    assert label == "buurthuis De Pijp, 12 maart 2026"
+
+
+def test_paper_forms_pdf_is_rendered_for_a_table(service: Service, room: dict[str, str]) -> None:
+    pdf = service.paper_forms_pdf(room["session_id"], 1, join_url="https://example.org/j/GROEN")
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf) > 5_000
+    with pytest.raises(NotFound):
+        service.paper_forms_pdf(room["session_id"], 7)
