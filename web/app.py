@@ -107,7 +107,7 @@ def create_app(
         bus=bus,
         worker=worker,
         templates=make_environment(),
-        similar=SimilarStatements(),
+        similar=SimilarStatements(settings, service.store),
         joins=SlidingWindow(settings.joins_per_minute),
     )
 
