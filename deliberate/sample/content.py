@@ -17,7 +17,6 @@ __all__ = [
     "REJECTED",
     "ROUNDS",
     "STATEMENTS",
-    "TABLES",
     "DemoGroup",
     "DemoStatement",
 ]
@@ -38,7 +37,6 @@ ROUNDS = (
 
 NEIGHBOURHOODS = ("Noord", "Zuid", "Centrum", "De Hoven")
 AGE_BANDS = ("16-25", "26-40", "41-65", "65+")
-TABLES = ("Tafel 1 - buurthuis De Linde", "Tafel 2 - bibliotheek")
 
 
 class DemoGroup(NamedTuple):

@@ -1,9 +1,11 @@
 """The demo consultation "Hoe maken we onze wijk groener en veiliger?", built through the service.
 
 Round 1 is closed, round 2 is open and round 3 is a draft. A few hundred simulated residents
-(online and at two physical tables) voted according to four planted opinion groups, one of
-them a small minority of young people with a strong view of their own. Loading it twice does
-not duplicate anything: the consultation is found by its join code.
+(online and at the two tables of an evening in buurthuis De Hoven) voted according to four
+planted opinion groups, one of them a small minority of young people with a strong view of
+their own. The evening also brought paper forms, a show of hands and a statement written at a
+table (:mod:`deliberate.sample.room`). Loading it twice does not duplicate anything: the
+consultation is found by its join code.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from deliberate.domain.statements import ModerationStatus
 from deliberate.errors import NotFound
 from deliberate.sample import content
 from deliberate.sample.opinions import OpinionModel, simulate_votes
+from deliberate.sample.room import add_room_contributions, create_demo_session
 from deliberate.service import Service
 
 __all__ = ["DEMO_JOIN_CODE", "DEMO_USERNAME", "DemoInfo", "build_demo_consultation"]
@@ -120,10 +123,11 @@ def _build(
         noise=0.08,
     )
     planted = simulate_votes(model, n_participants, random_state=rng)
-    participant_ids = _join_all(service, cid, planted.labels, rng)
+    session, tables = create_demo_session(service, cid)
+    channels = tuple(table.channel for table in tables)
+    participant_ids = _join_all(service, cid, planted.labels, rng, channels)
 
     statement_ids: dict[int, str] = {}
-    votes_cast = 0
     for number, round_ in enumerate(rounds[:2], start=1):
         indices = [i for i, s in enumerate(content.STATEMENTS) if s.round == number]
         seeded = [i for i in indices if content.STATEMENTS[i].seeded]
@@ -156,9 +160,13 @@ def _build(
             for p, s, value in planted.triples()
             if s in in_round
         ]
-        votes_cast += service.cast_votes(cid, batch)
+        service.cast_votes(cid, batch)
         if number == 1:
             service.close_round(round_.round_id)
+    on_paper = add_room_contributions(
+        service, session, tables, model, statement_ids, rng, facilitator_id
+    )
+    snapshot = service.snapshot(cid)
     return DemoInfo(
         consultation_id=cid,
         join_code=consultation.join_code,
@@ -166,17 +174,22 @@ def _build(
         facilitator_username=DEMO_USERNAME,
         facilitator_password=password,
         created=True,
-        n_participants=len(participant_ids),
-        n_statements=len(content.STATEMENTS) + len(content.REJECTED),
-        n_votes=votes_cast,
+        n_participants=len(snapshot.participants),
+        n_statements=len(snapshot.statements),
+        n_votes=len(snapshot.votes),
         planted_groups={
-            pid: int(label) for pid, label in zip(participant_ids, planted.labels, strict=True)
+            **{pid: int(label) for pid, label in zip(participant_ids, planted.labels, strict=True)},
+            **on_paper,
         },
     )
 
 
 def _join_all(
-    service: Service, consultation_id: str, labels: np.ndarray, rng: np.random.Generator
+    service: Service,
+    consultation_id: str,
+    labels: np.ndarray,
+    rng: np.random.Generator,
+    tables: tuple[str, ...],
 ) -> list[str]:
     entrants = []
     for label in labels:
@@ -184,7 +197,8 @@ def _join_all(
         age = content.AGE_BANDS[int(rng.choice(len(content.AGE_BANDS), p=group.age_weights))]
         neighbourhood = content.NEIGHBOURHOODS[int(rng.integers(len(content.NEIGHBOURHOODS)))]
         at_table = rng.random() < TABLE_SHARE
-        channel = content.TABLES[int(rng.integers(len(content.TABLES)))] if at_table else "online"
+        # Residents at the tables who voted with their phone have the table as their channel.
+        channel = tables[int(rng.integers(len(tables)))] if at_table else "online"
         entrants.append((channel, {"wijk": neighbourhood, "leeftijd": age}))
     joined = service.join_many(
         consultation_id, entrants, consent_version=service.settings.consent_version

@@ -10,6 +10,7 @@ import numpy as np
 from deliberate.domain import ModerationStatus, Phase
 from deliberate.sample import build_demo_consultation
 from deliberate.sample.content import GROUPS, STATEMENTS
+from deliberate.sample.room import FORMS_PER_TABLE, TABLE_STATEMENT
 from deliberate.service import Service
 
 
@@ -35,12 +36,27 @@ def test_demo_consultation(service_factory: Callable[..., Service]) -> None:
     assert all(s.reason for s in rejected)
     assert 10 < sum(s.seeded for s in statements) < len(statements) - 10
     snapshot = service.snapshot(info.consultation_id)
-    assert len(snapshot.participants) == info.n_participants == 300
+    # 300 residents online or with their phone at a table, plus the paper forms of the evening.
+    assert len(snapshot.participants) == info.n_participants == 300 + 2 * FORMS_PER_TABLE
     assert len(snapshot.votes) == info.n_votes > 5000
+    (session,) = service.list_table_sessions(info.consultation_id)
+    tables = [t.channel for t in service.list_tables(session.session_id)]
     channels = {p.channel for p in snapshot.participants}
-    assert "online" in channels
-    assert len(channels) == 3
-    assert all(dict(p.attributes).keys() == {"wijk", "leeftijd"} for p in snapshot.participants)
+    assert channels == {"online", *tables}
+    contributions = service.session_contributions(session.session_id)
+    assert len(contributions.forms) == 2 * FORMS_PER_TABLE
+    assert {number // 100 for number, _, _ in contributions.forms} == {1, 2}
+    assert len(contributions.tallies) == 2
+    # The statement written on paper at a table, and those typed on phones at the tables.
+    assert TABLE_STATEMENT in [s.text for s in contributions.statements]
+    assert {s.origin for s in contributions.statements} <= set(tables)
+    assert snapshot.channel_labels[session.channel] == "buurthuis De Hoven, 12 maart 2026"
+    on_paper = {participant for _, _, participant in contributions.forms}
+    assert all(
+        dict(p.attributes).keys() == {"wijk", "leeftijd"}
+        for p in snapshot.participants
+        if p.participant_id not in on_paper
+    )
     service.authenticate(info.facilitator_username, info.facilitator_password)
 
     # The planted structure: a small minority with a view of its own.
@@ -71,4 +87,6 @@ def test_loading_twice_does_not_duplicate(service_factory: Callable[..., Service
     assert len(service.list_consultations()) == 1
     assert [f.username for f in service.list_facilitators()] == ["demo"]
     service.authenticate("demo", second.facilitator_password)  # the newest password works
-    assert len(service.list_statements(first.consultation_id)) == len(STATEMENTS) + 4
+    # The demo statements, four rejected examples and one statement written at a table.
+    assert len(service.list_statements(first.consultation_id)) == len(STATEMENTS) + 4 + 1
+    assert len(service.list_table_sessions(first.consultation_id)) == 1

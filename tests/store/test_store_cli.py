@@ -52,7 +52,7 @@ def test_facilitator_commands(database_url: str) -> None:
 def test_sample_prints_join_code_and_password(database_url: str) -> None:
     code, output = _run(database_url, "sample", "--participants", "30")
     assert code == 0, output
-    assert "demo consultation created: 30 participants" in output
+    assert "demo consultation created: 38 participants" in output  # 30 + 8 paper forms
     assert "join code: GROEN" in output
     assert "facilitator: demo / password: " in output
     code, output = _run(database_url, "sample", "--participants", "30")
