@@ -1,0 +1,195 @@
+"""``deliberate tables``: physical table sessions from the command line.
+
+Create a session with its tables (the host code is printed once), print the numbered paper
+forms of a table, and import a filled-in CSV or XLSX of forms (all rows or none).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from deliberate.cli._common import progress, settings_from_context
+from deliberate.domain.consultations import Consultation
+from deliberate.domain.sessions import PhysicalSession, format_access_code
+from deliberate.errors import InvalidInput, NotFound
+from deliberate.interop.form_upload import MAX_UPLOAD_BYTES
+from deliberate.service import Service, open_service
+
+__all__ = ["tables"]
+
+
+def _consultation(service: Service, source: str) -> Consultation:
+    """A consultation named by its id or its join code."""
+    try:
+        return service.get_consultation(source)
+    except NotFound:
+        return service.find_consultation(source)
+
+
+def _session(service: Service, consultation: Consultation, session_id: str) -> PhysicalSession:
+    session = service.get_table_session(session_id)
+    if session.consultation_id != consultation.consultation_id:
+        raise NotFound("this session does not belong to this consultation")
+    return session
+
+
+def _table_spec(value: str) -> tuple[int, str, str]:
+    number, _, rest = value.partition(":")
+    host, _, name = rest.partition(":")
+    if not number.strip().isdecimal() or not host.strip():
+        raise InvalidInput(f"--table {value!r}: write it as NUMBER:HOST or NUMBER:HOST:NAME")
+    return int(number), host, name
+
+
+@click.group()
+def tables() -> None:
+    """Physical table sessions: create them, print paper forms, import filled-in forms."""
+
+
+@tables.command("create-session")
+@click.argument("consultation")
+@click.option("--place", required=True, help="Where the session is held, e.g. 'buurthuis De Pijp'.")
+@click.option(
+    "--date",
+    "held_on",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The day of the session, YYYY-MM-DD.",
+)
+@click.option("--neighbourhood", default="", help="The neighbourhood the session is for.")
+@click.option(
+    "--table",
+    "table_specs",
+    multiple=True,
+    metavar="N:HOST[:NAME]",
+    help="A table with its number and host, e.g. '1:Fatima el Amrani' (repeatable).",
+)
+@click.option(
+    "--forms",
+    "form_count",
+    default=20,
+    show_default=True,
+    type=click.IntRange(0, 99),
+    help="Paper forms printed per table.",
+)
+@click.pass_context
+def create_session_command(
+    ctx: click.Context,
+    consultation: str,
+    place: str,
+    held_on: datetime,
+    neighbourhood: str,
+    table_specs: tuple[str, ...],
+    form_count: int,
+) -> None:
+    """Create a session of CONSULTATION (id or join code) and print its host code once."""
+    specs = [_table_spec(spec) for spec in table_specs]
+    with open_service(settings_from_context(ctx)) as service:
+        found = _consultation(service, consultation)
+        session, code = service.create_table_session(
+            found.consultation_id, place=place, held_on=held_on.date(), neighbourhood=neighbourhood
+        )
+        made = [
+            service.add_table(
+                session.session_id, number, host_name=host, name=name, form_count=form_count
+            )
+            for number, host, name in specs
+        ]
+    click.echo(f"session: {session.session_id}")
+    click.echo(f"place: {session.place}, {session.held_on.isoformat()}")
+    click.echo(
+        f"host code: {format_access_code(code)}  (shown only now; table hosts log in with it)"
+    )
+    for table in made:
+        span = table.form_numbers
+        forms = f"forms {span.start}-{span.stop - 1}" if span else "no forms"
+        click.echo(f"table {table.number}: {table.host_name} ({forms})")
+
+
+@tables.command("list")
+@click.argument("consultation")
+@click.pass_context
+def list_command(ctx: click.Context, consultation: str) -> None:
+    """List the sessions of CONSULTATION with their tables and what they brought in."""
+    with open_service(settings_from_context(ctx)) as service:
+        found = _consultation(service, consultation)
+        sessions = service.list_table_sessions(found.consultation_id)
+        if not sessions:
+            click.echo("no sessions yet; add one with `deliberate tables create-session`")
+        for session in sessions:
+            brought = service.session_contributions(session.session_id)
+            click.echo(
+                f"{session.session_id}\t{session.held_on.isoformat()}\t{session.place}\t"
+                f"{len(brought.forms)} forms, {len(brought.tallies)} tallies, "
+                f"{len(brought.statements)} statements"
+            )
+            for table in brought.tables:
+                click.echo(f"  table {table.number}\t{table.host_name}\t{table.name or '-'}")
+
+
+@tables.command("forms")
+@click.argument("consultation")
+@click.option("--session", "session_id", required=True, help="The session id.")
+@click.option("--table", "table_number", required=True, type=int, help="The table number.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The PDF file to write.",
+)
+@click.option("--join-url", default="", help="Join link printed as a QR code on each form.")
+@click.pass_context
+def forms_command(
+    ctx: click.Context,
+    consultation: str,
+    session_id: str,
+    table_number: int,
+    out: Path,
+    join_url: str,
+) -> None:
+    """Write the numbered paper forms of one table as one A4 PDF."""
+    with open_service(settings_from_context(ctx)) as service:
+        found = _consultation(service, consultation)
+        _session(service, found, session_id)
+        if table_number not in {table.number for table in service.list_tables(session_id)}:
+            raise NotFound(f"this session has no table {table_number}")
+        with progress() as bar:
+            task = bar.add_task("rendering the paper forms", total=None)
+            pdf = service.paper_forms_pdf(session_id, table_number, join_url=join_url)
+            bar.update(task, total=1, completed=1)
+        statements = service.form_statements(session_id)
+    try:
+        out.write_bytes(pdf)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {out}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {out} ({len(statements)} statements per form)")
+
+
+@tables.command("import")
+@click.argument("consultation")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--session", "session_id", required=True, help="The session id.")
+@click.option("--table", "table_number", required=True, type=int, help="The table number.")
+@click.pass_context
+def import_command(
+    ctx: click.Context, consultation: str, file: Path, session_id: str, table_number: int
+) -> None:
+    """Import FILE (CSV or XLSX, one row per form) for one table: all rows or none."""
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_UPLOAD_BYTES + 1)
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}") from None
+    with open_service(settings_from_context(ctx)) as service:
+        found = _consultation(service, consultation)
+        _session(service, found, session_id)
+        result = service.import_forms(session_id, table_number, data)
+    skipped = f", {len(result.skipped_rows)} empty forms skipped" if result.skipped_rows else ""
+    click.echo(
+        f"imported {len(result.participant_ids)} forms with {result.vote_count} votes "
+        f"for table {table_number}{skipped}"
+    )
