@@ -2,7 +2,8 @@
 
 The findings come from the latest stored analysis and stay linked to their evidence; the
 facilitators edit only the introduction and the conclusions, which frame them. Downloads carry
-the edited texts. Publishing a fixed, versioned advice needs a store table and is not here yet.
+the edited texts. Saving keeps the texts in the store for every facilitator; publishing makes
+the next immutable, numbered version (see :mod:`web.published_advice`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 from markupsafe import escape
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from deliberate.advice import AdviceReport, ConsultationTexts, draft_advice, render_markdown
@@ -24,9 +25,10 @@ from deliberate.domain.facilitators import Role
 from web.bodies import read_form
 from web.errors import WebError
 from web.facilitator_pages import CONSOLE_LINKS, EXTRA_ROUTES, ConsoleLink
-from web.i18n import N_
+from web.i18n import N_, translator
 from web.identity import require_role
 from web.pages import state
+from web.published_advice import version_url, versions_fragment
 
 __all__ = ["report_page", "report_stylesheet"]
 
@@ -39,7 +41,9 @@ _DOWNLOADS = {
 }
 
 
-def _toolbar(report: AdviceReport, action: str, introduction: str, conclusions: str) -> str:
+def _toolbar(
+    report: AdviceReport, action: str, introduction: str, conclusions: str, extra: str
+) -> str:
     labels = report.labels
     buttons = "".join(
         f'<button type="submit" name="format" value="{fmt}">{escape(labels["download"])} '
@@ -54,7 +58,7 @@ def _toolbar(report: AdviceReport, action: str, introduction: str, conclusions: 
         f'<label for="conclusions">{escape(report.section("conclusions").title)}</label>'
         f'<textarea id="conclusions" name="conclusions">{escape(conclusions)}</textarea>'
         f'<button type="submit" name="format" value="preview">{escape(labels["update"])}</button>'
-        f"{buttons}</form>"
+        f"{buttons}{extra}</form>"
     )
 
 
@@ -70,14 +74,18 @@ async def report_page(request: Request) -> Response:
         raise WebError(
             409, "no_analysis", "There is no analysis yet; try again after the first votes."
         )
-    introduction, conclusions, fmt = consultation.description, "", "preview"
+    saved = service.advice_texts(consultation_id)
+    introduction = saved.introduction if saved.updated_at else consultation.description
+    conclusions, fmt = saved.conclusions, "preview"
     if request.method == "POST":
         form = await read_form(request)
         introduction = form.text("introduction", default=introduction, max_length=20_000)
         conclusions = form.text("conclusions", default="", max_length=20_000)
         fmt = form.text("format", default="preview", max_length=10)
-        if fmt != "preview" and fmt not in _DOWNLOADS:
+        if fmt not in {"preview", "save", "publish", *_DOWNLOADS}:
             raise WebError(400, "invalid_format", "Choose html, md, docx or pdf.")
+        if fmt in {"save", "publish"}:
+            return _save_or_publish(request, consultation_id, fmt, introduction, conclusions)
     texts = ConsultationTexts(
         title=consultation.question,
         question=consultation.question,
@@ -95,10 +103,18 @@ async def report_page(request: Request) -> Response:
     )
     if fmt == "preview":
         action = _PREFIX.format(consultation_id=consultation_id) + "/report"
+        messages = translator(language)
+        _ = messages.gettext
+        extra = (
+            f'<button type="submit" name="format" value="save">{escape(_("Save texts"))}</button>'
+            f'<button type="submit" name="format" value="publish">'
+            f"{escape(_('Save and publish a new version'))}</button>"
+            + versions_fragment(service.list_published_advice(consultation_id), messages)
+        )
         html = render_html(
             report,
             stylesheet_href=f"{action}.css",
-            toolbar=_toolbar(report, action, introduction, conclusions),
+            toolbar=_toolbar(report, action, introduction, conclusions, extra),
         )
         return HTMLResponse(html)
     media_type, suffix = _DOWNLOADS[fmt]
@@ -116,6 +132,29 @@ async def report_page(request: Request) -> Response:
         media_type=media_type,
         headers={"content-disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _save_or_publish(
+    request: Request, consultation_id: str, action: str, introduction: str, conclusions: str
+) -> Response:
+    """Save the texts (moderator) and, to publish, make the next version (owner)."""
+    service = state(request).service
+    minimum = Role.OWNER if action == "publish" else Role.MODERATOR
+    facilitator = require_role(request, service, consultation_id, minimum)
+    service.save_advice_texts(
+        consultation_id,
+        introduction=introduction,
+        conclusions=conclusions,
+        facilitator_id=facilitator.facilitator_id,
+    )
+    if action == "save":
+        target = _PREFIX.format(consultation_id=consultation_id) + "/report"
+    else:
+        published = service.publish_advice(
+            consultation_id, facilitator_id=facilitator.facilitator_id
+        )
+        target = version_url(consultation_id, published.version, "md")
+    return RedirectResponse(target, status_code=303)
 
 
 async def report_stylesheet(request: Request) -> Response:

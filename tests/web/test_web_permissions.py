@@ -9,7 +9,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 from support import REPO_ROOT
 from web_helpers import *  # noqa: F403 - the fixtures
-from web_helpers import PASSWORD, WebWorld
+from web_helpers import PASSWORD, WebWorld, publish_first_version
 
 from deliberate.domain.facilitators import Role
 from web.identity import participant_token
@@ -86,12 +86,15 @@ def test_routes_answer_as_documented(world_factory: object, role: str) -> None:
         if granted is not None:
             world.service.grant_role(account.facilitator_id, world.consultation_id, granted)
     statement_id = world.service.list_statements(world.consultation_id)[0].statement_id
+    publish_first_version(world)  # so that a published version exists to be refused or served
     values = {
         "consultation_id": world.consultation_id,
         "round_id": world.round_id,
         "statement_id": statement_id,
         "join_code": world.join_code,
         "action": "open",  # the round is open already: passes the check, then 409
+        "version": "1",
+        "fmt": "md",
     }
     wrong = []
     for (method, template), expected in sorted(_documented().items()):

@@ -22,8 +22,10 @@ from store.databases import database_url, postgres_database
 
 from deliberate.config import Settings
 from deliberate.domain.facilitators import Facilitator
+from deliberate.domain.snapshot import Vote
 from deliberate.events import InProcessEventBus
 from deliberate.service import Service, open_service
+from deliberate.worker import AnalysisWorker
 from web.app import create_app
 
 # Test modules take the fixtures with `from web_helpers import *`: a conftest.py here would
@@ -36,6 +38,8 @@ __all__ = [
     "live_server",
     "make_world",
     "postgres_database",
+    "publish_first_version",
+    "store_an_analysis",
     "world",
     "world_factory",
 ]
@@ -101,6 +105,27 @@ class WebWorld:
         client.cookies.clear()
         client.headers["authorization"] = f"Bearer {token}"
         return client, token
+
+
+def store_an_analysis(world: WebWorld, participants: int = 12) -> None:
+    """Cast a patterned set of votes and store one analysis result."""
+    statements = world.service.list_statements(world.consultation_id)
+    votes = []
+    for n in range(participants):
+        participant = world.service.join(world.consultation_id, consent_version="2026-11")
+        for m, statement in enumerate(statements):
+            value = Vote.AGREE if (n + m) % 3 else Vote.DISAGREE
+            votes.append((participant.participant_id, statement.statement_id, value))
+    world.service.cast_votes(world.consultation_id, votes)
+    app_state = world.app.state.deliberate
+    worker = AnalysisWorker(world.service, app_state.bus, app_state.settings)
+    assert worker.recompute(world.consultation_id) is not None
+
+
+def publish_first_version(world: WebWorld) -> None:
+    """Store an analysis and publish version 1 of the advice."""
+    store_an_analysis(world)
+    world.service.publish_advice(world.consultation_id)
 
 
 def make_world(settings: Settings, *, statements: int = 4, run_worker: bool = False) -> WebWorld:
