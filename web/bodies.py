@@ -44,6 +44,12 @@ def _decode(raw: bytes) -> str:
         raise WebError(400, "invalid_encoding", "the request body is not valid UTF-8") from None
 
 
+def _refuse_nul(name: str, value: str) -> None:
+    # PostgreSQL text cannot hold NUL; no person types one, so refuse it here with a 422.
+    if "\x00" in value:
+        raise WebError(422, "invalid_input", f"the field '{name}' contains a NUL character")
+
+
 class Fields:
     """Typed access to a decoded JSON object or form, with 422 for wrong types."""
 
@@ -61,6 +67,7 @@ class Fields:
             raise WebError(
                 422, "invalid_input", f"the field '{name}' may have at most {max_length} characters"
             )
+        _refuse_nul(name, value)
         return value
 
     def optional_text(self, name: str, *, max_length: int = 100_000) -> str | None:
@@ -91,6 +98,8 @@ class Fields:
             raise WebError(
                 422, "invalid_input", f"the field '{name}' may have at most {max_items} items"
             )
+        for item in value:
+            _refuse_nul(name, item)
         return value
 
     def raw(self, name: str) -> Any:

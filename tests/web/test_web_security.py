@@ -132,6 +132,9 @@ def test_malformed_bodies_get_a_clear_4xx(world: WebWorld) -> None:
         headers={**browser_headers(), "content-type": "application/x-www-form-urlencoded"},
     )
     assert form.status_code == 400
+    nul = client.post(url, json={"text": "Meer bomen\u0000 in de straat."})
+    assert nul.status_code == 422  # PostgreSQL cannot store NUL: refused before the store
+    _error_shape(nul.json(), 422)
 
 
 def test_api_errors_share_one_body_shape(world: WebWorld) -> None:
