@@ -24,6 +24,7 @@ indicator for the facilitator to look at, not proof.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Self
@@ -343,6 +344,16 @@ def with_channel_figures(
         combined[statement_ids[j]] = CombinedCounts(
             agree, disagree, passes, agree / decided if decided > 0 else None
         )
+    digest = result.input_digest
+    if snapshot.tallies:
+        # Tallies change the figures, so they are part of the input: fold them into the digest
+        # (results without tallies keep the digest of the votes alone).
+        lines = sorted(
+            f"{t.channel}\x1f{t.statement_id}\x1f{t.agree}\x1f{t.disagree}\x1f{t.passed}"
+            for t in snapshot.tallies
+        )
+        text = "\x1e".join([digest, *lines]).encode()
+        digest = f"sha256:{hashlib.sha256(text).hexdigest()}"
     origins = {s.statement_id: s.origin for s in snapshot.statements}
     statements = {
         sid: dataclasses.replace(
@@ -354,6 +365,7 @@ def with_channel_figures(
     }
     return dataclasses.replace(
         result,
+        input_digest=digest,
         statements=statements,
         channels=by_statement,
         tally_weight=float(tally_weight),

@@ -66,6 +66,8 @@ def test_tallies_never_change_the_groups_or_the_map() -> None:
     assert tallied.projection == plain.projection
     assert tallied.consensus == plain.consensus
     assert tallied.tally_hands == 86
+    # The tallies are part of the input: the digest changes with them.
+    assert tallied.input_digest != plain.input_digest
 
 
 def test_statements_first_raised_at_a_table_are_marked() -> None:
