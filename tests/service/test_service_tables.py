@@ -257,3 +257,13 @@ def test_paper_forms_pdf_is_rendered_for_a_table(service: Service, room: dict[st
     assert len(pdf) > 5_000
     with pytest.raises(NotFound):
         service.paper_forms_pdf(room["session_id"], 7)
+
+
+def test_erasing_a_paper_form_participant_leaves_no_trace(
+    service: Service, room: dict[str, str]
+) -> None:
+    before = _counts(service)
+    entered = service.enter_form(room["session_id"], 1, 101, {"S1": "eens", "S2": "oneens"})
+    service.erase_participant(entered.participant_ids[0])
+    assert _counts(service) == before
+    assert service.session_contributions(room["session_id"]).forms == ()
