@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from deliberate.domain.statements import normalise_text
 from deliberate.errors import InvalidInput
 
 __all__ = ["ONLINE", "Consent", "Participant", "validate_attributes", "validate_channel"]
@@ -50,7 +51,7 @@ class Participant:
 
 def validate_channel(channel: str) -> str:
     """Return the channel name stripped; a table name must be 1–64 characters."""
-    name = " ".join(channel.split())
+    name = normalise_text(channel)
     if not name or len(name) > MAX_ATTRIBUTE_LENGTH:
         raise InvalidInput(
             f"a channel is 'online' or a table name of 1 to {MAX_ATTRIBUTE_LENGTH} characters"
@@ -64,7 +65,7 @@ def validate_attributes(attributes: Mapping[str, str]) -> tuple[tuple[str, str],
         raise InvalidInput(f"at most {MAX_ATTRIBUTES} attributes per participant")
     pairs = []
     for key, value in attributes.items():
-        clean_key, clean_value = " ".join(str(key).split()), " ".join(str(value).split())
+        clean_key, clean_value = normalise_text(str(key)), normalise_text(str(value))
         if not clean_key or len(clean_key) > MAX_ATTRIBUTE_LENGTH:
             raise InvalidInput(f"attribute names have 1 to {MAX_ATTRIBUTE_LENGTH} characters")
         if len(clean_value) > MAX_ATTRIBUTE_LENGTH:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from deliberate.domain.statements import normalise_paragraphs
 from deliberate.errors import InvalidInput
 
 __all__ = ["MAX_ADVICE_TEXT_LENGTH", "AdviceTexts", "PublishedAdvice", "clean_advice_text"]
@@ -18,8 +19,7 @@ MAX_ADVICE_TEXT_LENGTH = 20_000
 
 def clean_advice_text(text: str, what: str) -> str:
     """Trim a facilitator text and keep its paragraphs (blank lines); refuse an overlong one."""
-    paragraphs = [" ".join(p.split()) for p in text.replace("\r\n", "\n").split("\n\n")]
-    clean = "\n\n".join(p for p in paragraphs if p)
+    clean = normalise_paragraphs(text)
     if len(clean) > MAX_ADVICE_TEXT_LENGTH:
         raise InvalidInput(
             f"the {what} has at most {MAX_ADVICE_TEXT_LENGTH} characters",

@@ -25,6 +25,7 @@ from babel.dates import format_date
 
 from deliberate.domain.participants import ONLINE
 from deliberate.domain.snapshot import Vote
+from deliberate.domain.statements import normalise_text
 from deliberate.errors import InvalidInput
 
 __all__ = [
@@ -68,7 +69,7 @@ _HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 
 
 def _clean_name(value: str, what: str, *, required: bool = True) -> str:
-    name = " ".join(value.split())
+    name = normalise_text(value)
     if (required and not name) or len(name) > MAX_NAME_LENGTH:
         low = 1 if required else 0
         raise InvalidInput(

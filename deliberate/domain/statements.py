@@ -48,6 +48,20 @@ def normalise_text(text: str) -> str:
     return _WHITESPACE.sub(" ", visible).strip()
 
 
+def normalise_paragraphs(text: str) -> str:
+    """:func:`normalise_text` per paragraph, keeping blank lines between paragraphs.
+
+    For free texts with paragraphs (descriptions, the advice's introduction). Like
+    :func:`normalise_text` it drops control and format characters such as NUL, which no
+    database should be asked to store.
+
+    >>> normalise_paragraphs("Eerste  alinea\\r\\n\\r\\n\\x00Tweede\\nregel")
+    'Eerste alinea\\n\\nTweede regel'
+    """
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "\n\n".join(clean for clean in map(normalise_text, blocks) if clean)
+
+
 def duplicate_key(text: str) -> str:
     """The key two texts share when they are the same statement (case and punctuation aside).
 

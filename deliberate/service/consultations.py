@@ -7,6 +7,7 @@ from dataclasses import replace
 from deliberate.domain.consultations import Consultation, new_id, new_join_code
 from deliberate.domain.facilitators import Role
 from deliberate.domain.rounds import Phase, Round, check_transition
+from deliberate.domain.statements import normalise_paragraphs, normalise_text
 from deliberate.errors import AlreadyExists, InvalidInput, NotFound
 from deliberate.service.base import ServiceBase
 from deliberate.store import Connection
@@ -21,7 +22,7 @@ SUPPORTED_LANGUAGES = frozenset({"nl", "en"})
 
 
 def _clean_question(question: str) -> str:
-    text = " ".join(question.split())
+    text = normalise_text(question)
     if not text:
         raise InvalidInput("a consultation needs a question")
     if len(text) > MAX_QUESTION_LENGTH:
@@ -30,7 +31,7 @@ def _clean_question(question: str) -> str:
 
 
 def _clean_description(description: str) -> str:
-    text = description.strip()
+    text = normalise_paragraphs(description)
     if len(text) > MAX_DESCRIPTION_LENGTH:
         raise InvalidInput(f"a description may have at most {MAX_DESCRIPTION_LENGTH} characters")
     return text
@@ -152,7 +153,7 @@ class ConsultationUseCases(ServiceBase):
 
     def create_round(self, consultation_id: str, title: str) -> Round:
         """Add a draft round after the consultation's existing rounds."""
-        clean_title = " ".join(title.split())
+        clean_title = normalise_text(title)
         if not clean_title or len(clean_title) > MAX_QUESTION_LENGTH:
             raise InvalidInput(f"a round title has 1 to {MAX_QUESTION_LENGTH} characters")
         with self.store.write() as connection:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from deliberate.domain.statements import ModerationStatus, Statement
+from deliberate.domain.statements import ModerationStatus, Statement, normalise_text
 from deliberate.errors import Conflict, InvalidInput, NotFound
 from deliberate.service.base import ServiceBase
 from deliberate.store import participants as participant_rows
@@ -32,7 +32,7 @@ class ModerationUseCases(ServiceBase):
         The status change and the log entry are written together or not at all (R-B5).
         """
         new_status = ModerationStatus(status)
-        clean_reason = " ".join(reason.split())
+        clean_reason = normalise_text(reason)
         if new_status is ModerationStatus.REJECTED and not clean_reason:
             raise InvalidInput("say why the statement is rejected")
         if len(clean_reason) > MAX_REASON_LENGTH:

@@ -16,7 +16,7 @@ from deliberate.domain.snapshot import (
     SnapshotVote,
     VoteSnapshot,
 )
-from deliberate.domain.statements import Statement
+from deliberate.domain.statements import Statement, normalise_text
 from deliberate.errors import InvalidInput
 from deliberate.service.base import ServiceBase
 from deliberate.store import consultations as consultation_rows
@@ -223,7 +223,7 @@ class RecordUseCases(ServiceBase):
         without an author; stored analysis results lose the pseudonym (group sizes and other
         aggregates stay). A tombstone keeps only the time and the reason. Returns the time.
         """
-        clean_reason = " ".join(reason.split())
+        clean_reason = normalise_text(reason)
         if not clean_reason or len(clean_reason) > MAX_REASON_LENGTH:
             raise InvalidInput(f"an erasure reason has 1 to {MAX_REASON_LENGTH} characters")
         with self.store.write() as connection:
