@@ -5,13 +5,13 @@ from __future__ import annotations
 from deliberate.config import Settings
 from deliberate.service.base import Clock
 from deliberate.service.consultations import ConsultationUseCases
+from deliberate.service.contributions import ContributionUseCases
 from deliberate.service.events import EventSink
 from deliberate.service.facilitators import FacilitatorUseCases
 from deliberate.service.moderation import ModerationUseCases
 from deliberate.service.participation import ParticipationUseCases
 from deliberate.service.publishing import PublishingUseCases
 from deliberate.service.records import RecordUseCases
-from deliberate.service.sessions import TableSessionUseCases
 from deliberate.service.statements import StatementUseCases
 from deliberate.store import create_store, upgrade
 
@@ -19,7 +19,7 @@ __all__ = ["Service", "open_service"]
 
 
 class Service(
-    TableSessionUseCases,
+    ContributionUseCases,
     PublishingUseCases,
     ConsultationUseCases,
     ParticipationUseCases,
