@@ -122,7 +122,9 @@ class DraftContext:
         self.snapshot = snapshot
         self.say = say
         params = result.get("parameters") or result.get("params") or {}
-        self.privacy_k = int(params.get("privacy_k", privacy_k))
+        # The stricter of the analysis's threshold and the caller's: raising the threshold
+        # later must also protect small groups in advice drafted from an older analysis.
+        self.privacy_k = max(privacy_k, int(params.get("privacy_k", privacy_k)))
         self.texts = {statement.statement_id: statement.text for statement in snapshot.statements}
         self.numbers = statement_numbers([s.statement_id for s in snapshot.statements])
         for statement_id, summary in result["statements"].items():

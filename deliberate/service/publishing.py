@@ -81,6 +81,7 @@ class PublishingUseCases(RecordUseCases):
                 introduction=texts.introduction,
                 conclusions=texts.conclusions,
             ),
+            privacy_k=self.settings.privacy_k,
         )
         markdown, report_json = render_markdown(report), report.to_json()
         with self.store.write() as connection:

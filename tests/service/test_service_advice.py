@@ -127,3 +127,24 @@ def test_published_advice_reports_the_room(service: Service) -> None:
     stored = AnalysisResult.from_json(latest.payload)
     assert stored.statements[raised.statement_id].raised_at_table
     assert stored.tally_hands == 10
+
+
+def test_published_advice_applies_the_privacy_threshold(
+    service_factory: Callable[..., Service],
+) -> None:
+    """R-D5: groups below ``privacy_k`` lose their figures in the published advice too."""
+    from deliberate.advice import ConsultationTexts, draft_advice, render_markdown
+
+    strict = service_factory(privacy_k=7)  # both opinion groups have 6 members
+    cid, _, _ = _consultation(strict)
+    result = _analyse(strict, cid)
+    published = strict.publish_advice(cid)
+    snapshot = strict.snapshot(cid)
+    texts = ConsultationTexts(question="Hoe maken we onze wijk groener?")
+
+    def drafted(privacy_k: int) -> str:
+        report = draft_advice(result, snapshot, language="nl", texts=texts, privacy_k=privacy_k)
+        return render_markdown(report)
+
+    assert published.markdown == drafted(7)
+    assert published.markdown != drafted(5)
