@@ -103,6 +103,8 @@ def test_host_code_verifies_and_failures_are_rate_limited(
     service.verify_host_code(session.session_id, code, address="10.0.0.2")
     clock.advance(minutes=16)
     service.verify_host_code(session.session_id, code, address="10.0.0.1")
+    with pytest.raises(AuthenticationRequired):  # an unknown session reads as a wrong code
+        service.verify_host_code("onbekende-sessie", code)
     new_code = service.reissue_host_code(session.session_id)
     with pytest.raises(AuthenticationRequired):
         service.verify_host_code(session.session_id, code)
