@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sklearn.metrics import adjusted_rand_score
+from support import POLIS_OPEN_DATA, requires_shared
 
 from deliberate.analysis import AnalysisParams, AnalysisResult, analyse
 from deliberate.cli import main
 from deliberate.domain.snapshot import VoteSnapshot
 from deliberate.errors import AnalysisWarning
 from deliberate.interop import read_polis_export
-from tests.conftest import POLIS_OPEN_DATA, requires_shared
 
 pytestmark = requires_shared
 

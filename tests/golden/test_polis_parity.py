@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
+from support import POLIS_GOLDEN, requires_shared
 
 from deliberate.analysis import AnalysisParams, AnalysisResult, VoteMatrix, analyse
 from deliberate.analysis.polis_clustering import (
@@ -28,7 +29,6 @@ from deliberate.analysis.polis_clustering import (
 )
 from deliberate.analysis.projection import project
 from deliberate.interop import read_polis_golden
-from tests.conftest import POLIS_GOLDEN, requires_shared
 
 pytestmark = requires_shared
 
