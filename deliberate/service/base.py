@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from deliberate.analysis.routing import FewestVotesFirst, RoutingStrategy
 from deliberate.config import Settings
@@ -28,6 +29,16 @@ _log = logging.getLogger("deliberate.service")
 def utc_now() -> datetime:
     """The current time, timezone-aware in UTC (the default clock)."""
     return datetime.now(UTC)
+
+
+T = TypeVar("T")
+
+
+def require(found: T | None, message: str) -> T:
+    """``found``, or :class:`NotFound` with ``message`` when the lookup found nothing."""
+    if found is None:
+        raise NotFound(message)
+    return found
 
 
 class ServiceBase:
@@ -77,31 +88,29 @@ class ServiceBase:
 
     @staticmethod
     def _consultation(connection: Connection, consultation_id: str) -> Consultation:
-        found = consultation_rows.get_consultation(connection, consultation_id)
-        if found is None:
-            raise NotFound("this consultation does not exist")
-        return found
+        return require(
+            consultation_rows.get_consultation(connection, consultation_id),
+            "this consultation does not exist",
+        )
 
     @staticmethod
     def _round(connection: Connection, round_id: str) -> Round:
-        found = consultation_rows.get_round(connection, round_id)
-        if found is None:
-            raise NotFound("this round does not exist")
-        return found
+        return require(
+            consultation_rows.get_round(connection, round_id), "this round does not exist"
+        )
 
     @staticmethod
     def _statement(connection: Connection, statement_id: str) -> Statement:
-        found = statement_rows.get_statement(connection, statement_id)
-        if found is None:
-            raise NotFound("this statement does not exist")
-        return found
+        return require(
+            statement_rows.get_statement(connection, statement_id), "this statement does not exist"
+        )
 
     @staticmethod
     def _participant(connection: Connection, participant_id: str) -> Participant:
-        found = participant_rows.get_participant(connection, participant_id)
-        if found is None:
-            raise NotFound("this participant does not exist")
-        return found
+        return require(
+            participant_rows.get_participant(connection, participant_id),
+            "this participant does not exist",
+        )
 
     @classmethod
     def _consenting_participant(cls, connection: Connection, participant_id: str) -> Participant:

@@ -9,7 +9,7 @@ from deliberate.domain.facilitators import Role
 from deliberate.domain.rounds import Phase, Round, check_transition
 from deliberate.domain.statements import normalise_paragraphs, normalise_text
 from deliberate.errors import AlreadyExists, InvalidInput, NotFound
-from deliberate.service.base import ServiceBase
+from deliberate.service.base import ServiceBase, require
 from deliberate.store import Connection
 from deliberate.store import consultations as consultation_rows
 from deliberate.store import facilitators as facilitator_rows
@@ -142,9 +142,7 @@ class ConsultationUseCases(ServiceBase):
             found = consultation_rows.get_consultation_by_join_code(
                 connection, join_code.strip().upper()
             )
-        if found is None:
-            raise NotFound("no consultation has this code")
-        return found
+        return require(found, "no consultation has this code")
 
     def list_consultations(self) -> list[Consultation]:
         """Every consultation, oldest first."""

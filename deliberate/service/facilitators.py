@@ -25,7 +25,7 @@ from deliberate.errors import (
     NotPermitted,
     RateLimited,
 )
-from deliberate.service.base import ServiceBase
+from deliberate.service.base import ServiceBase, require
 from deliberate.store import facilitators as facilitator_rows
 
 __all__ = ["FacilitatorUseCases"]
@@ -77,10 +77,10 @@ class FacilitatorUseCases(ServiceBase):
     def get_facilitator(self, facilitator_id: str) -> Facilitator:
         """The account with this id; :class:`NotFound` otherwise."""
         with self.store.read() as connection:
-            found = facilitator_rows.get_facilitator(connection, facilitator_id)
-        if found is None:
-            raise NotFound("this facilitator does not exist")
-        return found
+            return require(
+                facilitator_rows.get_facilitator(connection, facilitator_id),
+                "this facilitator does not exist",
+            )
 
     def find_facilitator(self, username: str) -> Facilitator:
         """The account with this username; :class:`NotFound` otherwise."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 from deliberate.advice import ConsultationTexts, draft_advice, render_markdown
 from deliberate.analysis.result import AnalysisResult
 from deliberate.domain.publications import AdviceTexts, PublishedAdvice, clean_advice_text
-from deliberate.errors import Conflict, InvalidInput, NotFound
+from deliberate.errors import Conflict, InvalidInput
+from deliberate.service.base import require
 from deliberate.service.records import RecordUseCases
 from deliberate.store import advice as advice_rows
 from deliberate.store import results as result_rows
@@ -114,7 +115,7 @@ class PublishingUseCases(RecordUseCases):
     def get_published_advice(self, consultation_id: str, version: int) -> PublishedAdvice:
         """One published version; :class:`NotFound` when it does not exist."""
         with self.store.read() as connection:
-            found = advice_rows.get_published(connection, consultation_id, version)
-        if found is None:
-            raise NotFound(f"version {version} of the advice does not exist")
-        return found
+            return require(
+                advice_rows.get_published(connection, consultation_id, version),
+                f"version {version} of the advice does not exist",
+            )

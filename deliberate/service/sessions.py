@@ -19,8 +19,8 @@ from deliberate.domain.sessions import (
     new_access_code,
     verify_access_code,
 )
-from deliberate.errors import AlreadyExists, AuthenticationRequired, NotFound, RateLimited
-from deliberate.service.base import ServiceBase
+from deliberate.errors import AlreadyExists, AuthenticationRequired, RateLimited
+from deliberate.service.base import ServiceBase, require
 from deliberate.store import Connection
 from deliberate.store import facilitators as facilitator_rows
 from deliberate.store import sessions as session_rows
@@ -139,17 +139,16 @@ class TableSessionUseCases(ServiceBase):
 
     @staticmethod
     def _physical_session(connection: Connection, session_id: str) -> PhysicalSession:
-        found = session_rows.get_session(connection, session_id)
-        if found is None:
-            raise NotFound("this session does not exist")
-        return found
+        return require(
+            session_rows.get_session(connection, session_id), "this session does not exist"
+        )
 
     @staticmethod
     def _session_table(connection: Connection, session_id: str, number: int) -> Table:
-        found = session_rows.get_table(connection, session_id, number)
-        if found is None:
-            raise NotFound(f"this session has no table {number}")
-        return found
+        return require(
+            session_rows.get_table(connection, session_id, number),
+            f"this session has no table {number}",
+        )
 
     def _publish_session(self, session: PhysicalSession, change: str) -> None:
         self._publish(
