@@ -72,6 +72,11 @@ class SimilarStatements:
         """The id of the embedder answering now."""
         return self._embedder.model_id
 
+    @property
+    def embedder(self) -> Embedder:
+        """The embedder answering now (lexical until the good one has loaded)."""
+        return self._embedder
+
     def start_loading(self) -> None:
         """Start loading the good embedder in a background thread (once)."""
         with self._lock:

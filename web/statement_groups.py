@@ -6,14 +6,13 @@ all statements of the consultation into labelled themes. Merging goes through
 :meth:`deliberate.service.Service.merge_statements`: the merged statement leaves routing and the
 analysis, but its votes stay stored and attributable to it.
 
-Embeddings come from :func:`deliberate.text.resolve_embedder` (the offline, Dutch-capable default)
-and are cached in the store per statement, so each statement is embedded once, ever. The model
-loads on first use, in a worker thread, and is kept on the application's state.
+Embeddings come from the app's :class:`web.similarity.SimilarStatements` model (the offline,
+Dutch-capable default of :func:`deliberate.text.resolve_embedder`, loaded once per process) and are
+cached in the store per statement, so each statement is embedded once, ever.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
@@ -32,7 +31,6 @@ from deliberate.text import (
     duplicate_clusters,
     embed_cached,
     extract_themes,
-    resolve_embedder,
 )
 from web.bodies import read_form
 from web.errors import WebError
@@ -44,7 +42,8 @@ from web.pages import redirect, render, state
 __all__ = ["merge", "statement_groups_page"]
 
 _PREFIX = "/f/c/{consultation_id}"
-_EMBEDDER_LOCK = threading.Lock()
+# How long a page waits for the shared model on first use before falling back to n-grams.
+_MODEL_WAIT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -56,14 +55,10 @@ class _Grouping:
 
 
 def _embedder(request: Request) -> Embedder:
-    """The app's text embedder, loaded once (a few seconds) and shared by all requests."""
-    app_state = request.app.state
-    with _EMBEDDER_LOCK:
-        embedder: Embedder | None = getattr(app_state, "text_embedder", None)
-        if embedder is None:
-            embedder = resolve_embedder(state(request).settings)
-            app_state.text_embedder = embedder
-    return embedder
+    """The app's shared text model, waiting (off the event loop) for its first load."""
+    similar = state(request).similar
+    similar.wait_until_ready(_MODEL_WAIT_SECONDS)
+    return similar.embedder
 
 
 def _group(service: Service, embedder: Embedder, consultation_id: str) -> _Grouping:
