@@ -1,11 +1,13 @@
 """``deliberate tables``: physical table sessions from the command line.
 
-Create a session with its tables (the host code is printed once), print the numbered paper
-forms of a table, and import a filled-in CSV or XLSX of forms (all rows or none).
+Create a session with its tables (the host code is printed once), add a table later, give the
+hosts a new code, print the numbered paper forms of a table, import a filled-in CSV or XLSX of
+forms (all rows or none), record a show of hands and add a statement written at a table.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -13,8 +15,8 @@ import click
 
 from deliberate.cli._common import progress, settings_from_context
 from deliberate.domain.consultations import Consultation
-from deliberate.domain.sessions import PhysicalSession, format_access_code
-from deliberate.errors import InvalidInput, NotFound
+from deliberate.domain.sessions import PhysicalSession, Table, format_access_code
+from deliberate.errors import DuplicateStatement, InvalidInput, NotFound
 from deliberate.interop.form_upload import MAX_UPLOAD_BYTES
 from deliberate.service import Service, open_service
 
@@ -44,9 +46,35 @@ def _table_spec(value: str) -> tuple[int, str, str]:
     return int(number), host, name
 
 
+def _describe_table(table: Table) -> str:
+    span = table.form_numbers
+    forms = f"forms {span.start}-{span.stop - 1}" if span else "no forms"
+    return f"table {table.number}: {table.host_name} ({forms})"
+
+
+def _form_statement(service: Service, session_id: str, value: str) -> tuple[str, str]:
+    """``(statement id, label)`` for a form code like ``S3`` or a full statement id."""
+    on_form = service.form_statements(session_id)
+    wanted = value.strip()
+    for statement in on_form:
+        if wanted.upper() == statement.code or wanted == statement.statement_id:
+            return statement.statement_id, f"{statement.code} ({statement.statement_id})"
+    if re.fullmatch(r"[sS]\d+", wanted):
+        codes = ", ".join(statement.code for statement in on_form) or "none"
+        raise InvalidInput(
+            f"{wanted.upper()} is not a statement code on this session's form (codes: {codes})"
+        )
+    # A statement not (or no longer) on the form: the service decides whether it can be voted on.
+    return wanted, wanted
+
+
+def _hands(agree: int, disagree: int, passed: int) -> str:
+    return f"{agree} eens, {disagree} oneens, {passed} weet niet"
+
+
 @click.group()
 def tables() -> None:
-    """Physical table sessions: create them, print paper forms, import filled-in forms."""
+    """Physical table sessions: create them, print paper forms, bring in what the tables said."""
 
 
 @tables.command("create-session")
@@ -104,9 +132,55 @@ def create_session_command(
         f"host code: {format_access_code(code)}  (shown only now; table hosts log in with it)"
     )
     for table in made:
-        span = table.form_numbers
-        forms = f"forms {span.start}-{span.stop - 1}" if span else "no forms"
-        click.echo(f"table {table.number}: {table.host_name} ({forms})")
+        click.echo(_describe_table(table))
+
+
+@tables.command("add-table")
+@click.argument("consultation")
+@click.option("--session", "session_id", required=True, help="The session id.")
+@click.option(
+    "--table",
+    "table_spec",
+    required=True,
+    metavar="N:HOST[:NAME]",
+    help="The table's number and host, e.g. '3:Anna de Boer' or '3:Anna de Boer:bij het raam'.",
+)
+@click.option(
+    "--forms",
+    "form_count",
+    default=20,
+    show_default=True,
+    type=click.IntRange(0, 99),
+    help="Paper forms printed for the table.",
+)
+@click.pass_context
+def add_table_command(
+    ctx: click.Context, consultation: str, session_id: str, table_spec: str, form_count: int
+) -> None:
+    """Add a table to a session of CONSULTATION (id or join code)."""
+    number, host, name = _table_spec(table_spec)
+    with open_service(settings_from_context(ctx)) as service:
+        found = _consultation(service, consultation)
+        _session(service, found, session_id)
+        table = service.add_table(
+            session_id, number, host_name=host, name=name, form_count=form_count
+        )
+    click.echo(_describe_table(table))
+
+
+@tables.command("reissue-code")
+@click.argument("consultation")
+@click.option("--session", "session_id", required=True, help="The session id.")
+@click.pass_context
+def reissue_code_command(ctx: click.Context, consultation: str, session_id: str) -> None:
+    """Give a session of CONSULTATION a new host code and print it once."""
+    with open_service(settings_from_context(ctx)) as service:
+        found = _consultation(service, consultation)
+        _session(service, found, session_id)
+        code = service.reissue_host_code(session_id)
+    click.echo(
+        f"host code: {format_access_code(code)}  (shown only now; the old code stops working now)"
+    )
 
 
 @tables.command("list")
@@ -192,4 +266,91 @@ def import_command(
     click.echo(
         f"imported {len(result.participant_ids)} forms with {result.vote_count} votes "
         f"for table {table_number}{skipped}"
+    )
+
+
+@tables.command("tally")
+@click.argument("consultation")
+@click.option("--session", "session_id", required=True, help="The session id.")
+@click.option("--table", "table_number", required=True, type=int, help="The table number.")
+@click.option(
+    "--statement",
+    "statement",
+    required=True,
+    metavar="S3|STATEMENT_ID",
+    help="The statement: its code on the paper form (S3) or its full id.",
+)
+@click.option("--agree", required=True, type=int, help="Hands for eens (0 or more).")
+@click.option("--disagree", required=True, type=int, help="Hands for oneens (0 or more).")
+@click.option(
+    "--pass",
+    "passed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Hands for weet niet (0 or more).",
+)
+@click.pass_context
+def tally_command(
+    ctx: click.Context,
+    consultation: str,
+    session_id: str,
+    table_number: int,
+    statement: str,
+    agree: int,
+    disagree: int,
+    passed: int,
+) -> None:
+    """Record a show of hands on one statement at one table; a new count replaces the old one."""
+    with open_service(settings_from_context(ctx)) as service:
+        found = _consultation(service, consultation)
+        _session(service, found, session_id)
+        statement_id, label = _form_statement(service, session_id, statement)
+        earlier = next(
+            (
+                tally
+                for tally in service.session_contributions(session_id).tallies
+                if (tally.table_number, tally.statement_id) == (table_number, statement_id)
+            ),
+            None,
+        )
+        tally = service.record_tally(
+            session_id, table_number, statement_id, agree=agree, disagree=disagree, passed=passed
+        )
+    click.echo(
+        f"recorded for table {tally.table_number}, statement {label}: "
+        f"{_hands(tally.agree, tally.disagree, tally.passed)} ({tally.total} hands)"
+    )
+    if earlier is None:
+        click.echo("first count of this statement at this table")
+    else:
+        click.echo(
+            "replaced the earlier count: "
+            f"{_hands(earlier.agree, earlier.disagree, earlier.passed)} ({earlier.total} hands)"
+        )
+
+
+@tables.command("statement")
+@click.argument("consultation")
+@click.argument("text")
+@click.option("--session", "session_id", required=True, help="The session id.")
+@click.option("--table", "table_number", required=True, type=int, help="The table number.")
+@click.pass_context
+def statement_command(
+    ctx: click.Context, consultation: str, text: str, session_id: str, table_number: int
+) -> None:
+    """Add TEXT, a statement written at a table, to the current round (pending moderation)."""
+    with open_service(settings_from_context(ctx)) as service:
+        found = _consultation(service, consultation)
+        _session(service, found, session_id)
+        try:
+            statement = service.submit_table_statement(session_id, table_number, text)
+        except DuplicateStatement as exc:
+            existing = service.get_statement(str(exc.detail["statement_id"]))
+            raise DuplicateStatement(
+                f'{exc.message}: {existing.statement_id} "{existing.text}"', detail=exc.detail
+            ) from None
+    click.echo(
+        f"statement {statement.statement_id} from table {table_number} "
+        f"is {statement.status.value}: it awaits moderation"
     )
