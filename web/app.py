@@ -24,13 +24,14 @@ from starlette.staticfiles import StaticFiles
 
 # Imported for their side effect: each adds its page to the facilitator console.
 import web.report_pages
-import web.statement_groups  # noqa: F401
+import web.statement_groups
+import web.table_sessions  # noqa: F401
 from deliberate.config import Settings
 from deliberate.errors import DeliberateError
 from deliberate.events import EventBus, create_event_bus
 from deliberate.service import Service, open_service
 from deliberate.worker import AnalysisWorker
-from web import api, facilitator_pages, live, participant_pages
+from web import api, facilitator_pages, host_pages, live, participant_pages
 from web.errors import (
     WebError,
     handle_deliberate_error,
@@ -52,6 +53,7 @@ def _routes() -> list[BaseRoute]:
     return [
         *participant_pages.routes(),
         *facilitator_pages.routes(),
+        *host_pages.routes(),
         *live.routes(),
         *api.routes(),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),

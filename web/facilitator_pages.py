@@ -7,6 +7,7 @@ page with one line (for example the report: ``CONSOLE_LINKS.append(ConsoleLink("
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import segno
@@ -56,8 +57,11 @@ def join_url(request: Request, join_code: str) -> str:
     return f"{base}/j/{join_code}"
 
 
-def map_view(request: Request, consultation_id: str) -> MapView:
-    """The latest stored analysis of a consultation as a map (never computed here)."""
+def map_view(request: Request, consultation_id: str, *, highlight: Collection[str] = ()) -> MapView:
+    """The latest stored analysis of a consultation as a map (never computed here).
+
+    ``highlight`` names participants to ring on the map (the people of one room).
+    """
     app_state = state(request)
     stored = app_state.service.latest_analysis(consultation_id)
     consultation = app_state.service.get_consultation(consultation_id)
@@ -71,6 +75,7 @@ def map_view(request: Request, consultation_id: str) -> MapView:
         stored.version if stored else None,
         texts,
         privacy_k=app_state.settings.privacy_k,
+        highlight=highlight,
     )
 
 

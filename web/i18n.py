@@ -46,6 +46,9 @@ DYNAMIC_MESSAGES = (
     N_("owner"),
     N_("moderator"),
     N_("viewer"),
+    N_("pending"),
+    N_("accepted"),
+    N_("rejected"),
     # Messages of the errors visitors meet most; others show in English.
     N_("this page does not exist"),
     N_("no consultation has this code"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +22,11 @@ import numpy as np
 __all__ = [
     "HEIGHT",
     "WIDTH",
+    "Bar",
     "GroupView",
     "MapView",
     "StatementBars",
+    "bar_of",
     "build_map",
     "convex_hull",
     "group_label",
@@ -107,6 +109,7 @@ class MapView:
 
     version: int | None
     points: tuple[tuple[float, float, int | None], ...] = ()
+    highlighted: tuple[tuple[float, float], ...] = ()
     groups: tuple[GroupView, ...] = ()
     consensus: tuple[tuple[str, str], ...] = ()
     statements: tuple[StatementBars, ...] = ()
@@ -120,7 +123,7 @@ class MapView:
         return not self.points
 
 
-def _bar(label: str, counts: Mapping[str, Any] | None) -> Bar:
+def bar_of(label: str, counts: Mapping[str, Any] | None) -> Bar:
     counts = counts or {}
     agree = int(counts.get("agree", 0) or 0)
     disagree = int(counts.get("disagree", 0) or 0)
@@ -182,10 +185,13 @@ def build_map(
     *,
     privacy_k: int,
     max_statements: int = 40,
+    highlight: Collection[str] = (),
 ) -> MapView:
     """The map for one stored result; ``texts`` maps statement ids to their visible text.
 
     Statements missing from ``texts`` (rejected or merged since the analysis ran) are left out.
+    The points of the participants in ``highlight`` (the people of one room) are marked, but
+    only when at least ``privacy_k`` of them are on the map: fewer could be singled out.
     """
     data = _load(payload)
     found = data.get("projection")
@@ -200,6 +206,12 @@ def build_map(
     points = tuple(
         (float(x), float(y), membership.get(pid))
         for pid, (x, y) in zip(ids, coordinates, strict=True)
+    )
+    marked = [i for i, pid in enumerate(ids) if pid in highlight] if highlight else []
+    highlighted = (
+        tuple((float(coordinates[i, 0]), float(coordinates[i, 1])) for i in marked)
+        if len(marked) >= privacy_k
+        else ()
     )
     groups = []
     for index, group in enumerate(raw_groups):
@@ -242,6 +254,7 @@ def build_map(
     return MapView(
         version=version,
         points=points,
+        highlighted=highlighted,
         groups=tuple(groups),
         consensus=consensus[:5],
         statements=_statement_bars(data, texts, groups, max_statements),
@@ -274,10 +287,10 @@ def _statement_bars(
         raw_by_group = counts.get("by_group")
         by_group: dict[str, Any] = raw_by_group if isinstance(raw_by_group, dict) else {}
         bars = tuple(
-            _bar(group.label, by_group.get(str(group.index)))
+            bar_of(group.label, by_group.get(str(group.index)))
             for group in groups
             if not group.suppressed
         )
-        rows.append(StatementBars(statement_id, texts[statement_id], _bar("", counts), bars))
+        rows.append(StatementBars(statement_id, texts[statement_id], bar_of("", counts), bars))
     rows.sort(key=lambda row: -row.overall.total)
     return tuple(rows[:limit])

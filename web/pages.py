@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from deliberate.config import Settings
+from deliberate.domain.sessions import provenance
 from deliberate.events import EventBus
 from deliberate.service import Service
 from deliberate.worker import AnalysisWorker
@@ -52,6 +53,8 @@ def make_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # "tafel 4, buurthuis De Pijp, 12 maart": where a contribution came from, in the page language.
+    environment.globals["provenance"] = provenance
     return environment
 
 

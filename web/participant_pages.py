@@ -14,7 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from deliberate.domain.consultations import Consultation
-from deliberate.domain.participants import Participant
+from deliberate.domain.participants import ONLINE, Participant
 from deliberate.domain.rounds import Action
 from deliberate.domain.snapshot import Vote
 from deliberate.domain.statements import Statement
@@ -109,11 +109,47 @@ async def intro(request: Request) -> Response:
     )
 
 
+async def room_intro(request: Request) -> Response:
+    """``/r/<session id>``: the room's QR code; joining here records the session as channel."""
+    app_state = state(request)
+    session = app_state.service.get_table_session(request.path_params["session_id"])
+    consultation = app_state.service.get_consultation(session.consultation_id)
+    participant = optional_participant(request, app_state.service, consultation.consultation_id)
+    if participant is not None and participant.has_consented:
+        return redirect(f"/c/{consultation.consultation_id}/vote")
+    return render(
+        request,
+        "intro.html",
+        {
+            "consultation": consultation,
+            "round": app_state.service.current_round(consultation.consultation_id),
+            "consent_version": app_state.settings.consent_version,
+            "max_length": app_state.settings.max_statement_length,
+            "room": session,
+        },
+    )
+
+
+def _room_channel(service: Service, consultation: Consultation, room: str) -> str:
+    """The channel of a join: ``online``, or the session whose room QR code was scanned."""
+    if not room:
+        return ONLINE
+    try:
+        session = service.get_table_session(room)
+    except NotFound:
+        raise InvalidInput("this room link is not valid") from None
+    if session.consultation_id != consultation.consultation_id:
+        raise InvalidInput("this room link is not valid")
+    return session.channel
+
+
 async def join(request: Request) -> Response:
     """Record consent and create (or reuse) the participant; then go voting."""
     app_state = state(request)
     consultation = _consultation(request)
     form = await read_form(request)
+    room = form.text("room", default="", max_length=64)
+    channel = _room_channel(app_state.service, consultation, room)
     if not form.flag("consent"):
         return render(
             request,
@@ -124,17 +160,21 @@ async def join(request: Request) -> Response:
                 "consent_version": app_state.settings.consent_version,
                 "max_length": app_state.settings.max_statement_length,
                 "consent_missing": True,
+                "room": app_state.service.get_table_session(room) if room else None,
             },
             status=422,
         )
     version = app_state.settings.consent_version
     existing = optional_participant(request, app_state.service, consultation.consultation_id)
     if existing is not None:
+        # Someone who joined earlier keeps their identity (and channel) when they scan the room.
         app_state.service.record_consent(existing.participant_id, version)
         participant = existing
     else:
         app_state.joins.hit(request.client.host if request.client else "")
-        participant = app_state.service.join(consultation.consultation_id, consent_version=version)
+        participant = app_state.service.join(
+            consultation.consultation_id, channel=channel, consent_version=version
+        )
     response = redirect(f"/c/{consultation.consultation_id}/vote")
     token = participant_token(app_state.settings.secret_key, participant.participant_id)
     set_participant_cookie(response, consultation.consultation_id, token)
@@ -353,6 +393,7 @@ def routes() -> list[BaseRoute]:
         Route("/", home, methods=["GET"], name="home"),
         Route("/join", join_by_code, methods=["GET"]),
         Route("/j/{join_code:str}", join_by_code, methods=["GET"]),
+        Route("/r/{session_id:str}", room_intro, methods=["GET"]),
         Route(prefix, intro, methods=["GET"]),
         Route(f"{prefix}/join", join, methods=["POST"]),
         Route(f"{prefix}/vote", vote_page, methods=["GET"]),

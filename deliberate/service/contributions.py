@@ -20,6 +20,7 @@ from deliberate.domain.sessions import (
     PhysicalSession,
     Table,
     TableTally,
+    session_of,
 )
 from deliberate.domain.statements import ModerationStatus, Statement, validate_text
 from deliberate.errors import AlreadyExists
@@ -216,6 +217,15 @@ class ContributionUseCases(TableSessionUseCases, ParticipationUseCases, Statemen
             ]
         return SessionContributions(
             session, tuple(tables), tuple(forms), tuple(tallies), tuple(statements)
+        )
+
+    def session_participant_ids(self, session_id: str) -> frozenset[str]:
+        """Everyone who took part through the session: its paper forms and phones in the room."""
+        with self.store.read() as connection:
+            session = self._physical_session(connection, session_id)
+            participants = participant_rows.list_participants(connection, session.consultation_id)
+        return frozenset(
+            p.participant_id for p in participants if session_of(p.channel) == session.channel
         )
 
     def _form_statements(

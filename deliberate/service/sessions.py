@@ -106,6 +106,17 @@ class TableSessionUseCases(ServiceBase):
             session_rows.set_access_code_hash(connection, session_id, code_hash)
         return code
 
+    def host_code_version(self, session_id: str) -> str:
+        """A fingerprint of the session's current host code; it changes when the code is reissued.
+
+        Host logins are bound to it, so reissuing the code ends every host login at once. It
+        reveals nothing about the code (a digest of its salted hash).
+        """
+        with self.store.read() as connection:
+            self._physical_session(connection, session_id)
+            stored = session_rows.get_access_code_hash(connection, session_id) or ""
+        return hashlib.sha256(f"host-code\x00{stored}".encode()).hexdigest()[:32]
+
     def verify_host_code(self, session_id: str, code: str, *, address: str = "") -> PhysicalSession:
         """Check a table host's code; throttled like facilitator logins.
 

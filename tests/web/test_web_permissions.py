@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from datetime import date
 
 import pytest
 from starlette.routing import Route
@@ -12,9 +14,11 @@ from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import PASSWORD, WebWorld, publish_first_version
 
 from deliberate.domain.facilitators import Role
+from web.host_identity import host_cookie_name, host_token
 from web.identity import participant_token
 
-ROLES = ("anonymous", "participant", "stranger", "viewer", "moderator", "owner")
+ROLES = ("anonymous", "participant", "stranger", "viewer", "moderator", "owner", "host")
+_OPEN_TO_ALL = {"/f/login", "/f/logout", "/h/{session_id}/login", "/h/{session_id}/logout"}
 _ROW = re.compile(r"^\| `(GET|POST|PATCH|DELETE|PUT) ([^`]+)` \|(.+)\|$")
 
 
@@ -36,14 +40,22 @@ def _routes(world: WebWorld) -> set[tuple[str, str]]:
     found = set()
     for route in world.app.routes:
         if isinstance(route, Route):
-            path = route.path.replace(":str}", "}")
+            path = route.path.replace(":str}", "}").replace(":int}", "}")
             found.update((m, path) for m in route.methods or () if m != "HEAD")
     return found
 
 
-def _client_as(world: WebWorld, role: str) -> TestClient:
+def _client_as(world: WebWorld, role: str, session_id: str) -> TestClient:
     client = world.client()
-    if role == "participant":
+    if role == "host":
+        settings = world.app.state.deliberate.settings
+        version = world.service.host_code_version(session_id)
+        token = host_token(
+            settings.secret_key, session_id, version, expires=int(time.time()) + 3600
+        )
+        client.cookies.set(host_cookie_name(session_id), token)
+        client.headers["authorization"] = f"Bearer {token}"
+    elif role == "participant":
         participant = world.service.join(world.consultation_id, consent_version="2026-11")
         token = participant_token(
             world.app.state.deliberate.settings.secret_key, participant.participant_id
@@ -61,13 +73,17 @@ def _client_as(world: WebWorld, role: str) -> TestClient:
 
 
 def _denied(response: object, template: str) -> bool:
-    if template in {"/f/login", "/f/logout"}:
+    if template in _OPEN_TO_ALL:
         return False  # open to all; their 401 and 303 are the answer, not a refusal
     status = response.status_code  # type: ignore[attr-defined]
     if status in (401, 403, 404):
         return True
     location = response.headers.get("location", "")  # type: ignore[attr-defined]
-    return status == 303 and (location == "/f/login" or re.fullmatch(r"/c/[0-9a-f]{32}", location))
+    # A participant page sends strangers to the join page, a host page to the host login.
+    to_entry = template.startswith(("/c/", "/h/")) and bool(
+        re.fullmatch(r"/[ch]/[0-9a-f]{32}", location)
+    )
+    return status == 303 and (location == "/f/login" or to_entry)
 
 
 def test_every_route_is_documented(world: WebWorld) -> None:
@@ -87,6 +103,10 @@ def test_routes_answer_as_documented(world_factory: object, role: str) -> None:
             world.service.grant_role(account.facilitator_id, world.consultation_id, granted)
     statement_id = world.service.list_statements(world.consultation_id)[0].statement_id
     publish_first_version(world)  # so that a published version exists to be refused or served
+    session, _ = world.service.create_table_session(
+        world.consultation_id, place="buurthuis De Pijp", held_on=date(2026, 3, 12)
+    )
+    world.service.add_table(session.session_id, 1, host_name="Fatima el Amrani")
     values = {
         "consultation_id": world.consultation_id,
         "round_id": world.round_id,
@@ -95,6 +115,8 @@ def test_routes_answer_as_documented(world_factory: object, role: str) -> None:
         "action": "open",  # the round is open already: passes the check, then 409
         "version": "1",
         "fmt": "md",
+        "session_id": session.session_id,
+        "table": "1",
     }
     wrong = []
     for (method, template), expected in sorted(_documented().items()):
@@ -102,7 +124,7 @@ def test_routes_answer_as_documented(world_factory: object, role: str) -> None:
             continue  # an endless stream; allowed cells are covered by the live-map test
         path = template.format(**values)
         # A fresh identity per call: some allowed calls log out or erase the caller.
-        client = _client_as(world, role)
+        client = _client_as(world, role, session.session_id)
         headers = {"accept": "text/html"} if not template.startswith("/api/") else {}
         response = client.request(method, path, headers=headers, follow_redirects=False)
         if _denied(response, template) == expected[role]:

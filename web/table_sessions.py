@@ -1,0 +1,280 @@
+"""The console's table sessions: create sessions and tables, hand out host codes, see the room.
+
+A facilitator creates a session in a room (place, date, neighbourhood) and its numbered tables.
+The session's host code is shown once, right after it was made (only its hash is kept); a lost
+code is replaced, which ends every host login with the old one. The session page shows what the
+room brought in and, statement by statement, the room beside online with the differences the
+analysis flagged. The projector view shows the live map with the room's people ringed and the
+statements that unite or divide, room and online side by side, plus a QR code that lets people
+in the room vote on their phones with the session as their channel.
+
+Hosts work at ``/h/<session id>`` (:mod:`web.host_pages`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import segno
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from deliberate.domain.facilitators import Role
+from deliberate.domain.sessions import PhysicalSession, format_access_code
+from deliberate.errors import InvalidInput, NotFound
+from web.bodies import Fields, read_form
+from web.facilitator_pages import CONSOLE_LINKS, EXTRA_ROUTES, ConsoleLink, map_view
+from web.i18n import N_
+from web.identity import require_role
+from web.opinion_map import MapView
+from web.pages import redirect, render, state
+from web.room_figures import RoomView, build_room_view
+
+__all__ = ["host_url", "room_url", "session_view"]
+
+_PREFIX = "/f/c/{consultation_id:str}/sessions"
+
+
+def _base(request: Request) -> str:
+    return state(request).settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
+
+
+def room_url(request: Request, session_id: str) -> str:
+    """The link people in the room open to vote on their phones (also the QR code)."""
+    return f"{_base(request)}/r/{session_id}"
+
+
+def host_url(request: Request, session_id: str) -> str:
+    """The page table hosts open to log in with the session's code."""
+    return f"{_base(request)}/h/{session_id}"
+
+
+def _own_session(request: Request, consultation_id: str) -> PhysicalSession:
+    """The session in the path, which must belong to the consultation in the path."""
+    session = state(request).service.get_table_session(request.path_params["session_id"])
+    if session.consultation_id != consultation_id:
+        raise NotFound("this session does not exist")
+    return session
+
+
+def _visible_texts(request: Request, consultation_id: str) -> dict[str, str]:
+    service = state(request).service
+    consultation = service.get_consultation(consultation_id)
+    return {
+        s.statement_id: s.text
+        for s in service.list_statements(consultation_id)
+        if s.is_included(strict_moderation=consultation.strict_moderation)
+    }
+
+
+def session_view(request: Request, session: PhysicalSession) -> RoomView:
+    """The session's figures beside online, from the latest stored analysis."""
+    service = state(request).service
+    stored = service.latest_analysis(session.consultation_id)
+    origins = {session.channel} | {t.channel for t in service.list_tables(session.session_id)}
+    return build_room_view(
+        stored.payload if stored else None,
+        _visible_texts(request, session.consultation_id),
+        session.channel,
+        origins=origins,
+    )
+
+
+def _date(fields: Fields) -> date:
+    value = fields.text("held_on", max_length=10)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("give the date of the session as YYYY-MM-DD") from None
+
+
+def _number(fields: Fields, name: str, *, default: int | None = None) -> int:
+    raw = fields.text(name, default=None if default is None else str(default), max_length=6)
+    if not raw.strip().isdecimal():
+        raise InvalidInput(f"the field '{name}' must be a whole number")
+    return int(raw)
+
+
+def _code_page(
+    request: Request, session: PhysicalSession, code: str, *, status: int = 200
+) -> Response:
+    return render(
+        request,
+        "f_host_code.html",
+        {
+            "consultation": state(request).service.get_consultation(session.consultation_id),
+            "session": session,
+            "code": format_access_code(code),
+            "host_link": host_url(request, session.session_id),
+        },
+        status=status,
+    )
+
+
+async def sessions_page(request: Request) -> Response:
+    """The consultation's sessions, and the form to create one."""
+    consultation_id = request.path_params["consultation_id"]
+    service = state(request).service
+    facilitator = require_role(request, service, consultation_id, Role.VIEWER)
+    sessions = service.list_table_sessions(consultation_id)
+    return render(
+        request,
+        "f_sessions.html",
+        {
+            "consultation": service.get_consultation(consultation_id),
+            "sessions": [(s, service.list_tables(s.session_id)) for s in sessions],
+            "role": service.role_of(facilitator.facilitator_id, consultation_id),
+            "Role": Role,
+            "today": date.today().isoformat(),
+        },
+    )
+
+
+async def create_session(request: Request) -> Response:
+    """Create a session (and, optionally, its first table); show the host code once."""
+    consultation_id = request.path_params["consultation_id"]
+    service = state(request).service
+    require_role(request, service, consultation_id, Role.OWNER)
+    fields = await read_form(request)
+    session, code = service.create_table_session(
+        consultation_id,
+        place=fields.text("place", max_length=200),
+        held_on=_date(fields),
+        neighbourhood=fields.text("neighbourhood", default="", max_length=200),
+    )
+    return _code_page(request, session, code, status=201)
+
+
+async def session_page(request: Request) -> Response:
+    """One session: its tables, what came in, and the room beside online."""
+    consultation_id = request.path_params["consultation_id"]
+    app_state = state(request)
+    service = app_state.service
+    facilitator = require_role(request, service, consultation_id, Role.VIEWER)
+    session = _own_session(request, consultation_id)
+    contributions = service.session_contributions(session.session_id)
+    forms_by_table: dict[int, int] = {}
+    for _, table_number, _ in contributions.forms:
+        forms_by_table[table_number] = forms_by_table.get(table_number, 0) + 1
+    return render(
+        request,
+        "f_session.html",
+        {
+            "consultation": service.get_consultation(consultation_id),
+            "session": session,
+            "contributions": contributions,
+            "forms_by_table": forms_by_table,
+            "room": session_view(request, session),
+            "role": service.role_of(facilitator.facilitator_id, consultation_id),
+            "Role": Role,
+            "host_link": host_url(request, session.session_id),
+            "room_link": room_url(request, session.session_id),
+        },
+    )
+
+
+async def add_table(request: Request) -> Response:
+    """Add a numbered table with its host to the session."""
+    consultation_id = request.path_params["consultation_id"]
+    service = state(request).service
+    require_role(request, service, consultation_id, Role.OWNER)
+    session = _own_session(request, consultation_id)
+    fields = await read_form(request)
+    service.add_table(
+        session.session_id,
+        _number(fields, "number"),
+        host_name=fields.text("host_name", max_length=200),
+        name=fields.text("name", default="", max_length=200),
+        form_count=_number(fields, "form_count", default=20),
+    )
+    return redirect(f"/f/c/{consultation_id}/sessions/{session.session_id}#tables")
+
+
+async def reissue_code(request: Request) -> Response:
+    """Replace the host code: the old one and every host login with it stop working."""
+    consultation_id = request.path_params["consultation_id"]
+    service = state(request).service
+    require_role(request, service, consultation_id, Role.MODERATOR)
+    session = _own_session(request, consultation_id)
+    return _code_page(request, session, service.reissue_host_code(session.session_id))
+
+
+async def room_projector(request: Request) -> Response:
+    """For the wall of the room: the map with the room ringed, what unites and divides, a QR."""
+    consultation_id = request.path_params["consultation_id"]
+    service = state(request).service
+    require_role(request, service, consultation_id, Role.VIEWER)
+    session = _own_session(request, consultation_id)
+    return render(
+        request,
+        "f_room_projector.html",
+        {
+            "consultation": service.get_consultation(consultation_id),
+            "session": session,
+            "map": _room_map(request, session),
+            "room": session_view(request, session),
+            "room_link": room_url(request, session.session_id),
+            "projector": True,
+            "privacy_k": state(request).settings.privacy_k,
+        },
+    )
+
+
+def _room_map(request: Request, session: PhysicalSession) -> MapView:
+    people = state(request).service.session_participant_ids(session.session_id)
+    return map_view(request, session.consultation_id, highlight=people)
+
+
+async def room_map_fragment(request: Request) -> Response:
+    """The map with the room's people ringed, for the live update of the projector."""
+    consultation_id = request.path_params["consultation_id"]
+    require_role(request, state(request).service, consultation_id, Role.VIEWER)
+    session = _own_session(request, consultation_id)
+    return render(
+        request,
+        "map_fragment.html",
+        {"map": _room_map(request, session), "projector": True, "my_index": None},
+    )
+
+
+async def room_figures_fragment(request: Request) -> Response:
+    """The room-beside-online figures alone, for live updates (``?projector=1``: large)."""
+    consultation_id = request.path_params["consultation_id"]
+    require_role(request, state(request).service, consultation_id, Role.VIEWER)
+    session = _own_session(request, consultation_id)
+    projector = request.query_params.get("projector") == "1"
+    return render(
+        request,
+        "room_fragment.html",
+        {"room": session_view(request, session), "projector": projector},
+    )
+
+
+async def room_qr(request: Request) -> Response:
+    """The room's voting link as an SVG QR code."""
+    consultation_id = request.path_params["consultation_id"]
+    require_role(request, state(request).service, consultation_id, Role.VIEWER)
+    session = _own_session(request, consultation_id)
+    qr = segno.make(room_url(request, session.session_id), error="m")
+    svg = qr.svg_inline(scale=8, dark="#111111", light="#ffffff", title="QR")
+    return Response(svg, media_type="image/svg+xml", headers={"cache-control": "no-store"})
+
+
+CONSOLE_LINKS.append(
+    ConsoleLink(N_("Table sessions"), "/f/c/{consultation_id}/sessions", Role.VIEWER)
+)
+_SESSION = f"{_PREFIX}/{{session_id:str}}"
+EXTRA_ROUTES.extend(
+    [
+        Route(_PREFIX, sessions_page, methods=["GET"]),
+        Route(_PREFIX, create_session, methods=["POST"]),
+        Route(_SESSION, session_page, methods=["GET"]),
+        Route(f"{_SESSION}/tables", add_table, methods=["POST"]),
+        Route(f"{_SESSION}/code", reissue_code, methods=["POST"]),
+        Route(f"{_SESSION}/projector", room_projector, methods=["GET"]),
+        Route(f"{_SESSION}/map/fragment", room_map_fragment, methods=["GET"]),
+        Route(f"{_SESSION}/figures/fragment", room_figures_fragment, methods=["GET"]),
+        Route(f"{_SESSION}/qr.svg", room_qr, methods=["GET"]),
+    ]
+)
