@@ -15,6 +15,7 @@ __all__ = [
     "NEIGHBOURHOODS",
     "QUESTION",
     "REJECTED",
+    "ROOM_VIEWS",
     "ROUNDS",
     "STATEMENTS",
     "DemoGroup",
@@ -255,3 +256,13 @@ REJECTED = (
         "Gaat niet over de vraag van dit gesprek.",
     ),
 )
+
+# What the evening in buurthuis De Hoven sees differently from the wijk as a whole: a shift added
+# to every group's stance for the residents in the room (see deliberate.sample.room). The garage
+# "aan de rand van de wijk" would come on the field next to De Hoven, so the people who live there
+# do not want it on their doorstep; the empty lot for the community garden lies in De Hoven, and
+# its neighbours would rather see vegetables there than a fence.
+ROOM_VIEWS = {
+    "Bouw een parkeergarage aan de rand van de wijk.": -1.0,
+    "Maak van het braakliggende terrein een buurtmoestuin.": 0.6,
+}

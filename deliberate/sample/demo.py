@@ -15,13 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from deliberate.domain.facilitators import Role
 from deliberate.domain.statements import ModerationStatus
 from deliberate.errors import NotFound
 from deliberate.sample import content
 from deliberate.sample.opinions import OpinionModel, simulate_votes
-from deliberate.sample.room import add_room_contributions, create_demo_session
+from deliberate.sample.room import add_room_contributions, create_demo_session, room_votes
 from deliberate.service import Service
 
 __all__ = ["DEMO_JOIN_CODE", "DEMO_USERNAME", "DemoInfo", "build_demo_consultation"]
@@ -125,7 +126,9 @@ def _build(
     planted = simulate_votes(model, n_participants, random_state=rng)
     session, tables = create_demo_session(service, cid)
     channels = tuple(table.channel for table in tables)
-    participant_ids = _join_all(service, cid, planted.labels, rng, channels)
+    participant_ids, in_room = _join_all(service, cid, planted.labels, rng, channels)
+    # Residents at the tables live in De Hoven: on local matters their phones vote like it.
+    planted = room_votes(planted, in_room, model, rng)
 
     statement_ids: dict[int, str] = {}
     for number, round_ in enumerate(rounds[:2], start=1):
@@ -190,7 +193,8 @@ def _join_all(
     labels: np.ndarray,
     rng: np.random.Generator,
     tables: tuple[str, ...],
-) -> list[str]:
+) -> tuple[list[str], npt.NDArray[np.bool_]]:
+    """Join everyone; return their ids and whether each took part at a table."""
     entrants = []
     for label in labels:
         group = content.GROUPS[int(label)]
@@ -203,7 +207,8 @@ def _join_all(
     joined = service.join_many(
         consultation_id, entrants, consent_version=service.settings.consent_version
     )
-    return [participant.participant_id for participant in joined]
+    in_room = np.array([channel != "online" for channel, _ in entrants], dtype=bool)
+    return [participant.participant_id for participant in joined], in_room
 
 
 def _reject_examples(

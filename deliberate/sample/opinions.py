@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from deliberate.errors import InvalidInput
 
-__all__ = ["OpinionModel", "PlantedVotes", "random_stances", "simulate_votes"]
+__all__ = ["OpinionModel", "PlantedVotes", "draw_votes", "random_stances", "simulate_votes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +113,25 @@ def simulate_votes(
         raise InvalidInput("n_participants must be at least 1")
     rng = np.random.default_rng(random_state)
     shares = np.asarray(model.group_shares, dtype=np.float64)
-    stances = np.asarray(model.stances, dtype=np.float64)
     labels = _labels(shares / shares.sum(), n_participants, rng)
+    return PlantedVotes(labels=labels, values=draw_votes(model, labels, random_state=rng))
+
+
+def draw_votes(
+    model: OpinionModel,
+    labels: npt.NDArray[np.int64],
+    *,
+    random_state: int | np.random.Generator | None = None,
+) -> npt.NDArray[np.float64]:
+    """Votes of participants whose groups are ``labels``, drawn from ``model``'s stances.
+
+    Returns an array of shape (len(labels), n_statements): +1, -1, 0, or NaN for no vote.
+    """
+    model.validate()
+    rng = np.random.default_rng(random_state)
+    stances = np.asarray(model.stances, dtype=np.float64)
+    if labels.size and not 0 <= labels.min() <= labels.max() < stances.shape[0]:
+        raise InvalidInput("labels must name groups of the model")
     stance = stances[labels]  # (n_participants, n_statements)
     shape = stance.shape
     # A clear stance leaves little room for passing; a divided group passes most.
@@ -124,7 +141,7 @@ def simulate_votes(
     noisy = rng.random(shape) < model.noise
     values = np.where(noisy, rng.integers(-1, 2, size=shape).astype(np.float64), values)
     values[rng.random(shape) >= model.density] = np.nan
-    return PlantedVotes(labels=labels, values=values)
+    return values
 
 
 def _labels(

@@ -83,6 +83,8 @@ def test_report_for_the_demo_consultation(fmt, demo_database, tmp_path, monkeypa
         assert "geordend naar onderwerp" in text
     elif fmt == "md":
         assert data.startswith(b"# ")
+        # The evening in De Hoven was against the parking garage next to it; online was not.
+        assert "Op deze punten stemde de zaal anders dan online" in data.decode("utf-8")
     elif fmt == "docx":
         assert data.startswith(b"PK")
     else:

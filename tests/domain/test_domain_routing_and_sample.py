@@ -7,7 +7,9 @@ import pytest
 
 from deliberate.analysis.routing import FewestVotesFirst, RoutingCandidate, RoutingStrategy
 from deliberate.errors import InvalidInput
-from deliberate.sample import OpinionModel, random_stances, simulate_votes
+from deliberate.sample import OpinionModel, content, random_stances, simulate_votes
+from deliberate.sample.opinions import draw_votes
+from deliberate.sample.room import room_model
 
 
 def test_fewest_votes_then_newest() -> None:
@@ -67,3 +69,29 @@ def test_same_seed_same_votes() -> None:
 def test_bad_models_are_refused(model: OpinionModel) -> None:
     with pytest.raises(InvalidInput):
         simulate_votes(model, 10)
+
+
+def test_draw_votes_is_the_second_half_of_simulate_votes() -> None:
+    model = OpinionModel(group_shares=[2, 1], stances=random_stances(2, 6, random_state=3))
+    planted = simulate_votes(model, 25, random_state=np.random.default_rng(4))
+    rng = np.random.default_rng(4)
+    rng.permutation(25)  # what simulate_votes spends on shuffling the labels
+    np.testing.assert_array_equal(
+        draw_votes(model, planted.labels, random_state=rng), planted.values
+    )
+    with pytest.raises(InvalidInput):
+        draw_votes(model, np.array([0, 2]))
+
+
+def test_the_room_shifts_only_its_local_statements() -> None:
+    model = OpinionModel(
+        group_shares=[g.share for g in content.GROUPS],
+        stances=np.array([s.stances for s in content.STATEMENTS]).T,
+    )
+    local = room_model(model)
+    changed = {
+        content.STATEMENTS[i].text
+        for i in np.flatnonzero((local.stances != model.stances).any(axis=0))
+    }
+    assert changed == set(content.ROOM_VIEWS)
+    assert np.all(np.abs(local.stances) <= 1)

@@ -7,9 +7,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from deliberate.analysis.pipeline import analyse
 from deliberate.domain import ModerationStatus, Phase
 from deliberate.sample import build_demo_consultation
-from deliberate.sample.content import GROUPS, STATEMENTS
+from deliberate.sample.content import GROUPS, ROOM_VIEWS, STATEMENTS
 from deliberate.sample.room import FORMS_PER_TABLE, TABLE_STATEMENT
 from deliberate.service import Service
 
@@ -90,3 +91,21 @@ def test_loading_twice_does_not_duplicate(service_factory: Callable[..., Service
     # The demo statements, four rejected examples and one statement written at a table.
     assert len(service.list_statements(first.consultation_id)) == len(STATEMENTS) + 4 + 1
     assert len(service.list_table_sessions(first.consultation_id)) == 1
+
+
+def test_the_evening_in_de_hoven_votes_differently_on_local_matters(
+    service_factory: Callable[..., Service],
+) -> None:
+    service = service_factory()
+    info = build_demo_consultation(service, seed=0)
+    snapshot = service.snapshot(info.consultation_id)
+    result = analyse(snapshot)
+    texts = {s.statement_id: s.text for s in snapshot.statements}
+    flagged = {texts[d.statement_id]: d for d in result.room_differences if d.flagged}
+    # The garage would come next to De Hoven: the room is against it, the wijk online is not.
+    garage = flagged["Bouw een parkeergarage aan de rand van de wijk."]
+    assert garage.room_agree_share < 0.3 < 0.6 < garage.online_agree_share
+    assert garage.room_decided >= 20
+    # Only what was planted as a local view stands out; elsewhere the room votes like online.
+    assert set(flagged) <= set(ROOM_VIEWS)
+    assert len(result.room_differences) > 40
