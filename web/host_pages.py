@@ -302,8 +302,8 @@ async def upload_forms(request: Request) -> Response:
     service = state(request).service
     session = require_table_access(request, service, request.path_params["session_id"])
     table = _table(request, session)
-    data = await _uploaded_file(request)
     try:
+        data = await _uploaded_file(request)
         result = service.import_forms(session.session_id, table.number, data)
     except _REFUSED as error:
         return _refused(request, session, table, error, "upload")
