@@ -7,6 +7,7 @@ page with one line (for example the report: ``CONSOLE_LINKS.append(ConsoleLink("
 
 from __future__ import annotations
 
+import io
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -32,7 +33,15 @@ from web.identity import (
 from web.opinion_map import MapView, build_map
 from web.pages import redirect, render, state
 
-__all__ = ["CONSOLE_LINKS", "EXTRA_ROUTES", "ConsoleLink", "join_url", "map_view", "routes"]
+__all__ = [
+    "CONSOLE_LINKS",
+    "EXTRA_ROUTES",
+    "ConsoleLink",
+    "join_url",
+    "map_view",
+    "qr_svg_response",
+    "routes",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,9 +363,18 @@ async def qr_code(request: Request) -> Response:
     service = state(request).service
     require_role(request, service, consultation_id, Role.VIEWER)
     consultation = service.get_consultation(consultation_id)
-    qr = segno.make(join_url(request, consultation.join_code), error="m")
-    svg = qr.svg_inline(scale=8, dark="#111111", light="#ffffff", title="QR")
-    return Response(svg, media_type="image/svg+xml", headers={"cache-control": "no-store"})
+    return qr_svg_response(join_url(request, consultation.join_code))
+
+
+def qr_svg_response(link: str) -> Response:
+    """``link`` as a standalone SVG QR code (with its namespace, so an ``<img>`` can show it)."""
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(
+        buffer, kind="svg", scale=8, dark="#111111", light="#ffffff", title="QR", xmldecl=False
+    )
+    return Response(
+        buffer.getvalue(), media_type="image/svg+xml", headers={"cache-control": "no-store"}
+    )
 
 
 def routes() -> list[BaseRoute]:

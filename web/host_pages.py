@@ -252,8 +252,11 @@ async def table_page(request: Request) -> Response:
     return _table_page(request, session, _table(request, session))
 
 
-def _done(session: PhysicalSession, table: Table, what: str, anchor: str) -> Response:
-    return redirect(f"/h/{session.session_id}/t/{table.number}?done={what}#{anchor}")
+def _done(session: PhysicalSession, table: Table, what: str, anchor: str = "") -> Response:
+    # No anchor after a grid form: a URL fragment stops the browser from autofocusing the
+    # form number, and the next form should be typed straight away (the grid comes first).
+    target = f"/h/{session.session_id}/t/{table.number}?done={what}"
+    return redirect(f"{target}#{anchor}" if anchor else target)
 
 
 def _refused(
@@ -294,7 +297,7 @@ async def enter_form(request: Request) -> Response:
     except _REFUSED as error:
         typed = {"form_number": form_number, **{f"a-{c}": v for c, v in answers.items()}}
         return _refused(request, session, table, error, "grid", typed)
-    return _done(session, table, f"form-{result.form_numbers[0]}", "grid")
+    return _done(session, table, f"form-{result.form_numbers[0]}")
 
 
 async def upload_forms(request: Request) -> Response:

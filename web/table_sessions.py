@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import segno
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -24,7 +23,13 @@ from deliberate.domain.facilitators import Role
 from deliberate.domain.sessions import PhysicalSession, format_access_code
 from deliberate.errors import InvalidInput, NotFound
 from web.bodies import Fields, read_form
-from web.facilitator_pages import CONSOLE_LINKS, EXTRA_ROUTES, ConsoleLink, map_view
+from web.facilitator_pages import (
+    CONSOLE_LINKS,
+    EXTRA_ROUTES,
+    ConsoleLink,
+    map_view,
+    qr_svg_response,
+)
 from web.i18n import N_
 from web.identity import require_role
 from web.opinion_map import MapView
@@ -256,9 +261,7 @@ async def room_qr(request: Request) -> Response:
     consultation_id = request.path_params["consultation_id"]
     require_role(request, state(request).service, consultation_id, Role.VIEWER)
     session = _own_session(request, consultation_id)
-    qr = segno.make(room_url(request, session.session_id), error="m")
-    svg = qr.svg_inline(scale=8, dark="#111111", light="#ffffff", title="QR")
-    return Response(svg, media_type="image/svg+xml", headers={"cache-control": "no-store"})
+    return qr_svg_response(room_url(request, session.session_id))
 
 
 CONSOLE_LINKS.append(

@@ -89,7 +89,7 @@ class StatementUseCases(ServiceBase):
             round_ = self._seed_round(connection, consultation_id, round_id)
             now = self._now()
             created = []
-            for text in normalised:
+            for position, text in enumerate(normalised):
                 statement = Statement(
                     statement_id=new_id(),
                     consultation_id=consultation_id,
@@ -98,7 +98,8 @@ class StatementUseCases(ServiceBase):
                     author_id=None,
                     seeded=True,
                     status=ModerationStatus.ACCEPTED,
-                    created_at=now,
+                    # One microsecond apart: lists (and paper form codes) keep the given order.
+                    created_at=now + timedelta(microseconds=position),
                     origin=clean_origin,
                 )
                 self._insert_unique(connection, statement)

@@ -192,3 +192,15 @@ def test_quarantined_participants_are_marked_in_the_snapshot(
     assert service.quarantine_participants(cid, [other.participants[0].participant_id]) == 0
     assert service.quarantine_participants(cid, flagged, quarantined=False) == 2
     assert not any(p.quarantined for p in service.snapshot(cid).participants)
+
+
+def test_seeded_statements_keep_the_order_they_were_given(
+    service_factory: Callable[..., Service],
+) -> None:
+    # Paper forms number statements S1, S2… in list order: it must be the facilitator's order.
+    service = service_factory()
+    setup = open_consultation(service, statements=0, participants=0)
+    texts = [f"Stelling {word} over het plein" for word in "zeven acht negen tien elf".split()]
+    service.seed_statements(setup.consultation.consultation_id, texts)
+    listed = [s.text for s in service.list_statements(setup.consultation.consultation_id)]
+    assert listed == texts

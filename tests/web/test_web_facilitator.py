@@ -141,3 +141,5 @@ def test_qr_code_encodes_the_join_link(world: WebWorld) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("image/svg+xml")
     assert response.text.lstrip().startswith("<svg")
+    # Without its namespace a browser shows an SVG inline, but not as an <img> source.
+    assert 'xmlns="http://www.w3.org/2000/svg"' in response.text

@@ -388,6 +388,7 @@ def test_the_room_projector_rings_the_room_once_it_is_large_enough(room: Room) -
     assert many.text.count('class="room-ring"') == 5
     qr = room.facilitator.get(f"{base}/qr.svg")
     assert qr.headers["content-type"].startswith("image/svg+xml")
+    assert 'xmlns="http://www.w3.org/2000/svg"' in qr.text
 
 
 def test_the_host_pages_speak_english_when_asked(room: Room) -> None:
