@@ -128,6 +128,11 @@ def demo(ctx: click.Context, host: str, port: int, seed: int | None) -> None:
     AnalysisWorker(service, bus, settings).recompute(info.consultation_id)
     app = create_app(settings, service=service, bus=bus, run_worker=True)
     base = settings.public_url.rstrip("/") or f"http://{host}:{port}"
+    rooms = [
+        f"  Table evening: {base}/f/c/{info.consultation_id}/sessions/{session.session_id}"
+        "   (projector, paper forms, entry)"
+        for session in service.list_table_sessions(info.consultation_id)
+    ]
     click.echo(
         "\n".join(
             [
@@ -139,6 +144,7 @@ def demo(ctx: click.Context, host: str, port: int, seed: int | None) -> None:
                 f"  Facilitators:  {base}/f/login",
                 f"  Login:         {info.facilitator_username} / {info.facilitator_password}",
                 f"  Live map:      {base}/f/c/{info.consultation_id}/map",
+                *rooms,
                 "Press Ctrl+C to stop.",
                 "",
             ]

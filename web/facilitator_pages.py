@@ -21,7 +21,7 @@ from deliberate.domain.statements import ModerationStatus
 from deliberate.errors import AuthenticationRequired, InvalidInput, RateLimited
 from web.bodies import read_form
 from web.errors import WebError
-from web.i18n import N_
+from web.i18n import N_, choose_language
 from web.identity import (
     SESSION_COOKIE,
     clear_session_cookie,
@@ -39,6 +39,7 @@ __all__ = [
     "ConsoleLink",
     "join_url",
     "map_view",
+    "origin_labels",
     "qr_svg_response",
     "routes",
 ]
@@ -86,6 +87,13 @@ def map_view(request: Request, consultation_id: str, *, highlight: Collection[st
         privacy_k=app_state.settings.privacy_k,
         highlight=highlight,
     )
+
+
+def origin_labels(request: Request, consultation_id: str) -> dict[str, str]:
+    """Where statements written in a room come from ("tafel 1, buurthuis De Pijp, 12 maart")."""
+    app_state = state(request)
+    language = choose_language(request, app_state.settings.default_language)
+    return app_state.service.channel_labels(consultation_id, language=language)
 
 
 def _client_address(request: Request) -> str:
@@ -197,6 +205,7 @@ async def console(request: Request) -> Response:
             "Role": Role,
             "rounds": service.list_rounds(consultation_id),
             "pending": service.list_statements(consultation_id, status=ModerationStatus.PENDING),
+            "origins": origin_labels(request, consultation_id),
             "statements": service.list_statements(consultation_id),
             "join_link": link,
             "links": [
@@ -222,6 +231,7 @@ async def queue_fragment(request: Request) -> Response:
             "pending": app_state.service.list_statements(
                 consultation_id, status=ModerationStatus.PENDING
             ),
+            "origins": origin_labels(request, consultation_id),
             "role": role,
             "Role": Role,
         },

@@ -221,6 +221,7 @@ async def room_projector(request: Request) -> Response:
             "room": session_view(request, session),
             "room_link": room_url(request, session.session_id),
             "projector": True,
+            "hide_consensus": True,
             "privacy_k": state(request).settings.privacy_k,
         },
     )
@@ -239,7 +240,12 @@ async def room_map_fragment(request: Request) -> Response:
     return render(
         request,
         "map_fragment.html",
-        {"map": _room_map(request, session), "projector": True, "my_index": None},
+        {
+            "map": _room_map(request, session),
+            "projector": True,
+            "my_index": None,
+            "hide_consensus": True,  # the room column shows it, room and online side by side
+        },
     )
 
 

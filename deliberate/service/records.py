@@ -8,7 +8,6 @@ from typing import Any
 
 from deliberate.domain.participants import Participant
 from deliberate.domain.results import StoredAnalysis
-from deliberate.domain.sessions import provenance
 from deliberate.domain.snapshot import (
     SnapshotParticipant,
     SnapshotStatement,
@@ -19,6 +18,7 @@ from deliberate.domain.snapshot import (
 from deliberate.domain.statements import Statement, normalise_text
 from deliberate.errors import InvalidInput
 from deliberate.service.base import ServiceBase
+from deliberate.service.sessions import channel_labels
 from deliberate.store import consultations as consultation_rows
 from deliberate.store import participants as participant_rows
 from deliberate.store import results as result_rows
@@ -80,22 +80,9 @@ class RecordUseCases(ServiceBase):
             participants = participant_rows.list_participants(connection, consultation_id)
             votes = vote_rows.list_consultation_votes(connection, consultation_id)
             tallies = session_rows.list_consultation_tallies(connection, consultation_id)
-            sessions = session_rows.list_sessions(connection, consultation_id)
-            tables = [
-                t for s in sessions for t in session_rows.list_tables(connection, s.session_id)
-            ]
+            labels = channel_labels(connection, consultation)
         strict = consultation.strict_moderation
         wanted = {statement.statement_id for statement in statements}
-        language = consultation.language if consultation.language in {"nl", "en"} else "nl"
-        by_id = {session.session_id: session for session in sessions}
-        labels = {
-            session.channel: provenance(session, language=language, with_year=True)
-            for session in sessions
-        }
-        labels.update(
-            (table.channel, provenance(by_id[table.session_id], table, language=language))
-            for table in tables
-        )
         return VoteSnapshot(
             consultation_id=consultation_id,
             question=consultation.question,

@@ -11,12 +11,13 @@ import hashlib
 import math
 from datetime import date, timedelta
 
-from deliberate.domain.consultations import new_id
+from deliberate.domain.consultations import Consultation, new_id
 from deliberate.domain.sessions import (
     PhysicalSession,
     Table,
     hash_access_code,
     new_access_code,
+    provenance,
     verify_access_code,
 )
 from deliberate.errors import AlreadyExists, AuthenticationRequired, RateLimited
@@ -25,7 +26,7 @@ from deliberate.store import Connection
 from deliberate.store import facilitators as facilitator_rows
 from deliberate.store import sessions as session_rows
 
-__all__ = ["TableSessionUseCases"]
+__all__ = ["TableSessionUseCases", "channel_labels"]
 
 HOST_CODE_WINDOW = timedelta(minutes=15)
 
@@ -34,6 +35,29 @@ HOST_CODE_WINDOW = timedelta(minutes=15)
 def _dummy_hash() -> str:
     """A hash to verify against for an unknown session, so a miss costs one verification too."""
     return hash_access_code(new_access_code())
+
+
+def channel_labels(
+    connection: Connection, consultation: Consultation, *, language: str | None = None
+) -> dict[str, str]:
+    """Each session and table channel of the consultation as people read it.
+
+    ``session:<id>`` becomes "buurthuis De Pijp, 12 maart 2026" and ``session:<id>/table:4``
+    "tafel 4, buurthuis De Pijp, 12 maart", in ``language`` (default: the consultation's).
+    """
+    wanted = language or consultation.language
+    language = wanted if wanted in {"nl", "en"} else "nl"
+    sessions = session_rows.list_sessions(connection, consultation.consultation_id)
+    labels = {
+        session.channel: provenance(session, language=language, with_year=True)
+        for session in sessions
+    }
+    for session in sessions:
+        labels.update(
+            (table.channel, provenance(session, table, language=language))
+            for table in session_rows.list_tables(connection, session.session_id)
+        )
+    return labels
 
 
 def _host_key(session_id: str, address: str) -> str:
@@ -79,6 +103,14 @@ class TableSessionUseCases(ServiceBase):
             session_rows.insert_table(connection, table)
         self._publish_session(session, "table_added")
         return table
+
+    def channel_labels(
+        self, consultation_id: str, *, language: str | None = None
+    ) -> dict[str, str]:
+        """Session and table channels as people read them (see :func:`channel_labels`)."""
+        with self.store.read() as connection:
+            consultation = self._consultation(connection, consultation_id)
+            return channel_labels(connection, consultation, language=language)
 
     def get_table_session(self, session_id: str) -> PhysicalSession:
         """The session with this id; :class:`NotFound` otherwise."""

@@ -150,9 +150,7 @@ def test_a_host_brings_in_a_table_and_the_facilitator_sees_it(browser: Any, site
     s1 = figures.locator(".bar-row", has_text=STATEMENTS[0])  # seeded first, so S1
     room_s1 = s1.locator(".bar-line.room svg[aria-label$=' 12 stemmen']")
     room_s1.wait_for(timeout=15000)
-    assert (
-        room_s1.get_attribute("aria-label") == "92% eens, 8% oneens, 0% overgeslagen, 12 stemmen"
-    )
+    assert room_s1.get_attribute("aria-label") == "92% eens, 8% oneens, 0% overgeslagen, 12 stemmen"
     assert "waarvan 10 getelde handen" in s1.inner_text()
     facilitator.reload()
     assert "2 papieren formulieren ingevoerd" in facilitator.locator("main").inner_text()

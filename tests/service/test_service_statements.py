@@ -200,7 +200,9 @@ def test_seeded_statements_keep_the_order_they_were_given(
     # Paper forms number statements S1, S2… in list order: it must be the facilitator's order.
     service = service_factory()
     setup = open_consultation(service, statements=0, participants=0)
-    texts = [f"Stelling {word} over het plein" for word in "zeven acht negen tien elf".split()]
+    texts = [
+        f"Stelling {word} over het plein" for word in ["zeven", "acht", "negen", "tien", "elf"]
+    ]
     service.seed_statements(setup.consultation.consultation_id, texts)
     listed = [s.text for s in service.list_statements(setup.consultation.consultation_id)]
     assert listed == texts

@@ -292,6 +292,7 @@ def test_a_statement_from_the_table_goes_to_moderation_marked_with_its_table(roo
     assert statement.origin == f"session:{room.session_id}/table:1"
     queue = room.facilitator.get(f"/f/c/{room.world.consultation_id}/queue")
     assert text in queue.text
+    assert "Geschreven aan tafel 1, buurthuis De Pijp, 12 maart" in queue.text
     again = room.host.post(f"{room.table}/statements", data={"text": text}, headers=HEADERS)
     assert again.status_code == 409
     assert _error(again).startswith("Deze stelling staat al in het gesprek.")
