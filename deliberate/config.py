@@ -95,6 +95,11 @@ class Settings:
         5, "Opinion groups smaller than this are shown without per-group figures"
     )
     max_groups: int = _setting(5, "Largest number of opinion groups the analysis may choose")
+    tally_weight: float = _setting(
+        1.0,
+        "Votes one hand counted at a table weighs in the per-statement totals, 0 to 1 (1: one"
+        " hand, one vote); hands never form groups",
+    )
     analysis_debounce_seconds: float = _setting(
         1.0, "Quiet time after a vote before the live analysis recomputes"
     )
@@ -111,6 +116,12 @@ class Settings:
     allow_model_download: bool = _setting(
         False, "Let `deliberate models pull` reach a model hub; nothing else ever downloads"
     )
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.tally_weight <= 1.0:
+            raise ConfigurationError(
+                f"DELIBERATE_TALLY_WEIGHT must be between 0 and 1, not {self.tally_weight}"
+            )
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:

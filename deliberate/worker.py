@@ -51,12 +51,7 @@ def analyse_snapshot(
     ``previous`` is the last stored result, so that group labels stay stable between versions;
     an unreadable one is ignored.
     """
-    params = AnalysisParams(
-        min_votes=settings.min_votes,
-        privacy_k=settings.privacy_k,
-        max_groups=settings.max_groups,
-        seed=settings.seed,
-    )
+    params = AnalysisParams.from_settings(settings)
     earlier = None
     if previous:
         try:
@@ -67,7 +62,9 @@ def analyse_snapshot(
     # warnings filter, raise) them every second.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", AnalysisWarning)
-        result = analyse(snapshot, params=params, previous=earlier)
+        result = analyse(
+            snapshot, params=params, previous=earlier, tally_weight=settings.tally_weight
+        )
     return result.to_json()
 
 

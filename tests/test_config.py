@@ -40,6 +40,7 @@ def test_values_are_parsed_by_type() -> None:
         ({"DELIBERATE_PORTT": "1"}, "unknown setting DELIBERATE_PORTT"),
         ({"DELIBERATE_PORT": "eighty"}, "DELIBERATE_PORT='eighty' is not a valid int"),
         ({"DELIBERATE_HTTPS": "maybe"}, "DELIBERATE_HTTPS='maybe' is not a valid bool"),
+        ({"DELIBERATE_TALLY_WEIGHT": "2"}, "DELIBERATE_TALLY_WEIGHT must be between 0 and 1"),
     ],
 )
 def test_bad_values_name_the_variable(environ: dict[str, str], message: str) -> None:
@@ -64,3 +65,27 @@ def test_test_suite_variables_are_ignored() -> None:
         {"DELIBERATE_TEST_POSTGRES_URL": "postgresql://x", "DELIBERATE_TEST_CHROMIUM": "/bin/c"}
     )
     assert settings == Settings()
+
+
+def test_the_tally_weight_reaches_the_live_analysis() -> None:
+    from deliberate.analysis.result import AnalysisResult
+    from deliberate.analysis.simulate import simulate_votes
+    from deliberate.domain.snapshot import SnapshotTally
+    from deliberate.worker import analyse_snapshot
+
+    snapshot, _ = simulate_votes(
+        n_participants=40,
+        n_statements=6,
+        group_sizes=(0.5, 0.5),
+        density=1.0,
+        noise=0.1,
+        random_state=0,
+    )
+    first = snapshot.statements[0].statement_id
+    hands = (SnapshotTally("session:s/table:1", first, agree=10, disagree=0, passed=0),)
+    snapshot = dataclasses.replace(snapshot, tallies=hands)
+    half = Settings(tally_weight=0.5)
+    result = AnalysisResult.from_json(analyse_snapshot(snapshot, half))
+    assert result.tally_weight == 0.5
+    plain = sum(1 for v in snapshot.votes if v.statement_id == first and v.value == 1)
+    assert result.combined[first].agree == pytest.approx(plain + 5)

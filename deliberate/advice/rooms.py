@@ -13,7 +13,7 @@ from deliberate.advice.context import DraftContext, quote
 from deliberate.advice.wording import percent
 from deliberate.domain.sessions import session_of
 
-__all__ = ["participation_paragraphs", "tally_paragraphs"]
+__all__ = ["hands_sentence", "participation_paragraphs", "tally_paragraphs"]
 
 ONLINE = "online"
 
@@ -60,6 +60,32 @@ def participation_paragraphs(draft: DraftContext) -> list[str]:
         ]
         paragraphs.append(say.say("table.statements", count=len(raised), list="; ".join(items)))
     return paragraphs
+
+
+def hands_sentence(draft: DraftContext, statement_id: str, direction: str) -> str:
+    """The statement's share with the hands counted at tables included, or ``""`` without hands.
+
+    The figures are the analysis's ``combined`` counts: every vote plus ``tally_weight`` times
+    every hand, so the advice shows a finding's support both with and without the room's hands.
+    """
+    combined = (draft.result.get("combined") or {}).get(statement_id)
+    channels = (draft.result.get("channels") or {}).get(statement_id) or {}
+    hands = sum(int(figures.get("from_tallies", 0) or 0) for figures in channels.values())
+    if not combined or not hands:
+        return ""
+    counts = {key: float(combined.get(key, 0.0) or 0.0) for key in ("agree", "disagree", "pass")}
+    total = sum(counts.values())
+    if total <= 0:
+        return ""
+    chosen = counts["agree" if direction == "agree" else "disagree"]
+    return draft.say.say(
+        f"consensus.hands.{'agree' if direction == 'agree' else 'disagree'}",
+        hands=hands,
+        weight=f"{float(draft.result.get('tally_weight', 1.0)):g}",
+        share=percent(chosen / total),
+        count=f"{chosen:g}",
+        total=f"{total:g}",
+    )
 
 
 def _comparison(draft: DraftContext, item: Any) -> str:

@@ -22,7 +22,7 @@ from deliberate.advice.context import (
     quote,
 )
 from deliberate.advice.report import Evidence, MapPoint, Section
-from deliberate.advice.rooms import participation_paragraphs, tally_paragraphs
+from deliberate.advice.rooms import hands_sentence, participation_paragraphs, tally_paragraphs
 from deliberate.advice.wording import Phrasebook, percent
 
 __all__ = [
@@ -100,7 +100,8 @@ def agreement_section(draft: DraftContext) -> Section:
             total=total,
             groups=groups,
         )
-        findings.append(draft.finding(sentence, evidence))
+        hands = hands_sentence(draft, str(item["statement_id"]), item.get("direction", "agree"))
+        findings.append(draft.finding(f"{sentence} {hands}".strip(), evidence))
     seen = {str(item["statement_id"]) for item in draft.result["consensus"]}
     for item in draft.result["bridging"]:
         # A bridging statement is only claimed when every group's majority agrees, and once.
@@ -114,7 +115,8 @@ def agreement_section(draft: DraftContext) -> Section:
             text=quote(evidence.text),
             list=draft.agree_by_group(evidence),
         )
-        findings.append(draft.finding(sentence, evidence))
+        hands = hands_sentence(draft, str(item["statement_id"]), "agree")
+        findings.append(draft.finding(f"{sentence} {hands}".strip(), evidence))
     paragraphs = () if findings else (say.say("agreement.none"),)
     return Section("agreement", say.say("section.agreement"), paragraphs, tuple(findings))
 
@@ -129,7 +131,8 @@ def difference_section(draft: DraftContext) -> Section:
             text=quote(evidence.text),
             list=draft.agree_by_group(evidence),
         )
-        findings.append(draft.finding(sentence, evidence))
+        hands = hands_sentence(draft, str(item["statement_id"]), "agree")
+        findings.append(draft.finding(f"{sentence} {hands}".strip(), evidence))
     for group in draft.result["groups"]:
         _, label, size, suppressed = draft.group(group["id"])
         representative: list[Evidence] = []

@@ -75,6 +75,14 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
             "stemmen). {groups}"
         ),
         "consensus.groups": "Dat geldt in elke groep: {list}.",
+        "consensus.hands.agree": (
+            "Met de {hands} getelde handen aan tafels erbij (één hand telt als {weight} stem) is "
+            "{share}% het eens ({count} van {total})."
+        ),
+        "consensus.hands.disagree": (
+            "Met de {hands} getelde handen aan tafels erbij (één hand telt als {weight} stem) is "
+            "{share}% het oneens ({count} van {total})."
+        ),
         "bridging": (
             "Stelling {number} krijgt steun uit alle groepen: “{text}”. Eens per groep: {list}."
         ),
@@ -228,6 +236,14 @@ _PHRASES: Final[dict[str, dict[str, str]]] = {
             "{groups}"
         ),
         "consensus.groups": "This holds in every group: {list}.",
+        "consensus.hands.agree": (
+            "With the {hands} hands counted at tables (one hand counts as {weight} vote), "
+            "{share}% agree ({count} of {total})."
+        ),
+        "consensus.hands.disagree": (
+            "With the {hands} hands counted at tables (one hand counts as {weight} vote), "
+            "{share}% disagree ({count} of {total})."
+        ),
         "bridging": (
             "Statement {number} has support from every group: “{text}”. Agree by group: {list}."
         ),

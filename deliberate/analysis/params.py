@@ -7,9 +7,12 @@ default mode differs only where it is measurably better (``docs/analysis.md``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from deliberate.errors import AnalysisError
+
+if TYPE_CHECKING:
+    from deliberate.config import Settings
 
 __all__ = ["AnalysisMode", "AnalysisParams"]
 
@@ -96,6 +99,16 @@ class AnalysisParams:
                 raise AnalysisError(f"Parameter {name} must lie strictly between 0 and 1.")
         if not self.significance > 0.0:
             raise AnalysisError("Parameter significance must be positive.")
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, seed: int | None = None) -> AnalysisParams:
+        """The operator's parameters (``DELIBERATE_MIN_VOTES``, ``…_PRIVACY_K``, …)."""
+        return cls(
+            min_votes=settings.min_votes,
+            privacy_k=settings.privacy_k,
+            max_groups=settings.max_groups,
+            seed=settings.seed if seed is None else seed,
+        )
 
     def to_dict(self) -> dict[str, object]:
         """The parameters as a plain mapping, as recorded in every result."""

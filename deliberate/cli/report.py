@@ -110,13 +110,8 @@ def report(
         task = bar.add_task("report", total=3)
         snapshot, texts = load_consultation(source, settings)
         bar.advance(task)
-        params = AnalysisParams(
-            seed=settings.seed if seed is None else seed,
-            min_votes=settings.min_votes,
-            privacy_k=settings.privacy_k,
-            max_groups=settings.max_groups,
-        )
-        result = analyse(snapshot, params=params)
+        params = AnalysisParams.from_settings(settings, seed=seed)
+        result = analyse(snapshot, params=params, tally_weight=settings.tally_weight)
         bar.advance(task)
         advice = draft_advice(
             result,
@@ -149,13 +144,8 @@ def export(ctx: click.Context, consultation: str, fmt: str, out: Path, seed: int
     """Export CONSULTATION (id, join code, or a source folder/file) as open data."""
     settings = settings_from_context(ctx)
     snapshot, _ = load_consultation(consultation, settings)
-    params = AnalysisParams(
-        seed=settings.seed if seed is None else seed,
-        min_votes=settings.min_votes,
-        privacy_k=settings.privacy_k,
-        max_groups=settings.max_groups,
-    )
-    result = analyse(snapshot, params=params)
+    params = AnalysisParams.from_settings(settings, seed=seed)
+    result = analyse(snapshot, params=params, tally_weight=settings.tally_weight)
     if fmt == "polis":
         written = export_polis(snapshot, out, groups=result.group_of())
     else:

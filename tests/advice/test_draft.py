@@ -10,6 +10,7 @@ from deliberate.advice import ConsultationTexts, Theme, draft_advice
 from deliberate.advice.draft import result_mapping
 from deliberate.advice.wording import percent
 from deliberate.analysis.params import AnalysisParams
+from deliberate.domain.snapshot import SnapshotTally
 from deliberate.errors import InvalidInput
 
 SECTIONS = ["question", "agreement", "difference", "minority", "themes", "conclusions", "method"]
@@ -157,3 +158,33 @@ def test_bad_input_gets_a_typed_error(minority_consultation):
         result_mapping(42)
     with pytest.raises(InvalidInput, match="lacks the field"):
         result_mapping({"groups": []})
+
+
+def test_agreement_with_hands_counted_at_tables_says_both_figures(
+    minority_consultation, quiet_analysis, as_json
+):
+    snapshot, result = minority_consultation
+    assert result.consensus, "the fixture should have broad agreement"
+    item = result.consensus[0]
+    hands = [
+        SnapshotTally("session:s1/table:1", item.statement_id, agree=9, disagree=1, passed=2),
+        SnapshotTally("session:s1/table:2", item.statement_id, agree=7, disagree=0, passed=0),
+    ]
+    with_hands = dataclasses.replace(snapshot, tallies=tuple(hands))
+    report = draft_advice(quiet_analysis(with_hands), with_hands)
+    finding = next(
+        f
+        for f in report.section("agreement").findings
+        if f.evidence[0].statement_id == item.statement_id
+    )
+    combined = as_json(quiet_analysis(with_hands))["combined"][item.statement_id]
+    chosen = combined["agree" if item.direction == "agree" else "disagree"]
+    total = combined["agree"] + combined["disagree"] + combined["pass"]
+    assert (
+        "Met de 19 getelde handen aan tafels erbij (één hand telt als 1 stem)" in finding.sentence
+    )
+    assert f"{percent(chosen / total)}% het" in finding.sentence.split("erbij")[1]
+    assert f"({chosen:g} van {total:g})" in finding.sentence
+    # Without hands the sentence stays as it was.
+    plain = draft_advice(result, snapshot).section("agreement").findings[0]
+    assert "handen" not in plain.sentence
