@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,7 @@ from deliberate.domain.statements import Statement, normalise_text
 from deliberate.errors import InvalidInput
 from deliberate.service.base import ServiceBase
 from deliberate.service.sessions import channel_labels
+from deliberate.store import Connection
 from deliberate.store import consultations as consultation_rows
 from deliberate.store import participants as participant_rows
 from deliberate.store import results as result_rows
@@ -216,17 +218,43 @@ class RecordUseCases(ServiceBase):
         with self.store.write() as connection:
             participant = self._participant(connection, participant_id)
             now = self._now()
-            result_rows.rewrite_results(
+            self._strip_pseudonyms(
+                connection, participant.consultation_id, frozenset({participant_id})
+            )
+            participant_rows.remove_personal_records(
                 connection,
                 participant.consultation_id,
-                participant_id.encode(),
-                lambda payload: _without_participant(payload, participant_id),
+                participant_id,
+                at=now,
+                reason=clean_reason,
             )
-            participant_rows.erase_participant(connection, participant_id, now, clean_reason)
         self._publish(
             "participants", {"consultation_id": participant.consultation_id, "erased": True}
         )
         return now
+
+    @staticmethod
+    def _strip_pseudonyms(
+        connection: Connection,
+        consultation_id: str,
+        pseudonyms: frozenset[str],
+        *,
+        write: bool = True,
+    ) -> int:
+        """Remove ``pseudonyms`` from the consultation's stored analysis results.
+
+        Group sizes and every other aggregate stay. Returns how many result versions changed
+        (with ``write=False``: would change).
+        """
+        if not pseudonyms:
+            return 0
+        finder = _Pseudonyms(pseudonyms)
+        return result_rows.rewrite_results(
+            connection,
+            consultation_id,
+            lambda payload: _without_participants(payload, finder),
+            write=write,
+        )
 
     def export_consultation(self, consultation_id: str) -> dict[str, Any]:
         """The whole consultation as JSON-ready data: everything the analysis needs."""
@@ -294,18 +322,77 @@ def _group_of(latest: StoredAnalysis | None, participant_id: str) -> int | None:
     return None
 
 
-def _without_participant(payload: bytes, participant_id: str) -> bytes:
+class _Pseudonyms:
+    """Finds a set of pseudonyms in bytes and blanks them out, in one pass however many there are.
+
+    Pseudonyms are hex (:func:`~deliberate.domain.consultations.new_id`), so each mention lies
+    inside a run of hex digits at least as long as the pseudonym: one regex finds the runs and a
+    set lookup checks them, so a purge of thousands costs what one erasure does. Any pseudonym
+    that is not hex is looked for on its own.
+    """
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+        encoded = {name.encode() for name in names if name}
+        self._hex = frozenset(name for name in encoded if re.fullmatch(rb"[0-9a-f]+", name))
+        self._other = tuple(sorted(encoded - self._hex))
+        self._sizes = sorted({len(name) for name in self._hex})
+        self._runs = re.compile(rb"[0-9a-f]{%d,}" % self._sizes[0]) if self._sizes else None
+
+    def _inside(self, run: bytes) -> list[bytes]:
+        if run in self._hex:
+            return [run]
+        return [
+            run[start : start + size]
+            for size in self._sizes
+            if size < len(run)
+            for start in range(len(run) - size + 1)
+            if run[start : start + size] in self._hex
+        ]
+
+    def found_in(self, payload: bytes) -> bool:
+        """Whether ``payload`` mentions any of the pseudonyms."""
+        if any(name in payload for name in self._other):
+            return True
+        runs = self._runs.finditer(payload) if self._runs else ()
+        return any(self._inside(match.group()) for match in runs)
+
+    def blanked(self, payload: bytes) -> bytes:
+        """``payload`` with every mention of a pseudonym replaced by ``erased``."""
+
+        def blank(match: re.Match[bytes]) -> bytes:
+            run = match.group()
+            for name in self._inside(run):
+                run = run.replace(name, b"erased")
+            return run
+
+        if self._runs is not None:
+            payload = self._runs.sub(blank, payload)
+        for name in self._other:
+            payload = payload.replace(name, b"erased")
+        return payload
+
+
+def _without_participants(payload: bytes, pseudonyms: _Pseudonyms) -> bytes:
+    """``payload`` without the pseudonyms; the very same bytes when it mentions none of them.
+
+    In an AnalysisResult (DESIGN.md §4) they leave the groups' member lists and the map, and any
+    other mention becomes ``erased``; group sizes and every other figure stay as they were.
+    """
+    if not pseudonyms.found_in(payload):
+        return payload
     try:
         data = json.loads(payload)
     except ValueError:
         data = None
     if not isinstance(data, dict):
-        # Not the documented JSON shape: blank the pseudonym out byte for byte.
-        return payload.replace(participant_id.encode(), b"erased")
+        # Not the documented JSON shape: blank the pseudonyms out byte for byte.
+        return pseudonyms.blanked(payload)
     for group in data.get("groups", []) if isinstance(data.get("groups"), list) else []:
         if isinstance(group, dict) and isinstance(group.get("participants"), list):
-            group["participants"] = [p for p in group["participants"] if p != participant_id]
+            group["participants"] = [p for p in group["participants"] if p not in pseudonyms.names]
     if isinstance(data.get("projection"), dict):
-        data["projection"].pop(participant_id, None)
+        for participant_id in pseudonyms.names:
+            data["projection"].pop(participant_id, None)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"))
-    return text.replace(participant_id, "erased").encode()
+    return pseudonyms.blanked(text.encode())

@@ -79,29 +79,36 @@ def latest_result(connection: Connection, consultation_id: str) -> StoredAnalysi
 def rewrite_results(
     connection: Connection,
     consultation_id: str,
-    needle: bytes,
     rewrite: Callable[[bytes], bytes],
+    *,
+    write: bool = True,
 ) -> int:
-    """Replace each stored payload that contains ``needle`` by ``rewrite(payload)``.
+    """Replace each stored payload by ``rewrite(payload)`` where that changes it.
 
-    Used by erasure, so that no stored result keeps a pseudonym. Returns how many changed.
+    Used by erasure and the retention purge, so that no stored result keeps a pseudonym. With
+    ``write=False`` nothing is stored. Returns how many payloads changed (or would change).
+    Payloads are read one at a time: a consultation can have many large result versions.
     """
-    query = select(analysis_results.c.version, analysis_results.c.payload).where(
-        analysis_results.c.consultation_id == consultation_id
+    query = (
+        select(analysis_results.c.version)
+        .where(analysis_results.c.consultation_id == consultation_id)
+        .order_by(analysis_results.c.version)
     )
     changed = 0
-    for version, payload in connection.execute(query).all():
-        if needle not in bytes(payload):
-            continue
-        connection.execute(
-            update(analysis_results)
-            .where(
-                analysis_results.c.consultation_id == consultation_id,
-                analysis_results.c.version == version,
-            )
-            .values(payload=rewrite(bytes(payload)))
+    for version in connection.execute(query).scalars().all():
+        key = (
+            analysis_results.c.consultation_id == consultation_id,
+            analysis_results.c.version == version,
         )
+        payload = bytes(
+            connection.execute(select(analysis_results.c.payload).where(*key)).scalar_one()
+        )
+        rewritten = rewrite(payload)
+        if rewritten == payload:
+            continue
         changed += 1
+        if write:
+            connection.execute(update(analysis_results).where(*key).values(payload=rewritten))
     return changed
 
 
