@@ -83,7 +83,9 @@ class Settings:
     session_idle_minutes: int = _setting(30, "Facilitator session idle timeout, in minutes")
     session_max_hours: int = _setting(12, "Facilitator session absolute lifetime, in hours")
     retention_days: int = _setting(
-        365, "Days after publication that per-participant rows are kept before `deliberate purge`"
+        365,
+        "Days after a consultation's last publication that its per-participant rows are kept;"
+        " `deliberate purge` then removes them (docs/privacy.md)",
     )
 
     # Analysis
@@ -118,6 +120,10 @@ class Settings:
     )
 
     def __post_init__(self) -> None:
+        if self.retention_days < 0:
+            raise ConfigurationError(
+                f"DELIBERATE_RETENTION_DAYS cannot be negative, not {self.retention_days}"
+            )
         if not 0.0 <= self.tally_weight <= 1.0:
             raise ConfigurationError(
                 f"DELIBERATE_TALLY_WEIGHT must be between 0 and 1, not {self.tally_weight}"

@@ -18,8 +18,11 @@ from rich.progress import (
 )
 
 from deliberate.config import Settings
+from deliberate.domain.consultations import Consultation
+from deliberate.errors import NotFound
+from deliberate.service import Service
 
-__all__ = ["progress", "settings_from_context", "track"]
+__all__ = ["consultation_named", "progress", "settings_from_context", "track"]
 
 T = TypeVar("T")
 
@@ -30,6 +33,14 @@ def settings_from_context(ctx: click.Context) -> Settings:
     if not isinstance(root.obj, Settings):  # a sub-command invoked on its own, e.g. in a test
         root.obj = Settings.from_environ(os.environ)
     return root.obj
+
+
+def consultation_named(service: Service, source: str) -> Consultation:
+    """A consultation named by its id or its join code."""
+    try:
+        return service.get_consultation(source)
+    except NotFound:
+        return service.find_consultation(source)
 
 
 def progress() -> Progress:

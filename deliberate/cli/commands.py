@@ -14,6 +14,7 @@ import click
 
 from deliberate.cli import analyze, db, facilitator, sample, text
 from deliberate.cli import report as report_cli
+from deliberate.cli import retention as retention_cli
 from deliberate.cli import tables as tables_cli
 from deliberate.cli import worker as worker_cli
 
@@ -24,6 +25,7 @@ COMMANDS.extend([db.db, facilitator.facilitator, sample.sample])
 COMMANDS.append(analyze.analyze)
 COMMANDS.extend([report_cli.report, report_cli.export])
 COMMANDS.append(tables_cli.tables)
+COMMANDS.append(retention_cli.purge)
 
 
 def plugin_commands() -> list[click.Command]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from deliberate.cli._common import progress, settings_from_context
+from deliberate.cli._common import consultation_named, progress, settings_from_context
 from deliberate.domain.consultations import Consultation
 from deliberate.domain.sessions import PhysicalSession, Table, format_access_code
 from deliberate.errors import DuplicateStatement, InvalidInput, NotFound
@@ -21,14 +21,6 @@ from deliberate.interop.form_upload import MAX_UPLOAD_BYTES
 from deliberate.service import Service, open_service
 
 __all__ = ["tables"]
-
-
-def _consultation(service: Service, source: str) -> Consultation:
-    """A consultation named by its id or its join code."""
-    try:
-        return service.get_consultation(source)
-    except NotFound:
-        return service.find_consultation(source)
 
 
 def _session(service: Service, consultation: Consultation, session_id: str) -> PhysicalSession:
@@ -116,7 +108,7 @@ def create_session_command(
     """Create a session of CONSULTATION (id or join code) and print its host code once."""
     specs = [_table_spec(spec) for spec in table_specs]
     with open_service(settings_from_context(ctx)) as service:
-        found = _consultation(service, consultation)
+        found = consultation_named(service, consultation)
         session, code = service.create_table_session(
             found.consultation_id, place=place, held_on=held_on.date(), neighbourhood=neighbourhood
         )
@@ -160,7 +152,7 @@ def add_table_command(
     """Add a table to a session of CONSULTATION (id or join code)."""
     number, host, name = _table_spec(table_spec)
     with open_service(settings_from_context(ctx)) as service:
-        found = _consultation(service, consultation)
+        found = consultation_named(service, consultation)
         _session(service, found, session_id)
         table = service.add_table(
             session_id, number, host_name=host, name=name, form_count=form_count
@@ -175,7 +167,7 @@ def add_table_command(
 def reissue_code_command(ctx: click.Context, consultation: str, session_id: str) -> None:
     """Give a session of CONSULTATION a new host code and print it once."""
     with open_service(settings_from_context(ctx)) as service:
-        found = _consultation(service, consultation)
+        found = consultation_named(service, consultation)
         _session(service, found, session_id)
         code = service.reissue_host_code(session_id)
     click.echo(
@@ -189,7 +181,7 @@ def reissue_code_command(ctx: click.Context, consultation: str, session_id: str)
 def list_command(ctx: click.Context, consultation: str) -> None:
     """List the sessions of CONSULTATION with their tables and what they brought in."""
     with open_service(settings_from_context(ctx)) as service:
-        found = _consultation(service, consultation)
+        found = consultation_named(service, consultation)
         sessions = service.list_table_sessions(found.consultation_id)
         if not sessions:
             click.echo("no sessions yet; add one with `deliberate tables create-session`")
@@ -227,7 +219,7 @@ def forms_command(
 ) -> None:
     """Write the numbered paper forms of one table as one A4 PDF."""
     with open_service(settings_from_context(ctx)) as service:
-        found = _consultation(service, consultation)
+        found = consultation_named(service, consultation)
         _session(service, found, session_id)
         if table_number not in {table.number for table in service.list_tables(session_id)}:
             raise NotFound(f"this session has no table {table_number}")
@@ -259,7 +251,7 @@ def import_command(
     except OSError as exc:
         raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}") from None
     with open_service(settings_from_context(ctx)) as service:
-        found = _consultation(service, consultation)
+        found = consultation_named(service, consultation)
         _session(service, found, session_id)
         result = service.import_forms(session_id, table_number, data)
     skipped = f", {len(result.skipped_rows)} empty forms skipped" if result.skipped_rows else ""
@@ -303,7 +295,7 @@ def tally_command(
 ) -> None:
     """Record a show of hands on one statement at one table; a new count replaces the old one."""
     with open_service(settings_from_context(ctx)) as service:
-        found = _consultation(service, consultation)
+        found = consultation_named(service, consultation)
         _session(service, found, session_id)
         statement_id, label = _form_statement(service, session_id, statement)
         earlier = next(
@@ -341,7 +333,7 @@ def statement_command(
 ) -> None:
     """Add TEXT, a statement written at a table, to the current round (pending moderation)."""
     with open_service(settings_from_context(ctx)) as service:
-        found = _consultation(service, consultation)
+        found = consultation_named(service, consultation)
         _session(service, found, session_id)
         try:
             statement = service.submit_table_statement(session_id, table_number, text)

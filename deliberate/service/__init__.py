@@ -9,15 +9,20 @@ from deliberate.service.base import Clock, utc_now
 from deliberate.service.events import EventSink, NullEventSink, RecordingEventSink
 from deliberate.service.facade import Service, open_service
 from deliberate.service.records import CONSULTATION_EXPORT_SCHEMA, PARTICIPANT_EXPORT_SCHEMA
+from deliberate.service.retention import ConsultationPurge, PurgeCounts, PurgeReport, PurgeStatus
 from deliberate.store.statements import ModerationEntry
 
 __all__ = [
     "CONSULTATION_EXPORT_SCHEMA",
     "PARTICIPANT_EXPORT_SCHEMA",
     "Clock",
+    "ConsultationPurge",
     "EventSink",
     "ModerationEntry",
     "NullEventSink",
+    "PurgeCounts",
+    "PurgeReport",
+    "PurgeStatus",
     "RecordingEventSink",
     "Service",
     "open_service",

@@ -5,6 +5,8 @@ There is deliberately no function that updates or deletes a published version.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from deliberate.domain.publications import AdviceTexts, PublishedAdvice
@@ -14,6 +16,7 @@ __all__ = [
     "get_published",
     "get_texts",
     "insert_published",
+    "last_published_at",
     "list_published",
     "next_version",
     "put_texts",
@@ -115,3 +118,13 @@ def list_published(connection: Connection, consultation_id: str) -> list[Publish
         .order_by(published_advice.c.version)
     )
     return [_published(row) for row in connection.execute(query).mappings()]
+
+
+def last_published_at(connection: Connection, consultation_id: str) -> datetime | None:
+    """When the newest version was published, or ``None`` when none was."""
+    query = select(func.max(published_advice.c.created_at)).where(
+        published_advice.c.consultation_id == consultation_id
+    )
+    # MAX keeps the column's type, so the value reads back as an aware UTC datetime.
+    found: datetime | None = connection.execute(query).scalar_one_or_none()
+    return found
