@@ -31,7 +31,7 @@ from deliberate.errors import DeliberateError
 from deliberate.events import EventBus, create_event_bus
 from deliberate.service import Service, open_service
 from deliberate.worker import AnalysisWorker
-from web import api, facilitator_pages, host_pages, live, participant_pages
+from web import api, api_tables, facilitator_pages, host_pages, live, participant_pages
 from web.errors import (
     WebError,
     handle_deliberate_error,
@@ -56,6 +56,7 @@ def _routes() -> list[BaseRoute]:
         *host_pages.routes(),
         *live.routes(),
         *api.routes(),
+        *api_tables.routes(),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
 

@@ -83,6 +83,8 @@ _FACILITATOR: list[dict[str, list[str]]] = [{"facilitator": []}]
 @cache
 def openapi_document() -> dict[str, Any]:
     """The document served at ``/api/openapi.json``."""
+    from web.openapi_tables import HOST_SCHEME, table_paths, table_schemas  # imports this module
+
     consultation = {"consultation": _ref("Consultation")}
     statement = {"statement": _ref("Statement")}
     paths: dict[str, Any] = {
@@ -370,6 +372,7 @@ def openapi_document() -> dict[str, Any]:
             ),
         },
     }
+    paths.update(table_paths())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -386,9 +389,11 @@ def openapi_document() -> dict[str, Any]:
                     "description": "participant_token",
                 },
                 "facilitator": {"type": "http", "scheme": "bearer", "description": "session_token"},
+                "host": HOST_SCHEME,
             },
             "schemas": {
                 "Error": _ERROR,
+                **table_schemas(),
                 "Consultation": {
                     "type": "object",
                     "required": ["consultation_id", "join_code", "question"],
