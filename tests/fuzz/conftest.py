@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ from deliberate.config import Settings
 from deliberate.events import InProcessEventBus
 from deliberate.service import open_service
 from web.app import create_app
+from web.host_identity import host_token
 from web.identity import participant_token
 
 __all__ = ["FuzzTarget", "database_url", "fuzz_target", "postgres_database"]
@@ -22,19 +25,36 @@ PASSWORD = "lange-zin-voor-de-fuzztest"
 
 @dataclass
 class FuzzTarget:
-    """The app, and a token for each kind of caller."""
+    """The app, a token for each kind of caller, and a table session with table 1."""
 
     app: Any
     participant_token: str
     session_token: str
     consultation_id: str
+    table_session_id: str
+    owner_id: str
+
+    def fresh_session_token(self) -> str:
+        """A new session of the owner (the run logs ``session_token`` out early on)."""
+        token, _ = self.app.state.deliberate.service.create_session(self.owner_id)
+        return str(token)
+
+    def host_token(self) -> str:
+        """A current host token of the table session (minted now: reissuing the code ends one)."""
+        state = self.app.state.deliberate
+        version = state.service.host_code_version(self.table_session_id)
+        expires = int(time.time()) + 3600
+        return host_token(
+            state.settings.secret_key, self.table_session_id, version, expires=expires
+        )
 
 
 @pytest.fixture
 def fuzz_target(
     database_url: str, settings_factory: Callable[..., Settings]
 ) -> Iterator[FuzzTarget]:
-    """An app with an open consultation, an owner session and a participant who consented."""
+    """An app with an open consultation, an owner session, a participant who consented, and a
+    table session with one table."""
     settings = settings_factory(database_url=database_url)
     bus = InProcessEventBus()
     service = open_service(settings, events=bus)
@@ -49,6 +69,10 @@ def fuzz_target(
     service.open_round(round_.round_id)
     participant = service.join(consultation.consultation_id, consent_version="2026-11")
     token, _ = service.create_session(owner.facilitator_id)
+    table_session, _ = service.create_table_session(
+        consultation.consultation_id, place="bibliotheek", held_on=date(2026, 3, 12)
+    )
+    service.add_table(table_session.session_id, 1, host_name="Fatima el Amrani")
     app = create_app(settings, service=service, bus=bus, run_worker=False)
     yield FuzzTarget(
         app=app,
@@ -57,6 +81,8 @@ def fuzz_target(
         ),
         session_token=token,
         consultation_id=consultation.consultation_id,
+        table_session_id=table_session.session_id,
+        owner_id=owner.facilitator_id,
     )
     bus.close()
     service.store.dispose()
