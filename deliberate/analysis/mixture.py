@@ -4,9 +4,9 @@ Each opinion group is a table of probabilities: for every statement, how likely 
 agree, disagree or pass. A participant's votes are scored against each table; unseen statements
 contribute nothing, so no imputation pulls sparse voters towards the centre (the weak point of
 clustering on a 2-D map). The model is fitted by expectation-maximisation from k-means starts on a
-many-dimensional PCA embedding, and the number of groups is chosen by the Bayesian information
-the exact integrated classification likelihood (ICL: the Dirichlet-multinomial marginal likelihood
-of the hard partition). Unlike BIC, whose penalty charges every group for every statement at the
+many-dimensional PCA embedding, and the number of groups is chosen by the exact integrated
+classification likelihood (ICL: the Dirichlet-multinomial marginal likelihood of the hard
+partition). Unlike BIC, whose penalty charges every group for every statement at the
 full sample size, ICL charges a group only for the votes its members actually cast, so a small
 group whose members vote alike earns its own table whatever its size: that is how a 5 % minority
 survives (measured in ``docs/analysis.md``).
@@ -22,6 +22,7 @@ holds its own position passes this test as easily as a large one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,6 +30,7 @@ from numpy.typing import NDArray
 from scipy.special import gammaln
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils.extmath import randomized_svd
+from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
 from deliberate.errors import AnalysisError
 
@@ -38,10 +40,16 @@ FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 
+@cache
+def _threadpools() -> ThreadpoolController:
+    """The BLAS libraries loaded in this process (looked up once; numpy and scipy are loaded)."""
+    return ThreadpoolController()
+
+
 @dataclass(frozen=True, eq=False)
 class _Fit:
     log_likelihood: float
-    log_theta: FloatArray  # (k, 3 * n_statements): log P(outcome) per group, statement, outcome
+    log_theta: FloatArray  # (3 * n_statements, k): log P(outcome) per statement-outcome and group
     log_weights: FloatArray  # (k,)
     responsibilities: FloatArray  # (n, k)
 
@@ -103,45 +111,67 @@ def _kmeans_start(points: FloatArray, k: int, rng: np.random.Generator) -> IntAr
         centres.append(points[pick])
         nearest = np.minimum(nearest, ((points - points[pick]) ** 2).sum(axis=1))
     centre_array = np.array(centres)
+    squares = (points**2).sum(axis=1)[:, None]
+    by_dimension = np.ascontiguousarray(points.T)
     labels = np.zeros(n_rows, dtype=np.int64)
-    for _ in range(20):
-        distances = (
-            (points**2).sum(axis=1)[:, None]
-            - 2.0 * points @ centre_array.T
-            + (centre_array**2).sum(axis=1)[None, :]
-        )
+    for step in range(20):
+        # squares - 2 points·centres + |centres|², computed in place (the same numbers).
+        distances = points @ centre_array.T
+        distances *= -2.0
+        distances += squares
+        distances += (centre_array**2).sum(axis=1)[None, :]
         updated = np.asarray(np.argmin(distances, axis=1), dtype=np.int64)
-        if (updated == labels).all() and _ > 0:
+        if step > 0 and (updated == labels).all():
             break
         labels = updated
-        for g in range(k):
-            members = labels == g
-            if members.any():
-                centre_array[g] = points[members].mean(axis=0)
+        # Members summed in row order, as ``points[labels == g].mean(axis=0)`` would.
+        sizes = np.bincount(labels, minlength=k)
+        sums = np.stack([np.bincount(labels, weights=d, minlength=k) for d in by_dimension], 1)
+        filled = sizes > 0
+        centre_array[filled] = sums[filled] / sizes[filled, None]
     return labels
 
 
 def _m_step(
-    one_hot: sp.csr_matrix, responsibilities: FloatArray, prior: float
+    transposed: sp.csc_matrix, responsibilities: FloatArray, k: int, prior: float
 ) -> tuple[FloatArray, FloatArray]:
-    """Smoothed outcome probabilities per group and statement, and group weights (logs)."""
-    counts = np.asarray(one_hot.T @ responsibilities).T  # (k, 3m)
-    k = counts.shape[0]
-    per_statement = counts.reshape(k, -1, 3).sum(axis=2, keepdims=True)
-    theta = (counts.reshape(k, -1, 3) + prior) / (per_statement + 3.0 * prior)
-    mass = responsibilities.sum(axis=0) + 1e-9
-    return np.log(theta).reshape(k, -1), np.log(mass / mass.sum())
+    """Smoothed outcome probabilities and group weights (logs) of side-by-side fits.
+
+    ``responsibilities`` holds one block of ``k`` columns per fit; ``transposed`` is the
+    one-hot matrix transposed. Returns log-probabilities of shape (3m, columns) and log-weights
+    normalised within each block.
+    """
+    counts = np.asarray(transposed @ responsibilities)  # (3m, fits * k)
+    per_outcome = counts.reshape(-1, 3, counts.shape[1])
+    theta = (per_outcome + prior) / (per_outcome.sum(axis=1, keepdims=True) + 3.0 * prior)
+    mass = (responsibilities.sum(axis=0) + 1e-9).reshape(-1, k)
+    log_weights = np.log(mass / _row_sums(mass)[:, None]).ravel()
+    return np.log(theta).reshape(counts.shape), log_weights
+
+
+def _row_sums(values: FloatArray) -> FloatArray:
+    """Sum over the (few) last-axis entries, added left to right."""
+    total = values[..., 0].copy()
+    for column in range(1, values.shape[-1]):
+        total += values[..., column]
+    return total
 
 
 def _e_step(
-    one_hot: sp.csr_matrix, log_theta: FloatArray, log_weights: FloatArray
-) -> tuple[FloatArray, float]:
-    """Responsibilities and the total log-likelihood."""
-    joint = np.asarray(one_hot @ log_theta.T) + log_weights[None, :]
-    peak = joint.max(axis=1, keepdims=True)
-    weights = np.exp(joint - peak)
-    total = weights.sum(axis=1, keepdims=True)
-    return weights / total, float((np.log(total) + peak).sum())
+    one_hot: sp.csr_matrix, log_theta: FloatArray, log_weights: FloatArray, k: int
+) -> tuple[FloatArray, FloatArray]:
+    """Responsibilities and the total log-likelihood of each of several side-by-side fits."""
+    joint = np.asarray(one_hot @ log_theta) + log_weights[None, :]
+    blocks = joint.reshape(joint.shape[0], -1, k)  # (n, fits, k)
+    peak = blocks[:, :, 0].copy()
+    for g in range(1, k):
+        np.maximum(peak, blocks[:, :, g], out=peak)
+    weights = np.exp(blocks - peak[:, :, None])
+    total = _row_sums(weights)
+    weights /= total[:, :, None]
+    # Summed over participants per fit (a contiguous row each): numpy's pairwise sum.
+    likelihood = np.ascontiguousarray((np.log(total) + peak).T).sum(axis=1)
+    return weights.reshape(joint.shape), likelihood
 
 
 def _opposition(one_hot: sp.csr_matrix, responsibilities: FloatArray, prior: float) -> FloatArray:
@@ -161,18 +191,64 @@ def _opposition(one_hot: sp.csr_matrix, responsibilities: FloatArray, prior: flo
     return opposed
 
 
-def _em(one_hot: sp.csr_matrix, start: FloatArray, prior: float, max_iter: int, tol: float) -> _Fit:
-    responsibilities = start
-    log_theta, log_weights = _m_step(one_hot, responsibilities, prior)
-    previous = -np.inf
-    likelihood = previous
-    for _ in range(max_iter):
-        responsibilities, likelihood = _e_step(one_hot, log_theta, log_weights)
-        log_theta, log_weights = _m_step(one_hot, responsibilities, prior)
-        if likelihood - previous <= tol * abs(likelihood):
+def _em_many(
+    one_hot: sp.csr_matrix, starts: list[FloatArray], prior: float, max_iter: int, tol: float
+) -> list[_Fit]:
+    """EM from each start (all with the same number of groups), run side by side.
+
+    Every fit follows exactly the steps it would take alone (each column of a sparse product
+    is computed independently); running them together only shares the passes over the votes.
+    A fit leaves the batch once its relative likelihood gain drops to ``tol``.
+    """
+    k = starts[0].shape[1]
+    transposed = one_hot.T
+    responsibilities = np.concatenate(starts, axis=1)
+    log_theta, log_weights = _m_step(transposed, responsibilities, k, prior)
+    active = np.arange(len(starts))
+    previous = np.full(len(starts), -np.inf)
+    fits: list[_Fit | None] = [None] * len(starts)
+    for step in range(max_iter):
+        responsibilities, likelihood = _e_step(one_hot, log_theta, log_weights, k)
+        log_theta, log_weights = _m_step(transposed, responsibilities, k, prior)
+        done = likelihood - previous <= tol * np.abs(likelihood)
+        if step == max_iter - 1:
+            done[:] = True
+        for position in np.flatnonzero(done).tolist():
+            block = slice(position * k, (position + 1) * k)
+            fits[int(active[position])] = _Fit(
+                float(likelihood[position]),
+                log_theta[:, block].copy(),
+                log_weights[block].copy(),
+                responsibilities[:, block].copy(),
+            )
+        if done.all():
             break
-        previous = likelihood
-    return _Fit(likelihood, log_theta, log_weights, responsibilities)
+        if done.any():
+            columns = np.repeat(~done, k)
+            log_theta = log_theta[:, columns]
+            log_weights = log_weights[columns]
+            active, previous = active[~done], likelihood[~done]
+        else:
+            previous = likelihood
+    return [fit for fit in fits if fit is not None]
+
+
+def _em(one_hot: sp.csr_matrix, start: FloatArray, prior: float, max_iter: int, tol: float) -> _Fit:
+    return _em_many(one_hot, [start], prior, max_iter, tol)[0]
+
+
+def _icl_from_counts(counts: FloatArray, sizes: IntArray, prior: float) -> float:
+    """ICL of a hard partition from its (groups, statements, 3) vote counts and group sizes."""
+    k = sizes.size
+    trials = counts.sum(axis=2)
+    votes = (
+        gammaln(3.0 * prior)
+        - gammaln(trials + 3.0 * prior)
+        + gammaln(counts + prior).sum(axis=2)
+        - 3.0 * gammaln(prior)
+    ).sum()
+    partition = gammaln(k) - gammaln(sizes.sum() + k) + gammaln(sizes + 1.0).sum()
+    return float(votes + partition)
 
 
 def integrated_likelihood(one_hot: sp.csr_matrix, labels: IntArray, *, prior: float = 1.0) -> float:
@@ -185,16 +261,23 @@ def integrated_likelihood(one_hot: sp.csr_matrix, labels: IntArray, *, prior: fl
     used, labels = np.unique(labels, return_inverse=True)
     k = used.size
     counts = np.asarray(one_hot.T @ np.eye(k)[labels]).T.reshape(k, -1, 3)
-    trials = counts.sum(axis=2)
-    votes = (
-        gammaln(3.0 * prior)
-        - gammaln(trials + 3.0 * prior)
-        + gammaln(counts + prior).sum(axis=2)
-        - 3.0 * gammaln(prior)
-    ).sum()
-    sizes = np.bincount(labels, minlength=k)
-    partition = gammaln(k) - gammaln(labels.size + k) + gammaln(sizes + 1.0).sum()
-    return float(votes + partition)
+    return _icl_from_counts(counts, np.bincount(labels, minlength=k), prior)
+
+
+def _integrated_likelihoods(one_hot: sp.csr_matrix, fits: list[_Fit], prior: float) -> list[float]:
+    """:func:`integrated_likelihood` of each fit's hard partition, with one pass over the votes."""
+    n_rows, k = fits[0].responsibilities.shape
+    labels = np.stack([np.argmax(fit.responsibilities, axis=1) for fit in fits], axis=1)
+    hard = np.zeros((n_rows, len(fits) * k))
+    hard[np.arange(n_rows)[:, None], labels + k * np.arange(len(fits))[None, :]] = 1.0
+    counts = np.asarray(one_hot.T @ hard).T  # (fits * k, 3m), whole numbers: exact in any order
+    scores = []
+    for position in range(len(fits)):
+        sizes = np.bincount(labels[:, position], minlength=k)
+        used = np.flatnonzero(sizes) + position * k
+        per_group = np.ascontiguousarray(counts[used]).reshape(used.size, -1, 3)
+        scores.append(_icl_from_counts(per_group, sizes[sizes > 0], prior))
+    return scores
 
 
 class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
@@ -302,12 +385,14 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         # k-means cannot start more groups than there are distinct points (identical voters).
         n_distinct = np.unique(np.round(embedding, 9), axis=0).shape[0]
         for k in range(1, min(self.max_groups, n_distinct) + 1):
-            for _ in range(1 if k == 1 else self.n_init):
-                labels = _kmeans_start(embedding, k, rng)
-                fit = _em(one_hot, np.eye(k)[labels], self.prior, self.max_iter, self.tol)
-                score = integrated_likelihood(
-                    one_hot, np.argmax(fit.responsibilities, axis=1), prior=self.prior
-                )
+            starts = [
+                np.eye(k)[_kmeans_start(embedding, k, rng)]
+                for _ in range(1 if k == 1 else self.n_init)
+            ]
+            fits = _em_many(one_hot, starts, self.prior, self.max_iter, self.tol)
+            for fit, score in zip(
+                fits, _integrated_likelihoods(one_hot, fits, self.prior), strict=True
+            ):
                 self.icl_[k] = max(self.icl_.get(k, -np.inf), score)
                 if best is None or score > best[0]:
                     best = (score, k, fit)
@@ -330,7 +415,12 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self
         """
         self._validate()
-        one_hot = _one_hot(X)
+        # Every dense product here is tall and thin (participants × a few columns): BLAS threads
+        # only add synchronisation, which costs most on a shared, busy machine.
+        with _threadpools().limit(limits=1, user_api="blas"):
+            return self._fit(_one_hot(X))
+
+    def _fit(self, one_hot: sp.csr_matrix) -> OpinionClusterer:
         n_rows = one_hot.shape[0]
         if n_rows == 0:
             raise AnalysisError("There are no participants to cluster.")
@@ -339,7 +429,7 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         if n_rows > self.max_fit_samples:
             subset = np.sort(rng.choice(n_rows, self.max_fit_samples, replace=False))
             k, fit = self._select(one_hot[subset], rng)
-            start, _ = _e_step(one_hot, fit.log_theta, fit.log_weights)
+            start, _ = _e_step(one_hot, fit.log_theta, fit.log_weights, k)
             fit = _em(one_hot, start, self.prior, self.max_iter, self.tol)
         else:
             k, fit = self._select(one_hot, rng)
@@ -359,7 +449,7 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.labels_ = remap[labels]
         self.n_groups_ = int(used.size)
         self.responsibilities_ = fit.responsibilities[:, used]
-        log_theta = fit.log_theta.reshape(k, -1, 3)[used]
+        log_theta = fit.log_theta.T.reshape(k, -1, 3)[used]
         self.probabilities_ = np.exp(log_theta)
         self.n_features_in_ = one_hot.shape[1] // 3
         return self

@@ -8,6 +8,12 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 from deliberate.analysis import OpinionClusterer, VoteMatrix
+from deliberate.analysis.mixture import (
+    _em_many,
+    _integrated_likelihoods,
+    _one_hot,
+    integrated_likelihood,
+)
 from deliberate.analysis.projection import project
 from deliberate.analysis.simulate import simulate_arrays
 from deliberate.errors import AnalysisError
@@ -67,6 +73,24 @@ def test_fit_follows_the_estimator_contract() -> None:
     assert model.n_groups_ == 2
     assert model.probabilities_.shape == (2, 4, 3)
     np.testing.assert_allclose(model.probabilities_.sum(axis=2), 1.0)
+
+
+def test_fits_run_side_by_side_equal_fits_run_alone() -> None:
+    """The speed of model selection rests on this: batching starts changes no number."""
+    dense, _, _ = _planted(3)
+    one_hot = _one_hot(dense)
+    rng = np.random.default_rng(0)
+    # Random starts converge after different numbers of steps, so the batch shrinks on the way.
+    starts = [np.eye(3)[rng.integers(3, size=dense.shape[0])] for _ in range(4)]
+    together = _em_many(one_hot, starts, 1.0, 100, 1e-5)
+    scores = _integrated_likelihoods(one_hot, together, 1.0)
+    for start, fit, score in zip(starts, together, scores, strict=True):
+        alone = _em_many(one_hot, [start], 1.0, 100, 1e-5)[0]
+        assert fit.log_likelihood == alone.log_likelihood
+        np.testing.assert_array_equal(fit.responsibilities, alone.responsibilities)
+        np.testing.assert_array_equal(fit.log_theta, alone.log_theta)
+        labels = np.argmax(fit.responsibilities, axis=1)
+        assert score == integrated_likelihood(one_hot, labels)
 
 
 def test_same_seed_same_labels() -> None:
