@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from scipy.special import gammaln
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.utils.extmath import randomized_svd
-from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
+from threadpoolctl import ThreadpoolController
 
 from deliberate.errors import AnalysisError
 
