@@ -246,11 +246,7 @@ async def record_tally(request: Request) -> Response:
     }
     statement_id, code = _statement_id(request, session, wanted)
     service = state(request).service
-    replaced = any(
-        (t.table_number, t.statement_id) == (table.number, statement_id)
-        for t in service.session_contributions(session.session_id).tallies
-    )
-    tally = service.record_tally(
+    recorded = service.record_tally(
         session.session_id,
         table.number,
         statement_id,
@@ -258,6 +254,7 @@ async def record_tally(request: Request) -> Response:
         disagree=counts["disagree"],
         passed=counts["pass"],
     )
+    tally = recorded.tally
     return ok(
         {
             "tally": {
@@ -270,7 +267,7 @@ async def record_tally(request: Request) -> Response:
                 "total": tally.total,
                 "counted_at": tally.counted_at.isoformat(),
             },
-            "replaced": replaced,
+            "replaced": recorded.replaced,
         },
         status=201,
     )

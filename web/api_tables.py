@@ -29,6 +29,7 @@ from deliberate.domain.sessions import (
 )
 from deliberate.errors import AlreadyExists, InvalidInput, NotFound
 from deliberate.service.contributions import SessionContributions
+from deliberate.service.sessions import TablePlan
 from web.api import ok
 from web.api_table_hosts import host_routes, path_session, table_json, whole_number
 from web.bodies import Fields, read_json
@@ -181,18 +182,14 @@ async def create_session(request: Request) -> Response:
     place = _name(fields, "place")
     held_on = _held_on(fields)
     neighbourhood = _name(fields, "neighbourhood", required=False)
-    tables = _tables_of(fields)  # all checked before anything is created
+    tables = _tables_of(fields)
     session, code = service.create_table_session(
-        consultation_id, place=place, held_on=held_on, neighbourhood=neighbourhood
+        consultation_id,
+        place=place,
+        held_on=held_on,
+        neighbourhood=neighbourhood,
+        tables=[TablePlan(t.number, t.host_name, t.name, t.form_count) for t in tables],
     )
-    for table in tables:
-        service.add_table(
-            session.session_id,
-            table.number,
-            host_name=table.host_name,
-            name=table.name,
-            form_count=table.form_count,
-        )
     contributions = service.session_contributions(session.session_id)
     return ok(
         {

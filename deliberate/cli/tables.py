@@ -19,6 +19,7 @@ from deliberate.domain.sessions import PhysicalSession, Table, format_access_cod
 from deliberate.errors import DuplicateStatement, InvalidInput, NotFound
 from deliberate.interop.form_upload import MAX_UPLOAD_BYTES
 from deliberate.service import Service, open_service
+from deliberate.service.sessions import TablePlan
 
 __all__ = ["tables"]
 
@@ -110,14 +111,13 @@ def create_session_command(
     with open_service(settings_from_context(ctx)) as service:
         found = consultation_named(service, consultation)
         session, code = service.create_table_session(
-            found.consultation_id, place=place, held_on=held_on.date(), neighbourhood=neighbourhood
+            found.consultation_id,
+            place=place,
+            held_on=held_on.date(),
+            neighbourhood=neighbourhood,
+            tables=[TablePlan(number, host, name, form_count) for number, host, name in specs],
         )
-        made = [
-            service.add_table(
-                session.session_id, number, host_name=host, name=name, form_count=form_count
-            )
-            for number, host, name in specs
-        ]
+        made = service.list_tables(session.session_id)
     click.echo(f"session: {session.session_id}")
     click.echo(f"place: {session.place}, {session.held_on.isoformat()}")
     click.echo(
@@ -298,17 +298,10 @@ def tally_command(
         found = consultation_named(service, consultation)
         _session(service, found, session_id)
         statement_id, label = _form_statement(service, session_id, statement)
-        earlier = next(
-            (
-                tally
-                for tally in service.session_contributions(session_id).tallies
-                if (tally.table_number, tally.statement_id) == (table_number, statement_id)
-            ),
-            None,
-        )
-        tally = service.record_tally(
+        recorded = service.record_tally(
             session_id, table_number, statement_id, agree=agree, disagree=disagree, passed=passed
         )
+    tally, earlier = recorded.tally, recorded.previous
     click.echo(
         f"recorded for table {tally.table_number}, statement {label}: "
         f"{_hands(tally.agree, tally.disagree, tally.passed)} ({tally.total} hands)"

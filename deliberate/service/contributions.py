@@ -35,7 +35,7 @@ from deliberate.store import sessions as session_rows
 from deliberate.store import statements as statement_rows
 from deliberate.store import votes as vote_rows
 
-__all__ = ["ContributionUseCases", "FormImport", "SessionContributions"]
+__all__ = ["ContributionUseCases", "FormImport", "RecordedTally", "SessionContributions"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,19 @@ class FormImport:
     form_numbers: tuple[int, ...]
     vote_count: int
     skipped_rows: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedTally:
+    """A show of hands as stored, and the earlier count of it that it replaced, if any."""
+
+    tally: TableTally
+    previous: TableTally | None = None
+
+    @property
+    def replaced(self) -> bool:
+        """Whether this count replaced an earlier one of the same statement at that table."""
+        return self.previous is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +161,12 @@ class ContributionUseCases(TableSessionUseCases, ParticipationUseCases, Statemen
         agree: int,
         disagree: int,
         passed: int = 0,
-    ) -> TableTally:
-        """Record a show of hands at a table, replacing an earlier count of the same statement."""
+    ) -> RecordedTally:
+        """Record a show of hands at a table, replacing an earlier count of the same statement.
+
+        The earlier count is read and replaced in the same transaction, so
+        :attr:`RecordedTally.previous` is exact even when two hosts count at the same moment.
+        """
         tally = TableTally(
             session_id, table_number, statement_id, agree, disagree, passed, self._now()
         )
@@ -157,18 +174,18 @@ class ContributionUseCases(TableSessionUseCases, ParticipationUseCases, Statemen
             session = self._physical_session(connection, session_id)
             self._session_table(connection, session_id, table_number)
             self._votable_statement(connection, session.consultation_id, statement_id)
-            replaced = session_rows.put_tally(connection, tally)
+            previous = session_rows.put_tally(connection, tally)
         payload = {
             "consultation_id": session.consultation_id,
             "session_id": session_id,
             "table": table_number,
             "statement_id": statement_id,
             "tally": True,
-            "replaced": replaced,
+            "replaced": previous is not None,
         }
         self._publish("votes", payload)
         self._publish_session(session, "tally")
-        return tally
+        return RecordedTally(tally, previous)
 
     def submit_table_statement(self, session_id: str, table_number: int, text: str) -> Statement:
         """Add a statement written at a table to the current round, pending moderation.

@@ -9,6 +9,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from deliberate.domain.consultations import Consultation, new_id
@@ -26,7 +28,7 @@ from deliberate.store import Connection
 from deliberate.store import facilitators as facilitator_rows
 from deliberate.store import sessions as session_rows
 
-__all__ = ["TableSessionUseCases", "channel_labels"]
+__all__ = ["TablePlan", "TableSessionUseCases", "channel_labels"]
 
 HOST_CODE_WINDOW = timedelta(minutes=15)
 
@@ -35,6 +37,16 @@ HOST_CODE_WINDOW = timedelta(minutes=15)
 def _dummy_hash() -> str:
     """A hash to verify against for an unknown session, so a miss costs one verification too."""
     return hash_access_code(new_access_code())
+
+
+@dataclass(frozen=True, slots=True)
+class TablePlan:
+    """A table to create with its session: number, host, optional name, forms to print."""
+
+    number: int
+    host_name: str
+    name: str = ""
+    form_count: int = 20
 
 
 def channel_labels(
@@ -74,14 +86,28 @@ class TableSessionUseCases(ServiceBase):
         place: str,
         held_on: date,
         neighbourhood: str = "",
+        tables: Sequence[TablePlan] = (),
     ) -> tuple[PhysicalSession, str]:
-        """Create a session; return it and its host code (shown once, only its hash is kept)."""
+        """Create a session with its ``tables``, all or nothing; return it and its host code.
+
+        The code is shown once: only its hash is kept. Two tables with one number raise
+        :class:`AlreadyExists` and nothing is created.
+        """
         session = PhysicalSession(new_id(), consultation_id, place, held_on, neighbourhood)
+        made = [
+            Table(session.session_id, plan.number, plan.host_name, plan.name, plan.form_count)
+            for plan in tables
+        ]
+        numbers = [table.number for table in made]
+        if repeated := sorted({n for n in numbers if numbers.count(n) > 1}):
+            raise AlreadyExists(f"table {repeated[0]} appears twice", detail={"table": repeated[0]})
         code = new_access_code()
         code_hash = hash_access_code(code)  # slow on purpose: outside the write lock
         with self.store.write() as connection:
             self._consultation(connection, consultation_id)
             session_rows.insert_session(connection, session, code_hash, self._now())
+            for table in made:
+                session_rows.insert_table(connection, table)
         self._publish_session(session, "created")
         return session, code
 

@@ -195,14 +195,16 @@ def _tally(row: RowMapping) -> TableTally:
     )
 
 
-def put_tally(connection: Connection, tally: TableTally) -> bool:
-    """Record a tally, replacing an earlier count at that table; ``True`` when it replaced one."""
+def put_tally(connection: Connection, tally: TableTally) -> TableTally | None:
+    """Record a tally, replacing an earlier count at that table; return the count it replaced."""
     key = (
         table_tallies.c.session_id == tally.session_id,
         table_tallies.c.table_number == tally.table_number,
         table_tallies.c.statement_id == tally.statement_id,
     )
-    replaced = connection.execute(delete(table_tallies).where(*key)).rowcount > 0
+    found = connection.execute(select(table_tallies).where(*key)).mappings().first()
+    if found is not None:
+        connection.execute(delete(table_tallies).where(*key))
     connection.execute(
         insert(table_tallies).values(
             session_id=tally.session_id,
@@ -214,7 +216,7 @@ def put_tally(connection: Connection, tally: TableTally) -> bool:
             counted_at=tally.counted_at,
         )
     )
-    return replaced
+    return _tally(found) if found is not None else None
 
 
 def list_tallies(connection: Connection, session_id: str) -> list[TableTally]:

@@ -22,6 +22,7 @@ from deliberate.errors import (
     RateLimited,
 )
 from deliberate.service import RecordingEventSink, Service
+from deliberate.service.sessions import TablePlan
 from deliberate.store.schema import paper_forms, participants, vote_events, votes
 
 TEXTS = [
@@ -220,8 +221,10 @@ def test_tallies_are_recorded_replaced_and_never_participants(
 ) -> None:
     statement_id = service.form_statements(room["session_id"])[0].statement_id
     before = _counts(service)
-    service.record_tally(room["session_id"], 1, statement_id, agree=7, disagree=2, passed=1)
-    service.record_tally(room["session_id"], 1, statement_id, agree=8, disagree=2)
+    first = service.record_tally(room["session_id"], 1, statement_id, agree=7, disagree=2, passed=1)
+    second = service.record_tally(room["session_id"], 1, statement_id, agree=8, disagree=2)
+    assert (first.replaced, second.replaced) == (False, True)
+    assert second.previous == first.tally
     assert _counts(service) == before
     (tally,) = service.session_contributions(room["session_id"]).tallies
     assert (tally.agree, tally.disagree, tally.passed) == (8, 2, 0)
@@ -269,3 +272,31 @@ def test_erasing_a_paper_form_participant_leaves_no_trace(
     service.erase_participant(entered.participant_ids[0])
     assert _counts(service) == before
     assert service.session_contributions(room["session_id"]).forms == ()
+
+
+def test_a_session_is_created_with_its_tables_or_not_at_all(service: Service) -> None:
+    consultation = service.create_consultation("Hoe maken we het plein levendiger?")
+    plans = [TablePlan(1, "Fatima el Amrani"), TablePlan(2, "Kees de Vries", "bij de bar", 12)]
+    session, _ = service.create_table_session(
+        consultation.consultation_id,
+        place="buurthuis De Pijp",
+        held_on=date(2026, 3, 12),
+        tables=plans,
+    )
+    tables = service.list_tables(session.session_id)
+    assert [(t.number, t.host_name, t.name, t.form_count) for t in tables] == [
+        (1, "Fatima el Amrani", "", 20),
+        (2, "Kees de Vries", "bij de bar", 12),
+    ]
+    for bad in (
+        [TablePlan(3, "Anna"), TablePlan(3, "Bram")],
+        [TablePlan(4, "Anna"), TablePlan(0, "X")],
+    ):
+        with pytest.raises((AlreadyExists, InvalidInput)):
+            service.create_table_session(
+                consultation.consultation_id,
+                place="De Pijp",
+                held_on=date(2026, 3, 13),
+                tables=bad,
+            )
+    assert len(service.list_table_sessions(consultation.consultation_id)) == 1
