@@ -20,6 +20,7 @@ from deliberate.domain.facilitators import Role
 from deliberate.domain.rounds import Round
 from deliberate.domain.statements import ModerationStatus, Statement
 from deliberate.errors import InvalidInput, NotFound
+from deliberate.service.consultations import MAX_DESCRIPTION_LENGTH, MAX_QUESTION_LENGTH
 from web.bodies import read_json
 from web.errors import WebError
 from web.facilitator_pages import join_url, map_view
@@ -324,8 +325,8 @@ async def create_consultation(request: Request) -> Response:
     facilitator = current_facilitator(request, service)
     body = await read_json(request)
     consultation = service.create_consultation(
-        body.text("question", max_length=2000),
-        description=body.text("description", default="", max_length=20_000),
+        body.text("question", max_length=MAX_QUESTION_LENGTH),
+        description=body.text("description", default="", max_length=MAX_DESCRIPTION_LENGTH),
         language=body.text("language", default="nl", max_length=8),
         strict_moderation=body.flag("strict_moderation"),
         owner_id=facilitator.facilitator_id,
@@ -350,8 +351,8 @@ async def edit_consultation(request: Request) -> Response:
         raise InvalidInput("strict_moderation must be true or false")
     consultation = service.edit_consultation(
         consultation_id,
-        question=body.optional_text("question", max_length=2000),
-        description=body.optional_text("description", max_length=20_000),
+        question=body.optional_text("question", max_length=MAX_QUESTION_LENGTH),
+        description=body.optional_text("description", max_length=MAX_DESCRIPTION_LENGTH),
         language=body.optional_text("language", max_length=8),
         strict_moderation=strict,
     )

@@ -19,6 +19,7 @@ from starlette.routing import BaseRoute, Route
 from deliberate.domain.facilitators import Facilitator, Role
 from deliberate.domain.statements import ModerationStatus
 from deliberate.errors import AuthenticationRequired, InvalidInput, RateLimited
+from deliberate.service.consultations import MAX_DESCRIPTION_LENGTH, MAX_QUESTION_LENGTH
 from web.bodies import read_form
 from web.errors import WebError
 from web.i18n import N_, choose_language
@@ -170,8 +171,8 @@ async def create(request: Request) -> Response:
     service = state(request).service
     form = await read_form(request)
     consultation = service.create_consultation(
-        form.text("question", max_length=2000),
-        description=form.text("description", default="", max_length=20_000),
+        form.text("question", max_length=MAX_QUESTION_LENGTH),
+        description=form.text("description", default="", max_length=MAX_DESCRIPTION_LENGTH),
         language=form.text("language", default="nl", max_length=8),
         strict_moderation=form.flag("strict_moderation"),
         owner_id=facilitator.facilitator_id,
@@ -246,8 +247,8 @@ async def edit(request: Request) -> Response:
     form = await read_form(request)
     service.edit_consultation(
         consultation_id,
-        question=form.text("question", max_length=2000),
-        description=form.text("description", default="", max_length=20_000),
+        question=form.text("question", max_length=MAX_QUESTION_LENGTH),
+        description=form.text("description", default="", max_length=MAX_DESCRIPTION_LENGTH),
         language=form.text("language", default="nl", max_length=8),
         strict_moderation=form.flag("strict_moderation"),
     )

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document of ``/api/``, written by hand next to the routes it describes.
 
-``tests/web/test_openapi.py`` checks that every API route appears here and every path here is
+``tests/web/test_web_api.py`` checks that every API route appears here and every path here is
 routed; ``tests/fuzz`` runs Schemathesis against it.
 """
 
@@ -9,9 +9,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from deliberate.service.consultations import MAX_DESCRIPTION_LENGTH, MAX_QUESTION_LENGTH
+
 __all__ = ["openapi_document"]
 
 _ID = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+# Text that must say something: at least one letter or digit, and never NUL.
+_WORDS = {"type": "string", "pattern": "^[^\\x00]*\\w[^\\x00]*$"}
 _ERROR = {
     "type": "object",
     "required": ["ok", "error", "code", "status"],
@@ -142,8 +146,8 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object",
                     "required": ["question"],
                     "properties": {
-                        "question": {"type": "string"},
-                        "description": {"type": "string"},
+                        "question": {**_WORDS, "maxLength": MAX_QUESTION_LENGTH},
+                        "description": {"type": "string", "maxLength": MAX_DESCRIPTION_LENGTH},
                         "language": {"enum": ["nl", "en"]},
                         "strict_moderation": {"type": "boolean"},
                     },
@@ -165,8 +169,8 @@ def openapi_document() -> dict[str, Any]:
                 request={
                     "type": "object",
                     "properties": {
-                        "question": {"type": "string"},
-                        "description": {"type": "string"},
+                        "question": {**_WORDS, "maxLength": MAX_QUESTION_LENGTH},
+                        "description": {"type": "string", "maxLength": MAX_DESCRIPTION_LENGTH},
                         "language": {"enum": ["nl", "en"]},
                         "strict_moderation": {"type": "boolean"},
                     },
@@ -187,7 +191,7 @@ def openapi_document() -> dict[str, Any]:
                 request={
                     "type": "object",
                     "required": ["consent"],
-                    "properties": {"consent": {"type": "boolean"}},
+                    "properties": {"consent": {"const": True}},
                 },
             ),
         },
@@ -341,7 +345,12 @@ def openapi_document() -> dict[str, Any]:
                     "type": "object",
                     "required": ["statements"],
                     "properties": {
-                        "statements": {"type": "array", "items": {"type": "string"}},
+                        "statements": {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": 500,
+                            "items": {"type": "string"},
+                        },
                         "round_id": {"type": "string"},
                     },
                 },
@@ -355,12 +364,24 @@ def openapi_document() -> dict[str, Any]:
                 200,
                 statement,
                 request={
-                    "type": "object",
-                    "required": ["status"],
-                    "properties": {
-                        "status": {"enum": ["pending", "accepted", "rejected"]},
-                        "reason": {"type": "string"},
-                    },
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "required": ["status"],
+                            "properties": {
+                                "status": {"enum": ["pending", "accepted"]},
+                                "reason": {"type": "string", "maxLength": 2000},
+                            },
+                        },
+                        {
+                            "type": "object",
+                            "required": ["status", "reason"],
+                            "properties": {
+                                "status": {"const": "rejected"},
+                                "reason": {**_WORDS, "maxLength": 2000},
+                            },
+                        },
+                    ]
                 },
                 security=_FACILITATOR,
             ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from deliberate.domain.consultations import Consultation, new_id, new_join_code
@@ -14,16 +15,19 @@ from deliberate.store import Connection
 from deliberate.store import consultations as consultation_rows
 from deliberate.store import facilitators as facilitator_rows
 
-__all__ = ["ConsultationUseCases"]
+__all__ = ["MAX_DESCRIPTION_LENGTH", "MAX_QUESTION_LENGTH", "ConsultationUseCases"]
 
 MAX_QUESTION_LENGTH = 500
 MAX_DESCRIPTION_LENGTH = 10_000
 SUPPORTED_LANGUAGES = frozenset({"nl", "en"})
 
 
+_WORD = re.compile(r"\w")
+
+
 def _clean_question(question: str) -> str:
     text = normalise_text(question)
-    if not text:
+    if not _WORD.search(text):  # a question of only punctuation or spaces asks nothing
         raise InvalidInput("a consultation needs a question")
     if len(text) > MAX_QUESTION_LENGTH:
         raise InvalidInput(f"a question may have at most {MAX_QUESTION_LENGTH} characters")

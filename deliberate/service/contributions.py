@@ -23,7 +23,7 @@ from deliberate.domain.sessions import (
     session_of,
 )
 from deliberate.domain.statements import ModerationStatus, Statement, validate_text
-from deliberate.errors import AlreadyExists
+from deliberate.errors import AlreadyExists, Conflict
 from deliberate.interop.form_upload import Cell, parse_form_upload, validate_grid_form
 from deliberate.interop.paper_forms import FormHeading, render_table_forms
 from deliberate.service.participation import ParticipationUseCases
@@ -95,6 +95,8 @@ class ContributionUseCases(TableSessionUseCases, ParticipationUseCases, Statemen
             table = self._session_table(connection, session_id, table_number)
             consultation = self._consultation(connection, session.consultation_id)
             _, statements = self._form_statements(connection, session)
+        if not statements:
+            raise Conflict("there is nothing to print yet: the round has no accepted statements")
         heading = FormHeading(consultation.question, consultation.description)
         return render_table_forms(
             heading, statements, session=session, table=table, join_url=join_url

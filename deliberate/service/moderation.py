@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from deliberate.domain.statements import ModerationStatus, Statement, normalise_text
@@ -33,7 +34,8 @@ class ModerationUseCases(ServiceBase):
         """
         new_status = ModerationStatus(status)
         clean_reason = normalise_text(reason)
-        if new_status is ModerationStatus.REJECTED and not clean_reason:
+        # A reason says something: at least one letter or digit, not only punctuation.
+        if new_status is ModerationStatus.REJECTED and not re.search(r"\w", clean_reason):
             raise InvalidInput("say why the statement is rejected")
         if len(clean_reason) > MAX_REASON_LENGTH:
             raise InvalidInput(f"a reason may have at most {MAX_REASON_LENGTH} characters")

@@ -33,6 +33,14 @@ class FuzzTarget:
     consultation_id: str
     table_session_id: str
     owner_id: str
+    round_id: str
+    statement_id: str
+
+    def fresh_participant_token(self) -> str:
+        """A new participant who consented (a run erases its participants along the way)."""
+        state = self.app.state.deliberate
+        joined = state.service.join(self.consultation_id, consent_version="2026-11")
+        return participant_token(state.settings.secret_key, joined.participant_id)
 
     def fresh_session_token(self) -> str:
         """A new session of the owner (the run logs ``session_token`` out early on)."""
@@ -63,7 +71,7 @@ def fuzz_target(
         "Wat vindt u van de nieuwe bibliotheek?", owner_id=owner.facilitator_id
     )
     round_ = service.create_round(consultation.consultation_id, "Ronde 1")
-    service.seed_statements(
+    seeded = service.seed_statements(
         consultation.consultation_id, ["De bibliotheek moet langer open.", "Meer studieplekken."]
     )
     service.open_round(round_.round_id)
@@ -83,6 +91,8 @@ def fuzz_target(
         consultation_id=consultation.consultation_id,
         table_session_id=table_session.session_id,
         owner_id=owner.facilitator_id,
+        round_id=round_.round_id,
+        statement_id=seeded[0].statement_id,
     )
     bus.close()
     service.store.dispose()

@@ -12,6 +12,7 @@ generated id would only ever meet a 404), and a table host's operations carry a 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -25,10 +26,13 @@ from fuzz.conftest import FuzzTarget
 pytestmark = pytest.mark.slow
 
 MAX_EXAMPLES = 25
-# The shape of a well-formed path value; only those are pointed at the real table session, so
-# that negative cases keep their malformed values.
+# The shape of a well-formed path value. Well-formed values are pointed at the fixture's real
+# consultation, round, statement and table session, so that calls get past "not found" and
+# exercise the handlers; malformed (negative) values are kept.
 _WELL_FORMED = {
     "consultation_id": re.compile(r"[0-9a-f]{32}"),
+    "round_id": re.compile(r"[0-9a-f]{32}"),
+    "statement_id": re.compile(r"[0-9a-f]{32}"),
     "session_id": re.compile(r"[0-9a-f]{32}"),
     "table": re.compile(r"[1-9][0-9]?"),
 }
@@ -37,8 +41,11 @@ _WELL_FORMED = {
 # Operations whose schema-valid bodies may still break a rule no JSON Schema can state, answered
 # with 422 and a message: a form number outside the table's range, a statement code not on this
 # session's form, a form without answers, a file's content, a tally without a single hand, a
-# statement that is too short once normalised. Their positive cases may get 422 as well.
+# statement that is too short once normalised (also when a participant adds or a moderator seeds
+# one). Their positive cases may get 422 as well.
 _RULES_BEYOND_SCHEMA = {
+    "POST /api/consultations/{consultation_id}/statements",
+    "POST /api/consultations/{consultation_id}/seed",
     "POST /api/sessions/{session_id}/tables/{table}/forms",
     "POST /api/sessions/{session_id}/tables/{table}/forms/upload",
     "POST /api/sessions/{session_id}/tables/{table}/tallies",
@@ -56,36 +63,29 @@ def _positive_data_accepted_or_refused_by_a_rule(ctx: Any, response: Any, case: 
         )
 
 
-def _is_table_session(operation: Any) -> bool:
-    return "{session_id}" in operation.path or operation.path.endswith("/sessions")
-
-
-def _token_for(operation: Any, target: FuzzTarget) -> str:
+def _token_for(operation: Any, target: FuzzTarget) -> Callable[[], str]:
+    """Who calls, minted afresh for every example: the run logs sessions out and erases
+    participants along the way, which would leave later calls stuck at 401."""
     security = operation.definition.raw.get("security") or []
     schemes = {name for requirement in security for name in requirement}
     if "host" in schemes:
-        return target.host_token()
+        return target.host_token
     if "facilitator" in schemes:
-        # DELETE /api/session ends the shared session early in the run; table-session
-        # operations get a live one so that they get past the role check.
-        return (
-            target.fresh_session_token() if _is_table_session(operation) else target.session_token
-        )
-    return target.participant_token
+        return target.fresh_session_token
+    return target.fresh_participant_token
 
 
-def _real_path(operation: Any, target: FuzzTarget) -> dict[str, str]:
-    """Path values naming the fixture's table session, for table-session operations only."""
-    if not _is_table_session(operation):
-        return {}
+def _real_path(target: FuzzTarget) -> dict[str, str]:
     return {
         "consultation_id": target.consultation_id,
+        "round_id": target.round_id,
+        "statement_id": target.statement_id,
         "session_id": target.table_session_id,
         "table": "1",
     }
 
 
-def _run_operation(operation: Any, headers: dict[str, str], real: dict[str, str]) -> None:
+def _run_operation(operation: Any, token: Callable[[], str], real: dict[str, str]) -> None:
     checks: dict[str, Any] = {}
     if operation.label in _RULES_BEYOND_SCHEMA:
         checks = {
@@ -110,6 +110,8 @@ def _run_operation(operation: Any, headers: dict[str, str], real: dict[str, str]
             current = (case.path_parameters or {}).get(name)
             if isinstance(current, str) and _WELL_FORMED[name].fullmatch(current):
                 case.path_parameters[name] = value
+        # Spelled as Schemathesis spells it, so that its ignored-auth probes can take it away.
+        headers = {"Authorization": f"Bearer {token()}"}
         case.call_and_validate(headers=headers, **checks)
 
     run()
@@ -121,10 +123,8 @@ def test_api_conforms_to_its_openapi_document(fuzz_target: FuzzTarget) -> None:
     assert len(operations) >= 20
     failures: list[str] = []
     for operation in operations:
-        # Spelled as Schemathesis spells it, so that its ignored-auth probes can take it away.
-        headers = {"Authorization": f"Bearer {_token_for(operation, fuzz_target)}"}
         try:
-            _run_operation(operation, headers, _real_path(operation, fuzz_target))
-        except Exception as error:  # collect every operation's failure, then report them all
+            _run_operation(operation, _token_for(operation, fuzz_target), _real_path(fuzz_target))
+        except (Exception, BaseExceptionGroup) as error:  # collect all, then report them
             failures.append(f"{operation.label}: {type(error).__name__}: {error}"[:2000])
     assert failures == [], "\n\n".join(failures)

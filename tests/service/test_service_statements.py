@@ -120,6 +120,8 @@ def test_rejection_needs_a_reason_and_is_logged(service_factory: Callable[..., S
     assert service.next_statement(voter) is not None  # not strict: pending is shown
     with pytest.raises(InvalidInput):
         service.moderate(written.statement_id, ModerationStatus.REJECTED)
+    with pytest.raises(InvalidInput, match="say why"):
+        service.moderate(written.statement_id, ModerationStatus.REJECTED, reason=" ?! \u200b")
     rejected = service.moderate(
         written.statement_id,
         ModerationStatus.REJECTED,
@@ -206,3 +208,12 @@ def test_seeded_statements_keep_the_order_they_were_given(
     service.seed_statements(setup.consultation.consultation_id, texts)
     listed = [s.text for s in service.list_statements(setup.consultation.consultation_id)]
     assert listed == texts
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!", "\u200b\u200b", "…"])
+def test_a_question_needs_a_letter_or_digit(
+    service_factory: Callable[..., Service], question: str
+) -> None:
+    service = service_factory()
+    with pytest.raises(InvalidInput, match="needs a question"):
+        service.create_consultation(question)

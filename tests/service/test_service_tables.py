@@ -15,6 +15,7 @@ from deliberate.domain.statements import ModerationStatus
 from deliberate.errors import (
     AlreadyExists,
     AuthenticationRequired,
+    Conflict,
     DuplicateStatement,
     InvalidInput,
     InvalidUpload,
@@ -262,6 +263,12 @@ def test_paper_forms_pdf_is_rendered_for_a_table(service: Service, room: dict[st
     assert len(pdf) > 5_000
     with pytest.raises(NotFound):
         service.paper_forms_pdf(room["session_id"], 7)
+
+    # With every statement moderated out there is nothing to print: refused, not an empty form.
+    for statement in service.form_statements(room["session_id"]):
+        service.moderate(statement.statement_id, "rejected", reason="buiten de vraag")
+    with pytest.raises(Conflict, match="nothing to print"):
+        service.paper_forms_pdf(room["session_id"], 1)
 
 
 def test_erasing_a_paper_form_participant_leaves_no_trace(
