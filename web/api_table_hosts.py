@@ -16,6 +16,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -33,7 +34,7 @@ from web.api import ok, statement_json
 from web.bodies import Fields, read_json
 from web.errors import WebError, status_for
 from web.host_identity import HOST_LOGIN_SECONDS, host_token, require_table_access
-from web.pages import state
+from web.pages import attachment, state
 from web.table_sessions import room_url
 
 __all__ = ["ANSWERS", "host_routes", "path_session", "table_json", "whole_number"]
@@ -291,17 +292,14 @@ async def forms_pdf(request: Request) -> Response:
     """The table's numbered paper forms as one A4 PDF."""
     session = _host_session(request)
     table = _table(request, session)
-    pdf = state(request).service.paper_forms_pdf(
-        session.session_id, table.number, join_url=room_url(request, session.session_id)
+    # Rendering 20 forms takes seconds: keep it off the event loop.
+    pdf = await run_in_threadpool(
+        state(request).service.paper_forms_pdf,
+        session.session_id,
+        table.number,
+        join_url=room_url(request, session.session_id),
     )
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "content-disposition": f'attachment; filename="formulieren-tafel-{table.number}.pdf"',
-            "cache-control": "no-store",
-        },
-    )
+    return attachment(pdf, "application/pdf", f"formulieren-tafel-{table.number}.pdf")
 
 
 def host_routes() -> list[BaseRoute]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
@@ -51,7 +52,7 @@ from web.host_identity import (
 )
 from web.i18n import N_, choose_language, translator
 from web.identity import optional_facilitator
-from web.pages import redirect, render, state
+from web.pages import attachment, redirect, render, state
 from web.table_sessions import room_url
 
 __all__ = ["refusal_message", "routes"]
@@ -395,18 +396,14 @@ async def forms_pdf(request: Request) -> Response:
     service = state(request).service
     session = require_table_access(request, service, request.path_params["session_id"])
     table = _table(request, session)
-    pdf = service.paper_forms_pdf(
-        session.session_id, table.number, join_url=room_url(request, session.session_id)
+    # Rendering 20 forms takes seconds: keep it off the event loop.
+    pdf = await run_in_threadpool(
+        service.paper_forms_pdf,
+        session.session_id,
+        table.number,
+        join_url=room_url(request, session.session_id),
     )
-    name = f"formulieren-tafel-{table.number}.pdf"
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "content-disposition": f'attachment; filename="{name}"',
-            "cache-control": "no-store",
-        },
-    )
+    return attachment(pdf, "application/pdf", f"formulieren-tafel-{table.number}.pdf")
 
 
 async def upload_template(request: Request) -> Response:
@@ -416,14 +413,7 @@ async def upload_template(request: Request) -> Response:
     table = _table(request, session)
     sheet = upload_template_csv(table, service.form_statements(session.session_id))
     name = f"formulieren-tafel-{table.number}.csv"
-    return Response(
-        sheet,
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "content-disposition": f'attachment; filename="{name}"',
-            "cache-control": "no-store",
-        },
-    )
+    return attachment(sheet, "text/csv; charset=utf-8", name)
 
 
 def routes() -> list[BaseRoute]:

@@ -19,7 +19,7 @@ from web.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translator
 from web.similarity import SimilarStatements
 from web.throttle import SlidingWindow
 
-__all__ = ["AppState", "redirect", "render", "render_error_page", "state"]
+__all__ = ["AppState", "attachment", "redirect", "render", "render_error_page", "state"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -89,6 +89,18 @@ def render(
             LANGUAGE_COOKIE, asked, max_age=31_536_000, path="/", secure=True, samesite="lax"
         )
     return response
+
+
+def attachment(body: bytes | str, media_type: str, filename: str) -> Response:
+    """A file to download (``filename`` is ours, never the visitor's); never cached."""
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "content-disposition": f'attachment; filename="{filename}"',
+            "cache-control": "no-store",
+        },
+    )
 
 
 def redirect(url: str) -> RedirectResponse:

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Route
 from deliberate.domain.consultations import Consultation
 from deliberate.domain.participants import ONLINE, Participant
 from deliberate.domain.rounds import Action
+from deliberate.domain.sessions import PhysicalSession
 from deliberate.domain.snapshot import Vote
 from deliberate.domain.statements import Statement
 from deliberate.errors import DuplicateStatement, InvalidInput, NotFound
@@ -29,7 +30,7 @@ from web.identity import (
     set_participant_cookie,
 )
 from web.opinion_map import build_map, group_label, participant_group
-from web.pages import redirect, render, state
+from web.pages import attachment, redirect, render, state
 
 __all__ = ["Progress", "progress_of", "routes", "visible_statements"]
 
@@ -96,16 +97,29 @@ async def intro(request: Request) -> Response:
     participant = optional_participant(request, app_state.service, consultation.consultation_id)
     if participant is not None and participant.has_consented:
         return redirect(f"/c/{consultation.consultation_id}/vote")
-    current = app_state.service.current_round(consultation.consultation_id)
+    return _intro_page(request, consultation)
+
+
+def _intro_page(
+    request: Request,
+    consultation: Consultation,
+    *,
+    room: PhysicalSession | None = None,
+    consent_missing: bool = False,
+) -> Response:
+    app_state = state(request)
     return render(
         request,
         "intro.html",
         {
             "consultation": consultation,
-            "round": current,
+            "round": app_state.service.current_round(consultation.consultation_id),
             "consent_version": app_state.settings.consent_version,
             "max_length": app_state.settings.max_statement_length,
+            "room": room,
+            "consent_missing": consent_missing,
         },
+        status=422 if consent_missing else 200,
     )
 
 
@@ -117,17 +131,7 @@ async def room_intro(request: Request) -> Response:
     participant = optional_participant(request, app_state.service, consultation.consultation_id)
     if participant is not None and participant.has_consented:
         return redirect(f"/c/{consultation.consultation_id}/vote")
-    return render(
-        request,
-        "intro.html",
-        {
-            "consultation": consultation,
-            "round": app_state.service.current_round(consultation.consultation_id),
-            "consent_version": app_state.settings.consent_version,
-            "max_length": app_state.settings.max_statement_length,
-            "room": session,
-        },
-    )
+    return _intro_page(request, consultation, room=session)
 
 
 def _room_channel(service: Service, consultation: Consultation, room: str) -> str:
@@ -151,19 +155,8 @@ async def join(request: Request) -> Response:
     room = form.text("room", default="", max_length=64)
     channel = _room_channel(app_state.service, consultation, room)
     if not form.flag("consent"):
-        return render(
-            request,
-            "intro.html",
-            {
-                "consultation": consultation,
-                "round": app_state.service.current_round(consultation.consultation_id),
-                "consent_version": app_state.settings.consent_version,
-                "max_length": app_state.settings.max_statement_length,
-                "consent_missing": True,
-                "room": app_state.service.get_table_session(room) if room else None,
-            },
-            status=422,
-        )
+        session = app_state.service.get_table_session(room) if room else None
+        return _intro_page(request, consultation, room=session, consent_missing=True)
     version = app_state.settings.consent_version
     existing = optional_participant(request, app_state.service, consultation.consultation_id)
     if existing is not None:
@@ -357,14 +350,8 @@ async def export(request: Request) -> Response:
     consultation = _consultation(request)
     participant = require_participant(request, app_state.service, consultation.consultation_id)
     data = app_state.service.export_participant(participant.participant_id)
-    return Response(
-        json.dumps(data, ensure_ascii=False, indent=2),
-        media_type="application/json",
-        headers={
-            "content-disposition": 'attachment; filename="mijn-gegevens.json"',
-            "cache-control": "no-store",
-        },
-    )
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return attachment(body, "application/json", "mijn-gegevens.json")
 
 
 async def erase(request: Request) -> Response:

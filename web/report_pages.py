@@ -27,7 +27,7 @@ from web.errors import WebError
 from web.facilitator_pages import CONSOLE_LINKS, EXTRA_ROUTES, ConsoleLink
 from web.i18n import N_, translator
 from web.identity import require_role
-from web.pages import state
+from web.pages import attachment, state
 from web.published_advice import version_url, versions_fragment
 
 __all__ = ["report_page", "report_stylesheet"]
@@ -127,11 +127,7 @@ async def report_page(request: Request) -> Response:
     # Rendering a PDF takes seconds: keep it off the event loop.
     body = await run_in_threadpool(renderers[fmt])
     name = f"concept-advies-v{stored.version}.{suffix}"
-    return Response(
-        body,
-        media_type=media_type,
-        headers={"content-disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(body, media_type, name)
 
 
 def _save_or_publish(

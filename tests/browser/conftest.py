@@ -43,6 +43,16 @@ CHROMIUM_ARGS = [
 AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 PASSWORD = "lange-zin-voor-de-browsertest"
+STATEMENTS = [
+    "Er moeten meer bomen in de straten komen.",
+    "Parkeerplaatsen mogen plaatsmaken voor groen.",
+    "De gemeente moet regenwater beter opvangen.",
+    "Elke school krijgt een moestuin.",
+    "Het park moet 's avonds verlicht zijn.",
+    "Auto's horen niet in woonstraten.",
+    "Geveltuinen moeten gratis worden.",
+    "Er komen meer bankjes in de schaduw.",
+]
 
 
 @dataclass
@@ -116,6 +126,23 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         }"""
     )
     return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def assert_accessible(browser: Any, page: Any, name: str) -> None:
+    """No serious or critical axe-core findings on ``page`` (a copy of it, see below)."""
+    # axe is injected as a script, which the app's CSP rightly forbids: audit a copy of the
+    # page in a context that bypasses CSP, with the same cookies.
+    context = browser.new_context(
+        bypass_csp=True,
+        storage_state=page.context.storage_state(),
+        viewport=page.viewport_size,
+        locale="nl-NL",
+    )
+    audit = context.new_page()
+    audit.goto(page.url)
+    violations = axe_violations(audit)
+    context.close()
+    assert violations == [], f"{name}: {violations}"
 
 
 def screenshot(page: Any, name: str) -> Path:

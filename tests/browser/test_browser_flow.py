@@ -12,37 +12,11 @@ from typing import Any
 
 import pytest
 
-from browser.conftest import PASSWORD, Site, axe_violations, screenshot
+from browser.conftest import PASSWORD, STATEMENTS, Site, assert_accessible, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE = {"width": 360, "height": 740}
-STATEMENTS = [
-    "Er moeten meer bomen in de straten komen.",
-    "Parkeerplaatsen mogen plaatsmaken voor groen.",
-    "De gemeente moet regenwater beter opvangen.",
-    "Elke school krijgt een moestuin.",
-    "Het park moet 's avonds verlicht zijn.",
-    "Auto's horen niet in woonstraten.",
-    "Geveltuinen moeten gratis worden.",
-    "Er komen meer bankjes in de schaduw.",
-]
-
-
-def _check_accessibility(browser: Any, page: Any, name: str) -> None:
-    # axe is injected as a script, which the app's CSP rightly forbids: audit a copy of the
-    # page in a context that bypasses CSP, with the same cookies.
-    context = browser.new_context(
-        bypass_csp=True,
-        storage_state=page.context.storage_state(),
-        viewport=page.viewport_size,
-        locale="nl-NL",
-    )
-    audit = context.new_page()
-    audit.goto(page.url)
-    violations = axe_violations(audit)
-    context.close()
-    assert violations == [], f"{name}: {violations}"
 
 
 def _plant_paper_votes(site: Site, consultation_id: str, participants: int) -> None:
@@ -88,7 +62,7 @@ def test_whole_flow(browser: Any, site: Site) -> None:
         lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
     )
     facilitator.goto(f"{site.base}/f/login")
-    _check_accessibility(browser, facilitator, "login")
+    assert_accessible(browser, facilitator, "login")
     facilitator.get_by_label("Gebruikersnaam").fill("gespreksleider")
     facilitator.get_by_label("Wachtwoord").fill(PASSWORD)
     facilitator.get_by_role("button", name="Inloggen").click()
@@ -101,7 +75,7 @@ def test_whole_flow(browser: Any, site: Site) -> None:
     facilitator.get_by_role("button", name="Stellingen toevoegen").click()
     facilitator.get_by_role("button", name=re.compile("^Openen")).click()
     join_code = facilitator.locator(".code").first.inner_text().strip()
-    _check_accessibility(browser, facilitator, "console")
+    assert_accessible(browser, facilitator, "console")
 
     # Residents join on phones by the join code and vote.
     _plant_paper_votes(site, consultation_id, 20)
@@ -112,13 +86,13 @@ def test_whole_flow(browser: Any, site: Site) -> None:
         resident.get_by_label("Deelnamecode").fill(join_code.lower())
         resident.get_by_role("button", name="Verder").click()
         if number == 0:
-            _check_accessibility(browser, resident, "intro")
+            assert_accessible(browser, resident, "intro")
         resident.get_by_label(re.compile("Ik vind het goed")).check()
         resident.get_by_role("button", name="Beginnen").click()
         if number == 0:
             assert resident.get_by_text("0 van 8").is_visible()
             screenshot(resident, "participant-vote-phone")
-            _check_accessibility(browser, resident, "vote")
+            assert_accessible(browser, resident, "vote")
     voted = [
         _vote_all(residents[0], ["agree", "agree", "agree", "agree", "disagree"], keyboard=True),
         _vote_all(residents[1], ["disagree", "pass"]),
@@ -133,7 +107,7 @@ def test_whole_flow(browser: Any, site: Site) -> None:
     facilitator.locator("html[data-live='connected']").wait_for(state="attached")
     adder = residents[1]
     adder.get_by_role("link", name="Toevoegen", exact=True).click()
-    _check_accessibility(browser, adder, "add")
+    assert_accessible(browser, adder, "add")
     adder.get_by_label("Jouw stelling").fill("Op elk plein komt een watertappunt.")
     adder.get_by_role("button", name="Toevoegen", exact=True).click()
     queue = facilitator.locator("#moderation")
@@ -156,7 +130,7 @@ def test_whole_flow(browser: Any, site: Site) -> None:
     assert facilitator.get_by_role("table").first.is_visible()
     assert "Groep A" in facilitator.locator("#live-map").inner_text()
     screenshot(facilitator, "facilitator-map")
-    _check_accessibility(browser, facilitator, "map")
+    assert_accessible(browser, facilitator, "map")
     projector = desk.new_page()
     projector.goto(f"{site.base}/f/c/{consultation_id}/projector")
     screenshot(projector, "facilitator-projector")
@@ -165,7 +139,7 @@ def test_whole_flow(browser: Any, site: Site) -> None:
     residents[0].goto(f"{site.base}/c/{consultation_id}/results")
     assert residents[0].get_by_text(re.compile("Je staat het dichtst bij groep [A-E]")).is_visible()
     screenshot(residents[0], "participant-results-phone")
-    _check_accessibility(browser, residents[0], "results")
+    assert_accessible(browser, residents[0], "results")
 
     # The round closes; voting stops.
     facilitator.goto(f"{site.base}/f/c/{consultation_id}")

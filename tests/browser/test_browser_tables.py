@@ -14,37 +14,12 @@ from typing import Any
 
 import pytest
 
-from browser.conftest import PASSWORD, Site, axe_violations, screenshot
+from browser.conftest import PASSWORD, STATEMENTS, Site, assert_accessible, screenshot
 from deliberate.domain.snapshot import Vote
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LAPTOP = {"width": 1280, "height": 900}
-STATEMENTS = [
-    "Er moeten meer bomen in de straten komen.",
-    "Parkeerplaatsen mogen plaatsmaken voor groen.",
-    "De gemeente moet regenwater beter opvangen.",
-    "Elke school krijgt een moestuin.",
-    "Het park moet 's avonds verlicht zijn.",
-    "Auto's horen niet in woonstraten.",
-    "Geveltuinen moeten gratis worden.",
-    "Er komen meer bankjes in de schaduw.",
-]
-
-
-def _accessible(browser: Any, page: Any, name: str) -> None:
-    # The app's CSP forbids injected scripts: audit a copy of the page that bypasses it.
-    context = browser.new_context(
-        bypass_csp=True,
-        storage_state=page.context.storage_state(),
-        viewport=page.viewport_size,
-        locale="nl-NL",
-    )
-    audit = context.new_page()
-    audit.goto(page.url)
-    violations = axe_violations(audit)
-    context.close()
-    assert violations == [], f"{name}: {violations}"
 
 
 def _online_consultation(site: Site) -> str:
@@ -95,7 +70,7 @@ def test_a_host_brings_in_a_table_and_the_facilitator_sees_it(browser: Any, site
     facilitator.get_by_role("button", name="Inloggen").click()
     facilitator.goto(f"{site.base}/f/c/{consultation_id}")
     facilitator.get_by_role("link", name="Tafelbijeenkomsten").click()
-    _accessible(browser, facilitator, "sessions")
+    assert_accessible(browser, facilitator, "sessions")
     facilitator.get_by_label("Plaats").fill("buurthuis De Pijp")
     facilitator.get_by_label("Datum").fill("2026-03-12")
     facilitator.get_by_label("Wijk (niet verplicht)").fill("De Pijp")
@@ -104,7 +79,7 @@ def test_a_host_brings_in_a_table_and_the_facilitator_sees_it(browser: Any, site
     assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}", code)
     host_link = facilitator.locator("main a[href*='/h/']").inner_text()
     screenshot(facilitator, "tables-host-code")
-    _accessible(browser, facilitator, "host code")
+    assert_accessible(browser, facilitator, "host code")
     facilitator.get_by_role("link", name="Naar de bijeenkomst").click()
     facilitator.get_by_label("Tafelbegeleider").fill("Fatima el Amrani")
     facilitator.get_by_role("button", name="Tafel toevoegen").click()
@@ -113,14 +88,14 @@ def test_a_host_brings_in_a_table_and_the_facilitator_sees_it(browser: Any, site
     facilitator.locator("html[data-live='connected']").wait_for(state="attached")
     figures = facilitator.locator("[data-live-src$='/figures/fragment']")
     assert "Nog geen stemmen of handen uit deze zaal" in figures.inner_text()
-    _accessible(browser, facilitator, "session")
+    assert_accessible(browser, facilitator, "session")
 
     # The host logs in on a laptop and works with the keyboard only.
     laptop = browser.new_context(viewport=LAPTOP, locale="nl-NL")
     host = laptop.new_page()
     host.bring_to_front()  # autofocus applies to the page that has the focus
     host.goto(host_link)
-    _accessible(browser, host, "host login")
+    assert_accessible(browser, host, "host login")
     host.bring_to_front()
     host.locator("#code").focus()
     host.keyboard.type(code.lower().replace("-", " "))
@@ -183,7 +158,7 @@ def test_a_host_brings_in_a_table_and_the_facilitator_sees_it(browser: Any, site
     )
     host.get_by_role("button", name="Uploaden").click()
     assert "Het bestand is opgeslagen: 3 formulieren." in host.get_by_role("status").inner_text()
-    _accessible(browser, host, "host table")
+    assert_accessible(browser, host, "host table")
 
     # The map now has the five people of the room, ringed on the room's projector.
     projector = desk.new_page()
@@ -195,6 +170,6 @@ def test_a_host_brings_in_a_table_and_the_facilitator_sees_it(browser: Any, site
     assert projector.locator("img.qr").evaluate("img => img.complete && img.naturalWidth > 0")
     assert projector.locator(".map-svg circle.dot").count() == 29
     screenshot(projector, "tables-room-projector")
-    _accessible(browser, projector, "room projector")
+    assert_accessible(browser, projector, "room projector")
     for context in (desk, laptop):
         context.close()
