@@ -58,6 +58,9 @@ DYNAMIC_MESSAGES = (
     N_("your session has ended; log in again"),
     N_("the request body is not valid UTF-8"),
     N_("cross-site requests are not allowed"),
+    N_("a consultation needs a question"),
+    N_("say why the statement is rejected"),
+    N_("there is nothing to print yet: the round has no accepted statements"),
 )
 
 
