@@ -43,7 +43,7 @@ from deliberate.domain.sessions import session_of
 from deliberate.domain.snapshot import Vote, VoteSnapshot
 from deliberate.errors import AnalysisError
 
-__all__ = ["ChannelFigure", "RoomDifference", "TallyCombiner", "with_channel_figures"]
+__all__ = ["ChannelFigure", "TallyCombiner", "with_channel_figures"]
 
 ONLINE = "online"
 
@@ -64,21 +64,6 @@ class ChannelFigure:
         """Agree among decided votes, or ``None`` when nobody decided."""
         decided = self.agree + self.disagree
         return self.agree / decided if decided else None
-
-
-@dataclass(frozen=True, slots=True)
-class RoomDifference:
-    """One session compared with online on one statement."""
-
-    statement_id: str
-    channel: str
-    room_agree_share: float
-    online_agree_share: float
-    room_decided: int
-    online_decided: int
-    difference: float  # room minus online
-    p_value: float  # Benjamini–Hochberg adjusted
-    flagged: bool
 
 
 def _counts(name: str, array: npt.ArrayLike, shape: tuple[int, int, int]) -> npt.NDArray[np.int64]:
@@ -134,7 +119,7 @@ class TallyCombiner:
         Tallied hands per channel (the online row is zero).
     combined_ : ndarray of shape (S, 3)
         All votes plus ``tally_weight`` times all hands, as floats.
-    differences_ : list of RoomDifference
+    differences_ : list of RoomComparison
         One per (session, statement) with enough votes on both sides to test.
 
     Examples
@@ -218,7 +203,7 @@ class TallyCombiner:
         self.differences_ = self._compare()
         return self
 
-    def _compare(self) -> list[RoomDifference]:
+    def _compare(self) -> list[RoomComparison]:
         totals = self.votes_ + self.tallies_
         online_agree, online_decided = totals[0, :, 0], totals[0, :, 0] + totals[0, :, 1]
         rows, z_scores = [], []
@@ -246,7 +231,7 @@ class TallyCombiner:
         ):
             difference = p_room - p_online
             differences.append(
-                RoomDifference(
+                RoomComparison(
                     statement_id=self.statement_ids_[column],
                     channel=self.channels_[index],
                     room_agree_share=p_room,
@@ -276,7 +261,7 @@ class TallyCombiner:
             for index, channel in enumerate(self.channels_)
         ]
 
-    def flagged(self) -> list[RoomDifference]:
+    def flagged(self) -> list[RoomComparison]:
         """The flagged differences, largest first."""
         chosen = [d for d in self.differences_ if d.flagged]
         return sorted(chosen, key=lambda d: (-abs(d.difference), d.statement_id, d.channel))
@@ -371,18 +356,5 @@ def with_channel_figures(
         tally_weight=float(tally_weight),
         tally_hands=int(model.tallies_.sum()),
         combined=combined,
-        room_differences=tuple(
-            RoomComparison(
-                d.statement_id,
-                d.channel,
-                d.room_agree_share,
-                d.online_agree_share,
-                d.room_decided,
-                d.online_decided,
-                d.difference,
-                d.p_value,
-                d.flagged,
-            )
-            for d in model.differences_
-        ),
+        room_differences=tuple(model.differences_),
     )
