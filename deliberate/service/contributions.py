@@ -22,7 +22,7 @@ from deliberate.domain.sessions import (
     TableTally,
     session_of,
 )
-from deliberate.domain.statements import ModerationStatus, Statement, validate_text
+from deliberate.domain.statements import Statement
 from deliberate.errors import AlreadyExists, Conflict
 from deliberate.interop.form_upload import Cell, parse_form_upload, validate_grid_form
 from deliberate.interop.paper_forms import FormHeading, render_table_forms
@@ -195,28 +195,15 @@ class ContributionUseCases(TableSessionUseCases, ParticipationUseCases, Statemen
         Its origin is the table channel, so the report can say it was first raised there. The
         duplicate check is the one for online statements (:class:`DuplicateStatement`).
         """
-        normalised = validate_text(
-            text,
-            min_length=self.settings.min_statement_length,
-            max_length=self.settings.max_statement_length,
-        )
+        normalised = self._statement_text(text)
         with self.store.write() as connection:
             session = self._physical_session(connection, session_id)
             table = self._session_table(connection, session_id, table_number)
             round_ = self._target_round(connection, session.consultation_id, None)
             require_action(round_, Action.SUBMIT_STATEMENT)
-            statement = Statement(
-                statement_id=new_id(),
-                consultation_id=session.consultation_id,
-                round_id=round_.round_id,
-                text=normalised,
-                author_id=None,
-                seeded=False,
-                status=ModerationStatus.PENDING,
-                created_at=self._now(),
-                origin=table.channel,
+            statement = self._insert_pending(
+                connection, round_, normalised, author_id=None, origin=table.channel, at=self._now()
             )
-            self._insert_unique(connection, statement)
         self._publish_statement(statement)
         self._publish_session(session, "statement")
         return statement

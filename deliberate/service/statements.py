@@ -35,30 +35,56 @@ class StatementUseCases(ServiceBase):
         accepted. Raises :class:`ConsentRequired`, :class:`PhaseNotAllowed`,
         :class:`DuplicateStatement`, :class:`RateLimited` or a length error.
         """
-        normalised = validate_text(
-            text,
-            min_length=self.settings.min_statement_length,
-            max_length=self.settings.max_statement_length,
-        )
+        normalised = self._statement_text(text)
         with self.store.write() as connection:
             participant = self._consenting_participant(connection, participant_id)
             round_ = self._target_round(connection, participant.consultation_id, round_id)
             require_action(round_, Action.SUBMIT_STATEMENT)
             now = self._now()
             self._check_statement_rate(connection, participant_id, now)
-            statement = Statement(
-                statement_id=new_id(),
-                consultation_id=participant.consultation_id,
-                round_id=round_.round_id,
-                text=normalised,
+            statement = self._insert_pending(
+                connection,
+                round_,
+                normalised,
                 author_id=participant_id,
-                seeded=False,
-                status=ModerationStatus.PENDING,
-                created_at=now,
                 origin=participant.channel,
+                at=now,
             )
-            self._insert_unique(connection, statement)
         self._publish_statement(statement)
+        return statement
+
+    def _statement_text(self, text: str) -> str:
+        """``text`` normalised and within the configured statement length."""
+        return validate_text(
+            text,
+            min_length=self.settings.min_statement_length,
+            max_length=self.settings.max_statement_length,
+        )
+
+    def _insert_pending(
+        self,
+        connection: Connection,
+        round_: Round,
+        text: str,
+        *,
+        author_id: str | None,
+        origin: str,
+        at: datetime,
+    ) -> Statement:
+        """A new statement awaiting moderation in ``round_``; :class:`DuplicateStatement` if the
+        consultation has it already."""
+        statement = Statement(
+            statement_id=new_id(),
+            consultation_id=round_.consultation_id,
+            round_id=round_.round_id,
+            text=text,
+            author_id=author_id,
+            seeded=False,
+            status=ModerationStatus.PENDING,
+            created_at=at,
+            origin=origin,
+        )
+        self._insert_unique(connection, statement)
         return statement
 
     def seed_statements(
