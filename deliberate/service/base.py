@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from deliberate.analysis.routing import FewestVotesFirst, RoutingStrategy
@@ -13,16 +14,19 @@ from deliberate.domain.consultations import Consultation
 from deliberate.domain.participants import Participant
 from deliberate.domain.rounds import Round
 from deliberate.domain.statements import Statement
-from deliberate.errors import ConsentRequired, NotFound
+from deliberate.errors import ConsentRequired, NotFound, RateLimited
 from deliberate.service.events import EventSink, NullEventSink
 from deliberate.store import Connection, Store
 from deliberate.store import consultations as consultation_rows
+from deliberate.store import facilitators as facilitator_rows
 from deliberate.store import participants as participant_rows
 from deliberate.store import statements as statement_rows
 
-__all__ = ["Clock", "ServiceBase", "utc_now"]
+__all__ = ["LOGIN_WINDOW", "Clock", "ServiceBase", "utc_now"]
 
 Clock = Callable[[], datetime]
+# Failed logins and host codes are counted over this window (R-C8).
+LOGIN_WINDOW = timedelta(minutes=15)
 _log = logging.getLogger("deliberate.service")
 
 
@@ -74,6 +78,26 @@ class ServiceBase:
         self.routing: RoutingStrategy = (
             routing if routing is not None else FewestVotesFirst(random_state=None)
         )
+
+    def _refuse_when_throttled(
+        self, connection: Connection, key: str, now: datetime, message: str
+    ) -> None:
+        """:class:`RateLimited` after ``Settings.login_attempts`` failures of ``key`` within
+        :data:`LOGIN_WINDOW`, with ``retry_after`` until the oldest failure leaves the window."""
+        failures, oldest = facilitator_rows.count_failures(connection, key, now - LOGIN_WINDOW)
+        if failures >= self.settings.login_attempts and oldest is not None:
+            wait = (oldest + LOGIN_WINDOW - now).total_seconds()
+            raise RateLimited(message, retry_after=math.ceil(wait))
+
+    @staticmethod
+    def _record_attempt(
+        connection: Connection, key: str, now: datetime, *, succeeded: bool
+    ) -> None:
+        """A success clears ``key``'s failures; a failure counts towards throttling it."""
+        if succeeded:
+            facilitator_rows.delete_failures(connection, key)
+        else:
+            facilitator_rows.insert_failure(connection, key, now)
 
     def _now(self) -> datetime:
         now = self.clock()

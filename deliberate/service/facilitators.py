@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 from datetime import datetime, timedelta
 
@@ -23,14 +22,12 @@ from deliberate.errors import (
     AuthenticationRequired,
     NotFound,
     NotPermitted,
-    RateLimited,
 )
 from deliberate.service.base import ServiceBase, require
 from deliberate.store import facilitators as facilitator_rows
 
 __all__ = ["FacilitatorUseCases"]
 
-LOGIN_WINDOW = timedelta(minutes=15)
 _HASHER = PasswordHasher()
 # Verified when the username is unknown, so that a miss takes as long as a wrong password.
 _DUMMY_HASH = _HASHER.hash("deliberate-timing-equaliser")
@@ -108,15 +105,10 @@ class FacilitatorUseCases(ServiceBase):
         client_key = _client_key(name, address)
         now = self._now()
         with self.store.read() as connection:
-            failures, oldest = facilitator_rows.count_failures(
-                connection, client_key, now - LOGIN_WINDOW
+            self._refuse_when_throttled(
+                connection, client_key, now, "too many failed logins; try again later"
             )
             credentials = facilitator_rows.get_credentials(connection, name)
-        if failures >= self.settings.login_attempts and oldest is not None:
-            wait = (oldest + LOGIN_WINDOW - now).total_seconds()
-            raise RateLimited(
-                "too many failed logins; try again later", retry_after=math.ceil(wait)
-            )
         stored_hash = credentials[1] if credentials else _DUMMY_HASH
         try:
             _HASHER.verify(stored_hash, password)
@@ -124,14 +116,11 @@ class FacilitatorUseCases(ServiceBase):
         except (VerificationError, InvalidHashError):
             verified = False
         with self.store.write() as connection:
-            if not verified or credentials is None:
-                facilitator_rows.insert_failure(connection, client_key, now)
-            else:
-                facilitator_rows.delete_failures(connection, client_key)
-                if _HASHER.check_needs_rehash(stored_hash):
-                    facilitator_rows.set_password_hash(
-                        connection, credentials[0].facilitator_id, _HASHER.hash(password)
-                    )
+            self._record_attempt(connection, client_key, now, succeeded=verified)
+            if verified and credentials is not None and _HASHER.check_needs_rehash(stored_hash):
+                facilitator_rows.set_password_hash(
+                    connection, credentials[0].facilitator_id, _HASHER.hash(password)
+                )
         if not verified or credentials is None:
             raise AuthenticationRequired("wrong username or password")
         return credentials[0]

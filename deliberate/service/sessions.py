@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from deliberate.domain.consultations import Consultation, new_id
 from deliberate.domain.sessions import (
@@ -22,15 +21,12 @@ from deliberate.domain.sessions import (
     provenance,
     verify_access_code,
 )
-from deliberate.errors import AlreadyExists, AuthenticationRequired, RateLimited
+from deliberate.errors import AlreadyExists, AuthenticationRequired
 from deliberate.service.base import ServiceBase, require
 from deliberate.store import Connection
-from deliberate.store import facilitators as facilitator_rows
 from deliberate.store import sessions as session_rows
 
 __all__ = ["TablePlan", "TableSessionUseCases", "channel_labels"]
-
-HOST_CODE_WINDOW = timedelta(minutes=15)
 
 
 @functools.cache
@@ -185,23 +181,15 @@ class TableSessionUseCases(ServiceBase):
         key = _host_key(session_id, address)
         now = self._now()
         with self.store.read() as connection:
-            failures, oldest = facilitator_rows.count_failures(
-                connection, key, now - HOST_CODE_WINDOW
+            self._refuse_when_throttled(
+                connection, key, now, "too many wrong host codes; try again later"
             )
             session = session_rows.get_session(connection, session_id)
             stored = session_rows.get_access_code_hash(connection, session_id)
-        if failures >= self.settings.login_attempts and oldest is not None:
-            wait = (oldest + HOST_CODE_WINDOW - now).total_seconds()
-            raise RateLimited(
-                "too many wrong host codes; try again later", retry_after=math.ceil(wait)
-            )
         # An unknown session still pays the hashing time, so it is not faster to reject.
         verified = verify_access_code(code, stored or _dummy_hash())
         with self.store.write() as connection:
-            if verified and session is not None:
-                facilitator_rows.delete_failures(connection, key)
-            else:
-                facilitator_rows.insert_failure(connection, key, now)
+            self._record_attempt(connection, key, now, succeeded=verified and session is not None)
         if not verified or session is None:
             raise AuthenticationRequired("this host code is not valid for this session")
         return session
