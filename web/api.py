@@ -26,6 +26,7 @@ from web.errors import WebError
 from web.facilitator_pages import join_url, map_view
 from web.identity import (
     SESSION_COOKIE,
+    bearer_token,
     clear_participant_cookie,
     clear_session_cookie,
     current_facilitator,
@@ -296,8 +297,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     """End the facilitator session."""
     current_facilitator(request, state(request).service)
-    header = request.headers.get("authorization", "")
-    token = request.cookies.get(SESSION_COOKIE) or header.partition(" ")[2].strip()
+    token = request.cookies.get(SESSION_COOKIE) or bearer_token(request) or ""
     state(request).service.revoke_session(token)
     response = ok({})
     clear_session_cookie(response)

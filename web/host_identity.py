@@ -31,7 +31,7 @@ from deliberate.domain.facilitators import Role
 from deliberate.domain.sessions import PhysicalSession
 from deliberate.errors import AuthenticationRequired, NotFound
 from deliberate.service import Service
-from web.identity import optional_facilitator, require_role
+from web.identity import bearer_token, optional_facilitator, require_role
 
 __all__ = [
     "HOST_LOGIN_SECONDS",
@@ -97,10 +97,9 @@ def clear_host_cookie(response: Response, session_id: str) -> None:
 
 
 def _presented_token(request: Request, session_id: str) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip().startswith("h."):
-        return value.strip()
+    token = bearer_token(request)
+    if token and token.startswith("h."):
+        return token
     return request.cookies.get(host_cookie_name(session_id))
 
 

@@ -28,6 +28,7 @@ from deliberate.service import Service
 
 __all__ = [
     "SESSION_COOKIE",
+    "bearer_token",
     "clear_participant_cookie",
     "clear_session_cookie",
     "current_facilitator",
@@ -77,7 +78,8 @@ def participant_id_from_token(secret_key: str, token: str) -> str | None:
     return participant_id
 
 
-def _bearer(request: Request) -> str | None:
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, or ``None``."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
@@ -113,7 +115,7 @@ def optional_participant(
     request: Request, service: Service, consultation_id: str
 ) -> Participant | None:
     """The participant of ``consultation_id`` making this request, or ``None``."""
-    token = _bearer(request) or request.cookies.get(participant_cookie_name(consultation_id))
+    token = bearer_token(request) or request.cookies.get(participant_cookie_name(consultation_id))
     if not token:
         return None
     secret_key: str = request.app.state.deliberate.settings.secret_key
@@ -150,7 +152,7 @@ def clear_session_cookie(response: Response) -> None:
 def _session_token(request: Request) -> str | None:
     token = request.cookies.get(SESSION_COOKIE)
     if token is None and request.url.path.startswith("/api/"):
-        token = _bearer(request)
+        token = bearer_token(request)
     return token if token and _TOKEN.match(token) else None
 
 
