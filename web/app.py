@@ -40,7 +40,7 @@ from web.errors import (
     handle_web_error,
 )
 from web.pages import AppState, make_environment
-from web.security import BodyLimit, CrossOriginGuard, SecurityHeaders
+from web.security import BodyLimit, CrossOriginGuard, NulGuard, SecurityHeaders
 from web.similarity import SimilarStatements
 from web.throttle import SlidingWindow
 
@@ -66,6 +66,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
     return [
         Middleware(SecurityHeaders, https=settings.https),
         Middleware(CrossOriginGuard),
+        Middleware(NulGuard),
         Middleware(BodyLimit, max_body_size=settings.max_body_size),
     ]
 

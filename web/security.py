@@ -8,6 +8,9 @@ Each is a small pure-ASGI middleware so that it also covers streaming responses 
 * :class:`CrossOriginGuard` refuses unsafe methods (POST, PUT, PATCH, DELETE) that a browser
   marks as cross-site, using ``Sec-Fetch-Site`` and falling back to ``Origin`` (R-C3). Requests
   without either header are not browser form posts (curl, API clients) and pass.
+* :class:`NulGuard` answers 400 to an address with a NUL character in its path or query: no
+  person types one, and PostgreSQL cannot compare text with it (the bodies refuse it in
+  :mod:`web.bodies`).
 * :class:`BodyLimit` counts request body bytes while they stream in and answers 413 as soon as
   ``Settings.max_body_size`` is passed, without buffering the rest (R-B3).
 """
@@ -19,7 +22,7 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["CSP", "BodyLimit", "CrossOriginGuard", "SecurityHeaders"]
+__all__ = ["CSP", "BodyLimit", "CrossOriginGuard", "NulGuard", "SecurityHeaders"]
 
 CSP = "; ".join(
     [
@@ -137,6 +140,23 @@ class CrossOriginGuard:
         if origin == "null":
             return False
         return urlsplit(origin).netloc == host
+
+
+class NulGuard:
+    """Refuses (400) a path or query string that carries a NUL character."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b"")
+        ):
+            await _send_error(
+                send, scope, 400, "bad_request", "the address contains a NUL character"
+            )
+            return
+        await self.app(scope, receive, send)
 
 
 class BodyLimit:

@@ -137,6 +137,24 @@ def test_malformed_bodies_get_a_clear_4xx(world: WebWorld) -> None:
     _error_shape(nul.json(), 422)
 
 
+def test_a_nul_in_the_address_is_a_400_not_a_database_error(world: WebWorld) -> None:
+    # PostgreSQL cannot compare text with NUL: such an id reached the store and gave a 500.
+    client = world.facilitator_client()
+    cid = world.consultation_id
+    for path in (
+        f"/f/c/{cid}/sessions/%00abc",
+        "/h/%00abc/t/1",
+        "/r/%00abc",
+        "/c/%00",
+        f"/api/consultations/{cid}/statements/%00/moderation",
+        "/join?code=%00",
+    ):
+        response = client.get(path, headers={"accept": "application/json"})
+        assert response.status_code == 400, path
+        assert response.headers["content-security-policy"].startswith("default-src 'self'")
+    assert client.get("/join?code=%2500").status_code == 404  # a literal "%00" is just text
+
+
 def test_api_errors_share_one_body_shape(world: WebWorld) -> None:
     client = world.client()
     cases = [
