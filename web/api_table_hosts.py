@@ -130,11 +130,9 @@ def _host_session(request: Request) -> PhysicalSession:
 
 def _table(request: Request, session: PhysicalSession) -> Table:
     raw = request.path_params["table"]
-    if _TABLE.fullmatch(raw):
-        for table in state(request).service.list_tables(session.session_id):
-            if table.number == int(raw):
-                return table
-    raise NotFound(f"this session has no table {raw[:8]}")
+    if not _TABLE.fullmatch(raw):
+        raise NotFound(f"this session has no table {raw[:8]}")
+    return state(request).service.get_table(session.session_id, int(raw))
 
 
 async def form_statements(request: Request) -> Response:

@@ -27,17 +27,17 @@ from deliberate.domain.sessions import (
     Table,
     format_access_code,
 )
-from deliberate.errors import AlreadyExists, InvalidInput, NotFound
+from deliberate.errors import AlreadyExists, InvalidInput
 from deliberate.service.contributions import SessionContributions
 from deliberate.service.sessions import TablePlan
 from web.api import ok
-from web.api_table_hosts import host_routes, path_session, table_json, whole_number
+from web.api_table_hosts import host_routes, table_json, whole_number
 from web.bodies import Fields, read_json
 from web.errors import WebError
 from web.identity import require_role
 from web.pages import state
 from web.room_figures import RoomRow
-from web.table_sessions import host_url, room_url, session_view
+from web.table_sessions import consultation_session, host_url, room_url, session_view
 
 __all__ = ["routes"]
 
@@ -154,13 +154,6 @@ def _row_json(row: RoomRow) -> dict[str, Any]:
     }
 
 
-def _own_session(request: Request, consultation_id: str) -> PhysicalSession:
-    session = path_session(request)
-    if session.consultation_id != consultation_id:
-        raise NotFound("this session does not exist")
-    return session
-
-
 async def list_sessions(request: Request) -> Response:
     """The consultation's sessions with their tables and what each brought in (viewer)."""
     service = state(request).service
@@ -207,7 +200,7 @@ async def add_table(request: Request) -> Response:
     service = state(request).service
     consultation_id = request.path_params["consultation_id"]
     require_role(request, service, consultation_id, Role.OWNER)
-    session = _own_session(request, consultation_id)
+    session = consultation_session(request, consultation_id)
     checked = _table_fields((await read_json(request)).data, "the table")
     table = service.add_table(
         session.session_id,
@@ -224,7 +217,7 @@ async def reissue_code(request: Request) -> Response:
     service = state(request).service
     consultation_id = request.path_params["consultation_id"]
     require_role(request, service, consultation_id, Role.MODERATOR)
-    session = _own_session(request, consultation_id)
+    session = consultation_session(request, consultation_id)
     code = service.reissue_host_code(session.session_id)
     return ok(
         {
@@ -240,7 +233,7 @@ async def room_figures(request: Request) -> Response:
     """The room beside online per statement, from the latest stored analysis (viewer)."""
     consultation_id = request.path_params["consultation_id"]
     require_role(request, state(request).service, consultation_id, Role.VIEWER)
-    view = session_view(request, _own_session(request, consultation_id))
+    view = session_view(request, consultation_session(request, consultation_id))
     return ok(
         {
             "session_id": request.path_params["session_id"],

@@ -132,11 +132,7 @@ def refusal_message(request: Request, error: DeliberateError) -> str:
 
 
 def _table(request: Request, session: PhysicalSession) -> Table:
-    number = int(request.path_params["table"])
-    for table in state(request).service.list_tables(session.session_id):
-        if table.number == number:
-            return table
-    raise WebError(404, "not_found", "this session has no such table")
+    return state(request).service.get_table(session.session_id, request.path_params["table"])
 
 
 def _client_address(request: Request) -> str:

@@ -36,7 +36,7 @@ from web.opinion_map import MapView
 from web.pages import redirect, render, state
 from web.room_figures import RoomView, build_room_view
 
-__all__ = ["host_url", "room_url", "session_view"]
+__all__ = ["consultation_session", "host_url", "room_url", "session_view"]
 
 _PREFIX = "/f/c/{consultation_id:str}/sessions"
 
@@ -55,7 +55,7 @@ def host_url(request: Request, session_id: str) -> str:
     return f"{_base(request)}/h/{session_id}"
 
 
-def _own_session(request: Request, consultation_id: str) -> PhysicalSession:
+def consultation_session(request: Request, consultation_id: str) -> PhysicalSession:
     """The session in the path, which must belong to the consultation in the path."""
     session = state(request).service.get_table_session(request.path_params["session_id"])
     if session.consultation_id != consultation_id:
@@ -157,7 +157,7 @@ async def session_page(request: Request) -> Response:
     app_state = state(request)
     service = app_state.service
     facilitator = require_role(request, service, consultation_id, Role.VIEWER)
-    session = _own_session(request, consultation_id)
+    session = consultation_session(request, consultation_id)
     contributions = service.session_contributions(session.session_id)
     forms_by_table: dict[int, int] = {}
     for _, table_number, _ in contributions.forms:
@@ -184,7 +184,7 @@ async def add_table(request: Request) -> Response:
     consultation_id = request.path_params["consultation_id"]
     service = state(request).service
     require_role(request, service, consultation_id, Role.OWNER)
-    session = _own_session(request, consultation_id)
+    session = consultation_session(request, consultation_id)
     fields = await read_form(request)
     service.add_table(
         session.session_id,
@@ -201,7 +201,7 @@ async def reissue_code(request: Request) -> Response:
     consultation_id = request.path_params["consultation_id"]
     service = state(request).service
     require_role(request, service, consultation_id, Role.MODERATOR)
-    session = _own_session(request, consultation_id)
+    session = consultation_session(request, consultation_id)
     return _code_page(request, session, service.reissue_host_code(session.session_id))
 
 
@@ -210,7 +210,7 @@ async def room_projector(request: Request) -> Response:
     consultation_id = request.path_params["consultation_id"]
     service = state(request).service
     require_role(request, service, consultation_id, Role.VIEWER)
-    session = _own_session(request, consultation_id)
+    session = consultation_session(request, consultation_id)
     return render(
         request,
         "f_room_projector.html",
@@ -236,7 +236,7 @@ async def room_map_fragment(request: Request) -> Response:
     """The map with the room's people ringed, for the live update of the projector."""
     consultation_id = request.path_params["consultation_id"]
     require_role(request, state(request).service, consultation_id, Role.VIEWER)
-    session = _own_session(request, consultation_id)
+    session = consultation_session(request, consultation_id)
     return render(
         request,
         "map_fragment.html",
@@ -253,7 +253,7 @@ async def room_figures_fragment(request: Request) -> Response:
     """The room-beside-online figures alone, for live updates (``?projector=1``: large)."""
     consultation_id = request.path_params["consultation_id"]
     require_role(request, state(request).service, consultation_id, Role.VIEWER)
-    session = _own_session(request, consultation_id)
+    session = consultation_session(request, consultation_id)
     projector = request.query_params.get("projector") == "1"
     return render(
         request,
@@ -266,7 +266,7 @@ async def room_qr(request: Request) -> Response:
     """The room's voting link as an SVG QR code."""
     consultation_id = request.path_params["consultation_id"]
     require_role(request, state(request).service, consultation_id, Role.VIEWER)
-    session = _own_session(request, consultation_id)
+    session = consultation_session(request, consultation_id)
     return qr_svg_response(room_url(request, session.session_id))
 
 

@@ -134,6 +134,11 @@ class TableSessionUseCases(ServiceBase):
             consultation = self._consultation(connection, consultation_id)
             return channel_labels(connection, consultation, language=language)
 
+    def get_table(self, session_id: str, number: int) -> Table:
+        """Table ``number`` of the session; :class:`NotFound` otherwise."""
+        with self.store.read() as connection:
+            return self._session_table(connection, session_id, number)
+
     def get_table_session(self, session_id: str) -> PhysicalSession:
         """The session with this id; :class:`NotFound` otherwise."""
         with self.store.read() as connection:
