@@ -38,6 +38,7 @@ __all__ = [
     "CONSOLE_LINKS",
     "EXTRA_ROUTES",
     "ConsoleLink",
+    "included_texts",
     "join_url",
     "map_view",
     "origin_labels",
@@ -68,6 +69,17 @@ def join_url(request: Request, join_code: str) -> str:
     return f"{base}/j/{join_code}"
 
 
+def included_texts(request: Request, consultation_id: str) -> dict[str, str]:
+    """Statement id → text of the statements moderation lets into the analysis and its views."""
+    service = state(request).service
+    consultation = service.get_consultation(consultation_id)
+    return {
+        s.statement_id: s.text
+        for s in service.list_statements(consultation_id)
+        if s.is_included(strict_moderation=consultation.strict_moderation)
+    }
+
+
 def map_view(request: Request, consultation_id: str, *, highlight: Collection[str] = ()) -> MapView:
     """The latest stored analysis of a consultation as a map (never computed here).
 
@@ -75,16 +87,10 @@ def map_view(request: Request, consultation_id: str, *, highlight: Collection[st
     """
     app_state = state(request)
     stored = app_state.service.latest_analysis(consultation_id)
-    consultation = app_state.service.get_consultation(consultation_id)
-    texts = {
-        s.statement_id: s.text
-        for s in app_state.service.list_statements(consultation_id)
-        if s.is_included(strict_moderation=consultation.strict_moderation)
-    }
     return build_map(
         stored.payload if stored else None,
         stored.version if stored else None,
-        texts,
+        included_texts(request, consultation_id),
         privacy_k=app_state.settings.privacy_k,
         highlight=highlight,
     )

@@ -27,6 +27,7 @@ from web.facilitator_pages import (
     CONSOLE_LINKS,
     EXTRA_ROUTES,
     ConsoleLink,
+    included_texts,
     map_view,
     qr_svg_response,
 )
@@ -63,16 +64,6 @@ def consultation_session(request: Request, consultation_id: str) -> PhysicalSess
     return session
 
 
-def _visible_texts(request: Request, consultation_id: str) -> dict[str, str]:
-    service = state(request).service
-    consultation = service.get_consultation(consultation_id)
-    return {
-        s.statement_id: s.text
-        for s in service.list_statements(consultation_id)
-        if s.is_included(strict_moderation=consultation.strict_moderation)
-    }
-
-
 def session_view(request: Request, session: PhysicalSession) -> RoomView:
     """The session's figures beside online, from the latest stored analysis."""
     service = state(request).service
@@ -80,7 +71,7 @@ def session_view(request: Request, session: PhysicalSession) -> RoomView:
     origins = {session.channel} | {t.channel for t in service.list_tables(session.session_id)}
     return build_room_view(
         stored.payload if stored else None,
-        _visible_texts(request, session.consultation_id),
+        included_texts(request, session.consultation_id),
         session.channel,
         origins=origins,
     )
