@@ -6,11 +6,12 @@ it, and :func:`deliberate.interop.polis.read_polis_export` reads it back into a 
 same analysis. Polis numbers its participants and statements; ids that are not whole numbers are
 numbered here in snapshot order, and no table maps them back, because participant ids are
 pseudonyms that open data must not carry. Quarantined accounts are left out, as in the analysis.
+Text cells that a spreadsheet would run as a formula get a quote in front
+(:mod:`deliberate.interop.cells`); the Polis reader takes it off again.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from deliberate.domain.snapshot import Vote, VoteSnapshot
 from deliberate.errors import InvalidInput
+from deliberate.interop.cells import SafeCsvWriter
 from deliberate.interop.snapshot_json import snapshot_to_json
 
 __all__ = ["POLIS_FILES", "export_json", "export_polis"]
@@ -34,7 +36,7 @@ def _numbering(ids: Sequence[str]) -> dict[str, str]:
 
 def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
+        writer = SafeCsvWriter(handle, lineterminator="\n")
         writer.writerow(header)
         writer.writerows(rows)
 
@@ -127,13 +129,16 @@ def export_polis(
     )  # fmt: skip
     summary = folder / "summary.csv"
     n_groups = len(set((groups or {}).values()))
-    with summary.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(("topic", snapshot.question))
-        writer.writerow(("voters", len(participant_order)))
-        writer.writerow(("comments", len(snapshot.statements)))
-        writer.writerow(("groups", n_groups))
-        writer.writerow(("conversation-description", snapshot.metadata.get("description", "")))
+    _write(
+        summary,
+        ("topic", snapshot.question),
+        (
+            ("voters", len(participant_order)),
+            ("comments", len(snapshot.statements)),
+            ("groups", n_groups),
+            ("conversation-description", snapshot.metadata.get("description", "")),
+        ),
+    )
     return [comments, votes_path, matrix_path, summary]
 
 

@@ -20,6 +20,7 @@ from typing import Literal
 
 from deliberate.domain.sessions import FormAnswer, FormStatement, PaperForm, Table
 from deliberate.errors import InvalidUpload
+from deliberate.interop.cells import SafeCsvWriter
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
@@ -376,7 +377,7 @@ def upload_template_csv(table: Table, statements: Sequence[FormStatement]) -> by
     Written with ``;`` and a UTF-8 BOM, which Dutch Excel opens correctly by double-click.
     """
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = SafeCsvWriter(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(["formulier", *(statement.code for statement in statements)])
     for number in table.form_numbers:
         writer.writerow([number, *([""] * len(statements))])

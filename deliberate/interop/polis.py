@@ -13,6 +13,12 @@ Moderation follows Polis's maths: a statement is left out (``included=False``) w
 (``moderated == -1``) or marked meta. Participants come in the order of their first vote, which is
 the row order Polis's matrix uses. Polis's own group, where the export has one, is kept as the
 participant attribute ``polis-group-id``.
+
+Text cells (``comment-body``, the summary's ``topic``) lose the one quote that
+:func:`deliberate.interop.cells.neutralise_cell` puts in front of a would-be formula, so a
+deliberate export reads back exactly. A Polis export written by Polis itself does not add such
+quotes; in one of its texts a quote followed by ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return (very rare) loses that quote too.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from deliberate.domain.snapshot import (
     VoteSnapshot,
 )
 from deliberate.errors import InvalidUpload
+from deliberate.interop.cells import restore_cell
 
 __all__ = ["polis_api_vote", "read_polis_export", "read_polis_golden", "read_polis_source"]
 
@@ -133,7 +140,7 @@ def read_polis_export(folder: Path) -> VoteSnapshot:
         statements.append(
             SnapshotStatement(
                 statement_id=str(_integer(row, "comment-id")),
-                text=row.get("comment-body", "") or "",
+                text=restore_cell(row.get("comment-body", "") or ""),
                 included=not rejected and not _flag(row.get("is-meta", "")),
                 seeded=_flag(row.get("is-seed", "")),
             )
@@ -185,7 +192,7 @@ def _summary_topic(folder: Path) -> str:
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.reader(handle):
             if len(row) >= 2 and row[0] == "topic":
-                return row[1]
+                return restore_cell(row[1])
     return ""
 
 
