@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from deliberate.analysis.definitions import consensus_percent, stated_consensus
+
 __all__ = [
     "HEIGHT",
     "WIDTH",
@@ -112,6 +114,7 @@ class MapView:
     highlighted: tuple[tuple[float, float], ...] = ()
     groups: tuple[GroupView, ...] = ()
     consensus: tuple[tuple[str, str], ...] = ()
+    consensus_share: int = 75  # the rule's threshold in percent, printed with every consensus
     statements: tuple[StatementBars, ...] = ()
     n_participants: int = 0
     n_votes: int = 0
@@ -246,17 +249,15 @@ def build_map(
                 representative=() if suppressed else representative[:3],
             )
         )
-    consensus = tuple(
-        (texts[str(item["statement_id"])], str(item.get("direction", "agree")))
-        for item in data.get("consensus", [])
-        if isinstance(item, dict) and str(item.get("statement_id")) in texts
-    )
+    # Only what the definition of consensus allows (deliberate.analysis.definitions).
+    consensus = tuple((texts[sid], way) for sid, way in stated_consensus(data) if sid in texts)
     return MapView(
         version=version,
         points=points,
         highlighted=highlighted,
         groups=tuple(groups),
         consensus=consensus[:5],
+        consensus_share=consensus_percent(data),
         statements=_statement_bars(data, texts, groups, max_statements),
         n_participants=int(data.get("n_participants", len(points)) or 0),
         n_votes=int(data.get("n_votes", 0) or 0),

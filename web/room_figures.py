@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from deliberate.analysis.definitions import stated
 from web.opinion_map import Bar, bar_of
 
 __all__ = ["RoomRow", "RoomView", "build_room_view"]
@@ -67,6 +68,10 @@ def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _word(field: str, item: Mapping[str, Any]) -> str:
+    return f"consensus:{item.get('direction', 'agree')}" if field == "consensus" else field
+
+
 def build_room_view(
     payload: bytes | None,
     texts: Mapping[str, str],
@@ -114,10 +119,11 @@ def build_room_view(
     ordered = sorted(rows.values(), key=lambda row: (not row.flagged, -row.room.total))
 
     def pick(field: str) -> tuple[RoomRow, ...]:
+        # Only what the one definition of the word allows (deliberate.analysis.definitions).
         found = (
             rows.get(str(item.get("statement_id")))
             for item in data.get(field) or ()
-            if isinstance(item, dict)
+            if isinstance(item, dict) and stated(data, item.get("statement_id"), _word(field, item))
         )
         return tuple(row for row in found if row is not None)[:limit]
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from deliberate.advice.report import Evidence, Finding, GroupFigures
 from deliberate.advice.wording import Phrasebook, group_label, percent
+from deliberate.analysis.definitions import stated
 from deliberate.domain.snapshot import VoteSnapshot
 from deliberate.errors import InvalidInput
 
@@ -93,6 +94,16 @@ MINORITY = (
 THEME_SIZE = 8
 
 
+def _word(field: str, item: Mapping[str, Any]) -> tuple[str, str]:
+    words = {
+        "consensus": f"consensus:{item.get('direction', 'agree')}",
+        "bridging": "broad_support",
+        "divisive": "divisive",
+        "minority_positions": f"minority:{item.get('group_id')}",
+    }
+    return str(item["statement_id"]), words[field]
+
+
 def measures(item: Mapping[str, Any], names: Sequence[str]) -> dict[str, float]:
     return {name: float(item[name]) for name in names if item.get(name) is not None}
 
@@ -141,6 +152,15 @@ class DraftContext:
             size for _, _, size, _ in self.groups
         )
         self.references = 0
+
+    def stated(self, field: str) -> list[Mapping[str, Any]]:
+        """The items of the result's list ``field`` whose word the definitions allow.
+
+        ``consensus`` needs ``consensus:<direction>``, ``bridging`` needs ``broad_support``,
+        ``divisive`` needs ``divisive`` and ``minority_positions`` needs ``minority:<group>``
+        (:mod:`deliberate.analysis.definitions`); anything else is left out of the advice.
+        """
+        return [item for item in self.result[field] if stated(self.result, *_word(field, item))]
 
     def group(self, group_id: object) -> tuple[str, str, int, bool]:
         """``(id, label, size, suppressed)`` of a group the result names."""

@@ -82,7 +82,7 @@ def question_section(draft: DraftContext, texts: ConsultationTexts) -> Section:
 
 def agreement_section(draft: DraftContext) -> Section:
     say, findings = draft.say, []
-    for item in draft.result["consensus"]:
+    for item in draft.stated("consensus"):
         agrees = item.get("direction", "agree") == "agree"
         evidence = draft.evidence(item["statement_id"], **measures(item, CONSENSUS))
         # The result's own count in the chosen direction, when it has one.
@@ -102,10 +102,10 @@ def agreement_section(draft: DraftContext) -> Section:
         )
         hands = hands_sentence(draft, str(item["statement_id"]), item.get("direction", "agree"))
         findings.append(draft.finding(f"{sentence} {hands}".strip(), evidence))
-    seen = {str(item["statement_id"]) for item in draft.result["consensus"]}
-    for item in draft.result["bridging"]:
-        # A bridging statement is only claimed when every group's majority agrees, and once.
-        if str(item["statement_id"]) in seen or float(item.get("min_group_agree", 1.0)) < 0.5:
+    seen = {str(item["statement_id"]) for item in draft.stated("consensus")}
+    for item in draft.stated("bridging"):
+        # Claimed once: a consensus statement is not repeated as broadly supported.
+        if str(item["statement_id"]) in seen:
             continue
         seen.add(str(item["statement_id"]))
         evidence = draft.evidence(item["statement_id"], **measures(item, BRIDGING))
@@ -123,7 +123,7 @@ def agreement_section(draft: DraftContext) -> Section:
 
 def difference_section(draft: DraftContext) -> Section:
     say, findings = draft.say, []
-    for item in draft.result["divisive"]:
+    for item in draft.stated("divisive"):
         evidence = draft.evidence(item["statement_id"], **measures(item, DIVISIVE))
         sentence = say.say(
             "divisive",
@@ -165,14 +165,14 @@ def difference_section(draft: DraftContext) -> Section:
                 "group.profile", label=label, size=size, share=draft.share(size), wants=wants
             )
         findings.append(draft.finding(sentence, *representative))
-    paragraphs = () if draft.result["divisive"] else (say.say("difference.none"),)
+    paragraphs = () if draft.stated("divisive") else (say.say("difference.none"),)
     return Section("difference", say.say("section.difference"), paragraphs, tuple(findings))
 
 
 def minority_section(draft: DraftContext) -> Section:
     # Never truncated: every minority position of the result becomes a finding.
     say, findings = draft.say, []
-    for item in draft.result["minority_positions"]:
+    for item in draft.stated("minority_positions"):
         _, label, size, suppressed = draft.group(item["group_id"])
         if suppressed or item.get("suppressed") or item.get("group_agree") is None:
             evidence = draft.evidence(item["statement_id"])

@@ -21,8 +21,14 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import norm
 
+from deliberate.analysis.definitions import (
+    FindingRules,
+    consensus_mask,
+    divisive_mask,
+    minority_mask,
+)
 from deliberate.analysis.params import AnalysisParams
-from deliberate.analysis.repness import proportion_test, two_proportion_test
+from deliberate.analysis.repness import proportion_test
 from deliberate.analysis.result import (
     BridgingStatement,
     ConsensusStatement,
@@ -73,29 +79,23 @@ def group_consensus(
     *,
     params: AnalysisParams,
 ) -> list[ConsensusStatement]:
-    """Statements whose smoothed share reaches ``consensus_share`` in every group.
+    """Statements with *overeenstemming* (:func:`definitions.consensus_mask`).
 
-    The overall share must also pass Polis's proportion test, so that a handful of votes per group
-    is not enough. Ranked by the geometric mean of the group shares.
+    Ranked by the geometric mean of the group shares; ``group_shares`` are the plain shares of
+    the shown groups, the figures the surfaces print.
     """
-    n_groups = group_counts.shape[0]
-    if n_groups == 0:
+    if group_counts.shape[0] == 0:
         return []
+    rules = FindingRules.from_params(params)
     found: list[tuple[float, int, ConsensusStatement]] = []
     trials = totals.sum(axis=1).astype(np.float64)
-    for side, direction in ((0, "agree"), (1, "disagree")):
-        shares = _smoothed(group_counts, side)
-        voted = (group_counts.sum(axis=2) > 0).all(axis=0)
+    for side, (direction, mask) in enumerate(consensus_mask(group_counts, totals, rules).items()):
+        votes = group_counts.sum(axis=2)
+        shares = group_counts[..., side] / np.maximum(votes, 1)
         overall = (totals[:, side] + 1.0) / (trials + 2.0)
         test = proportion_test(totals[:, side].astype(np.float64), trials)
-        keep = (
-            view.selectable
-            & voted
-            & (shares >= params.consensus_share).all(axis=0)
-            & (test > params.significance)
-        )
-        score = np.exp(np.log(shares).mean(axis=0))
-        for column in np.flatnonzero(keep).tolist():
+        score = np.exp(np.log(np.maximum(shares, 1e-12)).mean(axis=0))
+        for column in np.flatnonzero(mask & view.selectable).tolist():
             entry = ConsensusStatement(
                 statement_id=view.statement_ids[column],
                 direction=direction,
@@ -144,15 +144,20 @@ def divisive(
     view: GroupView,
     *,
     limit: int,
+    rules: FindingRules | None = None,
 ) -> list[DivisiveStatement]:
-    """Statements ranked by the largest gap between one group's agree share and the rest's."""
+    """Statements on which the groups are *verdeeld* (:func:`definitions.divisive_mask`).
+
+    Ranked by the largest gap between one group's smoothed agree share and the rest's.
+    """
     if group_counts.shape[0] < 2:
         return []
     shares = _smoothed(group_counts, 0)
     rest = group_counts.sum(axis=0)[None, :, :] - group_counts
     gap = np.abs(shares - _smoothed(rest, 0)).max(axis=0)
     votes = group_counts.sum(axis=(0, 2))
-    candidates = np.flatnonzero(view.selectable & (group_counts.sum(axis=2) > 0).all(axis=0))
+    split, _ = divisive_mask(group_counts, rules or FindingRules())
+    candidates = np.flatnonzero(view.selectable & split)
     ranked = sorted(candidates.tolist(), key=lambda c: (-gap[c], c))[:limit]
     return [
         DivisiveStatement(
@@ -187,22 +192,13 @@ def minority_positions(
     if n_groups < 2:
         return []
     found: list[MinorityPosition] = []
-    grouped = int(group_sizes.sum())
+    rules = FindingRules.from_params(params)
     for g in range(n_groups):
-        if int(group_sizes[g]) > params.minority_share * grouped:
-            continue
+        keep, z = minority_mask(group_counts, group_sizes, g, rules)
+        keep &= view.selectable
         own = group_counts[g].astype(np.float64)
         rest = group_counts.sum(axis=0).astype(np.float64) - own
         own_votes, rest_votes = own.sum(axis=1), rest.sum(axis=1)
-        gap = (own[:, 0] + 1.0) / (own_votes + 2.0) - (rest[:, 0] + 1.0) / (rest_votes + 2.0)
-        z = two_proportion_test(own[:, 0], rest[:, 0], own_votes, rest_votes)
-        keep = (
-            view.selectable
-            & (2.0 * own[:, 0] > own_votes)
-            & (2.0 * rest[:, 0] < rest_votes)
-            & (gap >= params.minority_gap)
-            & (z > params.significance)
-        )
         ranked = sorted(np.flatnonzero(keep).tolist(), key=lambda c: (-z[c], c))
         for c in ranked[:MINORITY_PER_GROUP]:
             if view.shown[g]:

@@ -49,8 +49,15 @@ class AnalysisParams:
     n_findings : int
         Length of the consensus, bridging and divisive lists.
     consensus_share : float
-        Deliberate mode: the smoothed agree (or disagree) share every group must reach for a
-        statement to count as consensus (Sensemaker's common-ground rule uses 0.6).
+        The share of the votes (passes included) every group, and everyone together, must give
+        to one side for a statement to count as consensus (*overeenstemming*, see
+        :mod:`deliberate.analysis.definitions`).
+    min_group_votes : int
+        Votes every group needs on a statement before it can be called consensus, broadly
+        supported, or a statement on which the groups are divided.
+    divisive_gap : float
+        Smallest difference between the highest and lowest group agree share for a statement
+        on which the groups are divided (*verdeeld*).
     minority_gap : float
         Smallest difference between a group's agree share and everyone else's for a minority
         position (Sensemaker uses 0.3).
@@ -74,7 +81,9 @@ class AnalysisParams:
     significance: float = Z_90
     n_representative: int = 5
     n_findings: int = 10
-    consensus_share: float = 0.6
+    consensus_share: float = 0.75
+    min_group_votes: int = 5
+    divisive_gap: float = 0.3
     minority_gap: float = 0.3
     minority_share: float = 0.25
     base_clusters: int = 100
@@ -85,7 +94,7 @@ class AnalysisParams:
             raise AnalysisError(
                 f"Unknown analysis mode {self.mode!r}; use 'deliberate' or 'polis'."
             )
-        for name in ("min_votes", "privacy_k", "n_representative", "n_findings"):
+        for name in ("min_votes", "privacy_k", "n_representative", "n_findings", "min_group_votes"):
             if getattr(self, name) < 1:
                 raise AnalysisError(f"Parameter {name} must be at least 1.")
         if not 2 <= self.max_groups <= 26:
@@ -94,9 +103,11 @@ class AnalysisParams:
             raise AnalysisError("Parameter base_clusters must be at least 2.")
         if not 0 <= self.seed < 2**32:
             raise AnalysisError("Parameter seed must lie between 0 and 2**32 - 1.")
-        for name in ("consensus_share", "minority_gap", "minority_share"):
+        for name in ("consensus_share", "minority_gap", "minority_share", "divisive_gap"):
             if not 0.0 < getattr(self, name) < 1.0:
                 raise AnalysisError(f"Parameter {name} must lie strictly between 0 and 1.")
+        if self.consensus_share < 0.5:
+            raise AnalysisError("Parameter consensus_share must be at least 0.5: it is a majority.")
         if not self.significance > 0.0:
             raise AnalysisError("Parameter significance must be positive.")
 

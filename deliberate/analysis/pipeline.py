@@ -14,7 +14,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 import deliberate
-from deliberate.analysis import findings
+from deliberate.analysis import definitions, findings
 from deliberate.analysis.labels import group_label, stable_group_ids
 from deliberate.analysis.matrix import VoteMatrix
 from deliberate.analysis.mixture import OpinionClusterer
@@ -272,6 +272,7 @@ def analyse_matrix(
     groups.sort(key=lambda group: group.id)
 
     view = findings.GroupView(statement_ids, selectable, group_ids, shown)
+    rules = definitions.FindingRules.from_params(params)
     if polis:
         agree, disagree = polis_consensus(
             totals, selectable=selectable, threshold=params.significance, limit=5
@@ -352,10 +353,13 @@ def analyse_matrix(
         if n_groups
         else {},
         bridging=tuple(findings.bridging(group_counts, totals, view, limit=params.n_findings)),
-        divisive=tuple(findings.divisive(group_counts, view, limit=params.n_findings)),
+        divisive=tuple(findings.divisive(group_counts, view, limit=params.n_findings, rules=rules)),
         minority_positions=tuple(
             findings.minority_positions(group_counts, sizes, view, params=params)
         ),
         statements=statements,
         warnings=tuple(found),
+        verdicts=definitions.verdicts(
+            group_counts, totals, sizes, statement_ids, selectable, group_ids, rules
+        ),
     )

@@ -278,6 +278,10 @@ class AnalysisResult:
         Tally-inclusive figures of each statement that has tallied hands.
     room_differences : tuple of RoomComparison
         Every (session, statement) pair with enough votes on both sides to compare.
+    verdicts : dict of str to tuple of str
+        Statement id → the finding words that hold for it (``consensus:agree``,
+        ``broad_support``, ``divisive``, ``minority:<group id>``), decided by
+        :mod:`deliberate.analysis.definitions`; every surface states only these.
     """
 
     schema: str
@@ -309,6 +313,7 @@ class AnalysisResult:
     tally_hands: int = 0
     combined: dict[str, CombinedCounts] = field(default_factory=dict)
     room_differences: tuple[RoomComparison, ...] = ()
+    verdicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def group_of(self) -> dict[str, int]:
         """Participant id → group id, for the participants in a group."""
@@ -431,5 +436,6 @@ def _decode_result(raw: dict[str, Any]) -> AnalysisResult:
         },
         combined={sid: _build(CombinedCounts, c) for sid, c in raw.get("combined", {}).items()},
         room_differences=tuple(_build(RoomComparison, d) for d in raw.get("room_differences", [])),
+        verdicts={sid: tuple(words) for sid, words in raw.get("verdicts", {}).items()},
     )
     return result

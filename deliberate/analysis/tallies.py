@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import norm
 
+from deliberate.analysis.definitions import FindingRules
 from deliberate.analysis.result import (
     AnalysisResult,
     ChannelCounts,
@@ -46,6 +47,8 @@ from deliberate.errors import AnalysisError
 __all__ = ["ChannelFigure", "TallyCombiner", "with_channel_figures"]
 
 ONLINE = "online"
+# The thresholds of "de zaal denkt er anders over" (deliberate.analysis.definitions).
+ROOM = FindingRules()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +142,9 @@ class TallyCombiner:
         self,
         *,
         tally_weight: float = 1.0,
-        min_count: int = 10,
-        min_difference: float = 0.2,
-        alpha: float = 0.05,
+        min_count: int = ROOM.room_min_count,
+        min_difference: float = ROOM.room_min_difference,
+        alpha: float = ROOM.room_alpha,
     ) -> None:
         self.tally_weight = tally_weight
         self.min_count = min_count

@@ -72,7 +72,12 @@ def test_map_from_the_design_json_is_anonymous_and_protects_small_groups() -> No
     assert big.representative == (("Meer bomen.", "agree"),)
     assert small.suppressed
     assert small.representative == ()
+    assert view.consensus == (), "without the analysis's verdict, no claim of consensus"
+    payload["verdicts"] = {"s1": ["consensus:agree"]}
+    payload["parameters"] = {"consensus_share": 0.8}
+    view = build_map(json.dumps(payload).encode(), 3, texts, privacy_k=5)
     assert view.consensus == (("Meer bomen.", "agree"),)
+    assert view.consensus_share == 80
     (row, _) = view.statements
     assert [bar.label for bar in row.groups] == ["A"], "no per-group bars for a small group"
     assert row.groups[0].agree == 100

@@ -1,0 +1,104 @@
+"""One definition per finding word: the cases the issue found on real surfaces, and the pipeline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from deliberate.analysis.definitions import (
+    FindingRules,
+    broad_support_mask,
+    consensus_mask,
+    divisive_mask,
+    minority_mask,
+    stated,
+    stated_consensus,
+)
+from deliberate.analysis.pipeline import analyse
+from deliberate.analysis.simulate import simulate_votes
+from deliberate.errors import AnalysisError
+
+RULES = FindingRules()
+
+
+def _one(*groups: tuple[int, int, int]) -> np.ndarray:
+    """Group counts of one statement, shape (groups, 1, 3)."""
+    return np.array([[list(g)] for g in groups], dtype=np.int64)
+
+
+def test_84_percent_overall_with_63_in_one_group_is_not_consensus() -> None:
+    groups = _one((90, 5, 5), (60, 5, 5), (19, 9, 2))  # the last group: 19 of 30 = 63 %
+    totals = groups.sum(axis=0)
+    assert totals[0, 0] / totals[0].sum() == pytest.approx(0.845, abs=0.001)
+    assert not consensus_mask(groups, totals, RULES)["agree"][0]
+    assert broad_support_mask(groups, RULES)[0], "a majority in every group: broadly supported"
+    raised = _one((90, 5, 5), (60, 5, 5), (24, 4, 2))  # 80 % in the last group
+    assert consensus_mask(raised, raised.sum(axis=0), RULES)["agree"][0]
+
+
+def test_half_of_one_group_is_not_a_majority() -> None:
+    groups = _one((40, 5, 5), (30, 10, 0), (6, 6, 0))  # 6 of 12: no majority
+    assert not broad_support_mask(groups, RULES)[0]
+    assert broad_support_mask(_one((40, 5, 5), (30, 10, 0), (7, 5, 0)), RULES)[0]
+
+
+def test_passes_count_in_the_share_a_reader_sees() -> None:
+    # 6 agree, 2 disagree, 5 passes: 46 % agree, not a majority, although 75 % of the decided.
+    assert not broad_support_mask(_one((40, 5, 5), (6, 2, 5)), RULES)[0]
+
+
+def test_too_few_votes_in_a_group_make_no_claim() -> None:
+    groups = _one((80, 5, 5), (4, 0, 0))
+    assert not broad_support_mask(groups, RULES)[0]
+    assert not consensus_mask(groups, groups.sum(axis=0), RULES)["agree"][0]
+
+
+def test_divided_needs_a_majority_on_one_side_and_not_on_the_other() -> None:
+    split, gap = divisive_mask(_one((80, 10, 10), (20, 70, 10)), RULES)
+    assert split[0] and gap[0] == pytest.approx(0.6)
+    split, _ = divisive_mask(_one((95, 5, 0), (60, 40, 0)), RULES)
+    assert not split[0], "both groups agree by a majority: different, not divided"
+
+
+def test_a_minority_position_needs_a_small_group() -> None:
+    groups = _one((10, 90, 0), (18, 2, 0))
+    keep, z = minority_mask(groups, np.array([100, 20]), 1, RULES)
+    assert keep[0] and z[0] > RULES.significance
+    keep, _ = minority_mask(groups, np.array([100, 80]), 1, RULES)
+    assert not keep[0], "a group of 44 % is not a minority"
+
+
+def test_rules_are_validated_and_read_back() -> None:
+    with pytest.raises(AnalysisError):
+        FindingRules(consensus_share=0.4)
+    with pytest.raises(AnalysisError):
+        FindingRules(min_group_votes=0)
+    rules = FindingRules(consensus_share=0.8, privacy_k=7)
+    assert FindingRules.from_dict({**rules.to_dict(), "unknown": 1}) == rules
+
+
+def test_the_pipeline_states_only_what_the_definitions_allow() -> None:
+    snapshot, _ = simulate_votes(
+        n_participants=300,
+        n_statements=40,
+        group_sizes=(0.5, 0.35, 0.15),
+        density=0.6,
+        noise=0.1,
+        random_state=3,
+    )
+    result = analyse(snapshot)
+    data = {
+        "verdicts": {sid: list(words) for sid, words in result.verdicts.items()},
+        "consensus": [{"statement_id": c.statement_id, "direction": c.direction}
+                      for c in result.consensus],
+    }  # fmt: skip
+    assert result.verdicts, "the planted consultation has findings"
+    for entry in result.consensus:
+        assert stated(data, entry.statement_id, f"consensus:{entry.direction}")
+        assert all(share >= RULES.consensus_share for share in entry.group_shares.values())
+    assert len(stated_consensus(data)) == len(result.consensus)
+    for entry in result.divisive:
+        assert "divisive" in result.verdicts[entry.statement_id]
+    for position in result.minority_positions:
+        assert f"minority:{position.group_id}" in result.verdicts[position.statement_id]
+    assert not stated({}, "1", "divisive"), "a result without verdicts states nothing"
