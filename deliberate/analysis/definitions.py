@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from deliberate.analysis.params import Z_90
 from deliberate.analysis.repness import proportion_test, two_proportion_test
 from deliberate.errors import AnalysisError
 
@@ -73,9 +74,6 @@ KINDS: Final[tuple[Kind, ...]] = (
 CountArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
-
-# One-sided 90 % critical value of the standard normal (Polis's `z-sig-90?`).
-Z_90 = 1.2816
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -55,7 +55,8 @@ def test_too_few_votes_in_a_group_make_no_claim() -> None:
 
 def test_divided_needs_a_majority_on_one_side_and_not_on_the_other() -> None:
     split, gap = divisive_mask(_one((80, 10, 10), (20, 70, 10)), RULES)
-    assert split[0] and gap[0] == pytest.approx(0.6)
+    assert split[0]
+    assert gap[0] == pytest.approx(0.6)
     split, _ = divisive_mask(_one((95, 5, 0), (60, 40, 0)), RULES)
     assert not split[0], "both groups agree by a majority: different, not divided"
 
@@ -63,7 +64,8 @@ def test_divided_needs_a_majority_on_one_side_and_not_on_the_other() -> None:
 def test_a_minority_position_needs_a_small_group() -> None:
     groups = _one((10, 90, 0), (18, 2, 0))
     keep, z = minority_mask(groups, np.array([100, 20]), 1, RULES)
-    assert keep[0] and z[0] > RULES.significance
+    assert keep[0]
+    assert z[0] > RULES.significance
     keep, _ = minority_mask(groups, np.array([100, 80]), 1, RULES)
     assert not keep[0], "a group of 44 % is not a minority"
 
