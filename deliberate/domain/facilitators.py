@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -12,7 +13,9 @@ from deliberate.errors import InvalidInput
 
 __all__ = [
     "MAX_PASSWORD_LENGTH",
+    "MIN_PASSWORD_GUESSES_LOG10",
     "MIN_PASSWORD_LENGTH",
+    "TOO_EASY_TO_GUESS",
     "Facilitator",
     "FacilitatorSession",
     "Role",
@@ -22,6 +25,15 @@ __all__ = [
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
+# zxcvbn's estimate of the guesses an attacker needs, as log10: 10^8 is eight random characters,
+# out of reach of an online attack that the login throttle slows down, and far beyond every
+# password in zxcvbn's 30,000-entry frequency lists.
+MIN_PASSWORD_GUESSES_LOG10 = 8.0
+_ESTIMATED_LENGTH = 72  # zxcvbn refuses longer input; the first 72 characters bound it below
+TOO_EASY_TO_GUESS = (
+    "dit wachtwoord is te makkelijk te raden; kies een zin van een paar woorden die niet "
+    "voor de hand ligt (this password is too easy to guess; choose a phrase of a few words)"
+)
 MAX_USERNAME_LENGTH = 64
 
 
@@ -63,15 +75,27 @@ class FacilitatorSession:
 
 
 @cache
-def _common_passwords() -> frozenset[str]:
+def _deny_list() -> tuple[str, ...]:
+    """The deny-list in file order (roughly most common first)."""
     text = resources.files("deliberate.data").joinpath("common-passwords.txt").read_text("utf-8")
-    return frozenset(
+    return tuple(
         line.strip().casefold() for line in text.splitlines() if line.strip() and line[0] != "#"
     )
 
 
-def check_password_policy(password: str) -> None:
-    """Apply ASVS V6.2: 8 to 128 characters, no composition rules, not a common password.
+@cache
+def _common_passwords() -> frozenset[str]:
+    return frozenset(_deny_list())
+
+
+def check_password_policy(password: str, *, context: Sequence[str] = ()) -> None:
+    """Apply ASVS V6.2: 8 to 128 characters, no composition rules, not easy to guess.
+
+    A password is refused when it is on the Dutch deny-list or when the zxcvbn estimator
+    (English frequency lists of passwords, names and words, keyboard patterns, dates, l33t,
+    with the Dutch deny-list and ``context``, e.g. the username, as extra words) scores it
+    below :data:`MIN_PASSWORD_GUESSES_LOG10`. ``Password1!`` and ``Welkom01!`` are refused; a phrase
+    of three or four words passes.
 
     Raises
     ------
@@ -82,8 +106,21 @@ def check_password_policy(password: str) -> None:
         raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise InvalidInput(f"a password may have at most {MAX_PASSWORD_LENGTH} characters")
-    if password.casefold() in _common_passwords() or len(set(password)) == 1:
-        raise InvalidInput("this password is too common; choose a longer or less obvious one")
+    common = _common_passwords()
+    if password.casefold() in common or len(set(password)) == 1:
+        raise InvalidInput(TOO_EASY_TO_GUESS)
+    from zxcvbn import zxcvbn  # imported here: only account changes need it
+
+    words = [*_dutch_words(), *(word.casefold() for word in context if word)]
+    estimate = zxcvbn(password[:_ESTIMATED_LENGTH], user_inputs=words)
+    if float(estimate["guesses_log10"]) < MIN_PASSWORD_GUESSES_LOG10:
+        raise InvalidInput(TOO_EASY_TO_GUESS)
+
+
+@cache
+def _dutch_words() -> tuple[str, ...]:
+    """The deny-list's entries made of letters only: Dutch words zxcvbn does not know."""
+    return tuple(word for word in _deny_list() if word.isalpha())
 
 
 def validate_username(username: str) -> str:

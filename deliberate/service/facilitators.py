@@ -47,7 +47,7 @@ class FacilitatorUseCases(ServiceBase):
     def create_facilitator(self, username: str, password: str) -> Facilitator:
         """Create an account; the password must pass :func:`check_password_policy`."""
         name = validate_username(username)
-        check_password_policy(password)
+        check_password_policy(password, context=(name,))
         password_hash = _HASHER.hash(password)  # slow on purpose: outside the write lock
         with self.store.write() as connection:
             if facilitator_rows.get_credentials(connection, name) is not None:
@@ -58,7 +58,11 @@ class FacilitatorUseCases(ServiceBase):
 
     def change_password(self, facilitator_id: str, password: str) -> None:
         """Set a new password (policy-checked) and end every session of the account."""
-        check_password_policy(password)
+        with self.store.read() as connection:
+            account = facilitator_rows.get_facilitator(connection, facilitator_id)
+        if account is None:
+            raise NotFound("this facilitator does not exist")
+        check_password_policy(password, context=(account.username,))
         password_hash = _HASHER.hash(password)
         with self.store.write() as connection:
             if facilitator_rows.get_facilitator(connection, facilitator_id) is None:

@@ -21,6 +21,10 @@ from deliberate.errors import (
 from deliberate.service import Service
 
 PASSWORD = "fietsen langs de gracht"
+_SENTENCE = (
+    "de veerpont naar het eiland vertrekt om kwart over zeven, als de mist boven het water "
+    "optrekt en de meeuwen al rondjes draaien om de visafslag bij de oude haven"
+)
 
 
 @pytest.mark.parametrize(
@@ -28,9 +32,11 @@ PASSWORD = "fietsen langs de gracht"
     [
         ("x" * 7, False),
         ("kort123", False),
-        ("abcdefgh" * 8, True),  # 64 characters
-        ("a1" * 64, True),  # 128 characters
-        ("a1" * 64 + "b", False),  # 129 characters
+        (_SENTENCE[:64], True),
+        (_SENTENCE[:128], True),
+        (_SENTENCE[:129], False),
+        ("abcdefgh" * 8, False),  # a repeated pattern is easy to guess, however long
+        ("Password1!", False),
         ("password", False),
         ("Wachtwoord123", False),  # common, whatever the case
         ("aaaaaaaaaaaa", False),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from deliberate.cli import main
+from deliberate.domain.facilitators import TOO_EASY_TO_GUESS
 
 
 def _run(database_url: str, *args: str, stdin: str | None = None) -> tuple[int, str]:
@@ -38,7 +39,7 @@ def test_facilitator_commands(database_url: str) -> None:
     code, output = _run(database_url, "facilitator", "create", "bram", "--password", "password")
     assert (code, output) == (
         2,
-        "error [invalid_input]: this password is too common; choose a longer or less obvious one\n",
+        f"error [invalid_input]: {TOO_EASY_TO_GUESS}\n",
     )
     assert _run(database_url, "facilitator", "list")[1].startswith("anne\t")
     assert _run(database_url, "facilitator", "delete", "anne", "--yes") == (
