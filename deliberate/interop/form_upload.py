@@ -12,19 +12,19 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
-import zipfile
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from deliberate.domain.sessions import FormAnswer, FormStatement, PaperForm, Table
-from deliberate.errors import InvalidUpload
 from deliberate.interop.cells import SafeCsvWriter
+from deliberate.interop.xlsx_sheet import MAX_UPLOAD_BYTES, Cell, first_sheet_rows
+from deliberate.interop.xlsx_sheet import reject as _reject
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
     "MAX_UPLOAD_ROWS",
+    "Cell",
     "FormBatch",
     "parse_answer",
     "parse_form_upload",
@@ -32,10 +32,7 @@ __all__ = [
     "validate_grid_form",
 ]
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UPLOAD_ROWS = 1_000
-# An XLSX is a zip; refuse archives that would inflate far beyond any real form sheet.
-_MAX_XLSX_INFLATED_BYTES = 40 * 1024 * 1024
 _FORM_NUMBER_HEADERS = {
     "formulier",
     "formuliernummer",
@@ -52,7 +49,6 @@ _ANSWER_WORDS: Mapping[str, FormAnswer] = {
     **dict.fromkeys(("weet niet", "weetniet", "weet-niet", "w", "0", "pass", "?"), FormAnswer.PASS),
     **dict.fromkeys(("", "leeg", "blank", "-"), FormAnswer.BLANK),
 }
-Cell = str | int | float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,13 +64,6 @@ class FormBatch:
     def vote_count(self) -> int:
         """How many votes the batch records (blanks excluded)."""
         return sum(len(form.votes) for form in self.forms)
-
-
-def _reject(
-    message: str, *, problem: str, row: int | None = None, **detail: object
-) -> InvalidUpload:
-    where = f"row {row}: " if row is not None else ""
-    return InvalidUpload(f"{where}{message}", detail={"row": row, "problem": problem, **detail})
 
 
 def parse_answer(value: Cell, *, row: int | None = None, column: str = "") -> FormAnswer:
@@ -214,7 +203,7 @@ def parse_form_upload(
         )
     source: Literal["csv", "xlsx"]
     if data.startswith(b"PK\x03\x04"):
-        source, rows = "xlsx", _xlsx_rows(data)
+        source, rows = "xlsx", first_sheet_rows(data)
     else:
         source, rows = "csv", _csv_rows(data)
     forms, skipped = _forms_from_rows(
@@ -249,40 +238,6 @@ def _csv_rows(data: bytes) -> list[list[Cell]]:
         return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
         raise _reject(f"the CSV cannot be read ({exc})", problem="not_csv_or_xlsx") from None
-
-
-def _xlsx_rows(data: bytes) -> list[list[Cell]]:
-    from openpyxl import load_workbook  # imported here: only uploads need it
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            inflated = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise _reject("the file is not a CSV or XLSX file", problem="not_csv_or_xlsx") from None
-    if "xl/workbook.xml" not in names:
-        raise _reject(
-            "the file is a zip archive but not an XLSX workbook", problem="not_csv_or_xlsx"
-        )
-    if inflated > _MAX_XLSX_INFLATED_BYTES:
-        raise _reject("the workbook is too large when unpacked", problem="too_large")
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it ignores; they carry no data here.
-            warnings.simplefilter("ignore", UserWarning)
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-            rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-            workbook.close()
-    except Exception:  # openpyxl raises many unrelated types on a damaged file
-        raise _reject("the XLSX workbook is damaged", problem="not_csv_or_xlsx") from None
-    return [[_xlsx_cell(value) for value in row] for row in rows]
-
-
-def _xlsx_cell(value: object) -> Cell:
-    if value is None or isinstance(value, str | int | float):
-        return value
-    return str(value)  # dates and times: kept as text so the error message can show them
 
 
 def _is_empty(cells: Iterable[Cell]) -> bool:
