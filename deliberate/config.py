@@ -102,6 +102,11 @@ class Settings:
         "Votes one hand counted at a table weighs in the per-statement totals, 0 to 1 (1: one"
         " hand, one vote); hands never form groups",
     )
+    weight_cap: float = _setting(
+        5.0,
+        "Largest weight one participant gets when findings are weighted to the population"
+        " figures, as a multiple of the mean weight (docs/representativeness.md)",
+    )
     analysis_debounce_seconds: float = _setting(
         1.0, "Quiet time after a vote before the live analysis recomputes"
     )
@@ -123,6 +128,10 @@ class Settings:
         if self.retention_days < 0:
             raise ConfigurationError(
                 f"DELIBERATE_RETENTION_DAYS cannot be negative, not {self.retention_days}"
+            )
+        if self.weight_cap <= 1.0:
+            raise ConfigurationError(
+                f"DELIBERATE_WEIGHT_CAP must be above 1, not {self.weight_cap}"
             )
         if not 0.0 <= self.tally_weight <= 1.0:
             raise ConfigurationError(

@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 
 import click
 
-from deliberate.cli import analyze, db, facilitator, sample, text
+from deliberate.cli import analyze, db, facilitator, population, sample, text
 from deliberate.cli import report as report_cli
 from deliberate.cli import retention as retention_cli
 from deliberate.cli import tables as tables_cli
@@ -26,6 +26,7 @@ COMMANDS.append(analyze.analyze)
 COMMANDS.extend([report_cli.report, report_cli.export])
 COMMANDS.append(tables_cli.tables)
 COMMANDS.append(retention_cli.purge)
+COMMANDS.append(population.population)
 
 
 def plugin_commands() -> list[click.Command]:

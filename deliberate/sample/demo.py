@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +32,7 @@ DEMO_JOIN_CODE = "GROEN"
 DEMO_USERNAME = "demo"
 # Table participants are a minority of the sample, as at a real evening in the community centre.
 TABLE_SHARE = 0.1
+DEMO_POPULATION = resources.files("deliberate.data").joinpath("demo-population.csv")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,9 @@ def _build(
     session, tables = create_demo_session(service, cid)
     channels = tuple(table.channel for table in tables)
     participant_ids, in_room = _join_all(service, cid, planted.labels, rng, channels)
+    # The neighbourhood's residents aged 16 and over, per wijk and age band (made-up figures in
+    # the shape of CBS's "Kerncijfers wijken en buurten"), so the advice can weigh its findings.
+    service.set_population_margins(cid, DEMO_POPULATION.read_bytes())
     # Residents at the tables live in De Hoven: on local matters their phones vote like it.
     planted = room_votes(planted, in_room, model, rng)
 

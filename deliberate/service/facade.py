@@ -12,6 +12,7 @@ from deliberate.service.moderation import ModerationUseCases
 from deliberate.service.participation import ParticipationUseCases
 from deliberate.service.publishing import PublishingUseCases
 from deliberate.service.records import RecordUseCases
+from deliberate.service.representation import RepresentationUseCases
 from deliberate.service.retention import RetentionUseCases
 from deliberate.service.statements import StatementUseCases
 from deliberate.store import create_store, upgrade
@@ -28,6 +29,7 @@ class Service(
     ModerationUseCases,
     FacilitatorUseCases,
     RetentionUseCases,
+    RepresentationUseCases,
     RecordUseCases,
 ):
     """Every use case of deliberate, over one :class:`Store`.

@@ -438,3 +438,22 @@ published_advice = Table(
     Column("markdown", Text, nullable=False),
     Column("report_json", Text, nullable=False),
 )
+
+# Population figures a facilitator uploaded: residents per category of each attribute, used to
+# weight findings to the neighbourhood (docs/representativeness.md). Replaced as a whole.
+population_margins = Table(
+    "population_margins",
+    metadata,
+    Column(
+        "consultation_id",
+        ID,
+        ForeignKey("consultations.consultation_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("attribute", String(64), primary_key=True),
+    Column("category", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("uploaded_at", UtcDateTime, nullable=False),
+    CheckConstraint("total >= 0", name="total_not_negative"),
+)
