@@ -210,7 +210,8 @@ class RecordUseCases(ServiceBase):
 
         Votes, vote history and idempotency keys are deleted; statements they wrote stay
         without an author; stored analysis results lose the pseudonym (group sizes and other
-        aggregates stay). A tombstone keeps only the time and the reason. Returns the time.
+        aggregates stay). A tombstone keeps only the time and the reason. On SQLite the rows are
+        overwritten in the file and the write-ahead log is emptied. Returns the time.
         """
         clean_reason = normalise_text(reason)
         if not clean_reason or len(clean_reason) > MAX_REASON_LENGTH:
@@ -228,6 +229,7 @@ class RecordUseCases(ServiceBase):
                 at=now,
                 reason=clean_reason,
             )
+        self.store.checkpoint()
         self._publish(
             "participants", {"consultation_id": participant.consultation_id, "erased": True}
         )

@@ -163,6 +163,8 @@ class RetentionUseCases(RecordUseCases):
             done.append(self._purge_consultation(consultation, at, dry_run=dry_run))
             if progress is not None:
                 progress(len(done), len(consultations))
+        if any(purge.counts.participants for purge in done) and not dry_run:
+            self.store.checkpoint()  # removed rows must not linger in SQLite's -wal file
         return PurgeReport(at, self.settings.retention_days, dry_run, tuple(done))
 
     def _purge_consultation(

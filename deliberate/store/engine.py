@@ -1,6 +1,7 @@
 """The :class:`Store`: one SQLAlchemy engine with the transaction discipline of the vote store.
 
-SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL``, foreign keys on and a
+SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL``, foreign keys on,
+``secure_delete`` on (deleted rows are overwritten with zeros, not left in free space) and a
 busy timeout. It has a single writer: a process-wide lock per database file, and each write
 transaction starts with ``BEGIN IMMEDIATE`` so that the write lock is taken up front instead of
 failing half-way with ``database is locked``. PostgreSQL runs through the same code; its reads
@@ -9,6 +10,7 @@ use ``REPEATABLE READ`` so that a snapshot is one consistent view.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -25,6 +27,8 @@ from deliberate.errors import ConfigurationError, Conflict, Unavailable
 from deliberate.store import results
 
 __all__ = ["Connection", "Store", "create_store"]
+
+_log = logging.getLogger("deliberate.store")
 
 # One lock per SQLite database file for the whole process: SQLite allows one writer at a time,
 # and waiting on a Python lock is cheaper and fairer than spinning on SQLITE_BUSY.
@@ -104,6 +108,29 @@ class Store:
         with self.write() as connection:
             results.put_embeddings(connection, model_id, items, datetime.now(UTC))
 
+    def checkpoint(self) -> bool:
+        """After personal data was removed: empty SQLite's write-ahead log into the database.
+
+        ``secure_delete`` zeroes deleted rows in the database pages, but until a checkpoint the
+        ``-wal`` file still holds the pages as they were before. This copies the log into the
+        database and truncates it to zero bytes. Returns False when a reader kept the log busy
+        (it is then emptied at a later checkpoint); PostgreSQL has no such file (True).
+        """
+        if self._lock is None:
+            return True
+        with self._lock:
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = (cursor.fetchone() or (1,))[0]
+                cursor.close()
+            finally:
+                raw.close()
+        if busy:
+            _log.warning("the SQLite write-ahead log was busy; removed rows stay in it for now")
+        return not busy
+
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
@@ -154,6 +181,7 @@ def _sqlite_engine(settings: Settings, url: URL) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout}")
         cursor.close()
 
