@@ -71,7 +71,8 @@ KINDS: Final[tuple[Kind, ...]] = (
     "room_difference",
 )
 
-CountArray = NDArray[np.int64]
+# Counts may be weighted (representativeness) or include fractional counted hands.
+CountArray = NDArray[np.int64] | NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
 

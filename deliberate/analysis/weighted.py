@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from deliberate.analysis.definitions import FindingRules, verdicts
 from deliberate.analysis.matrix import VoteMatrix
 from deliberate.analysis.representation import (
     CategoryFigures,
@@ -28,11 +29,26 @@ from deliberate.analysis.representation import (
 from deliberate.analysis.weighting import MISSING, PopulationMargins, Raker
 from deliberate.domain.snapshot import VoteSnapshot
 
-__all__ = ["TRUST_EFFECTIVE_SIZE", "Weighting", "participant_cells", "weigh"]
+__all__ = ["TRUST_EFFECTIVE_SIZE", "FindingChange", "Weighting", "participant_cells", "weigh"]
 
 #: Below this effective sample size the weighted figures are shown with a warning: the
 #: benchmark (docs/representativeness.md) shows weighting then adds more noise than it removes.
 TRUST_EFFECTIVE_SIZE = 300
+
+
+@dataclass(frozen=True)
+class FindingChange:
+    """A statement whose finding words differ when the votes are weighted.
+
+    ``lost`` holds the words (as :func:`~deliberate.analysis.definitions.verdicts` spells them,
+    e.g. ``broad_support``) that hold for the votes as cast but not weighted; ``gained`` the
+    reverse. Both are computed on the individual votes alone (no counted hands), so the change
+    is the weighting's and nothing else's.
+    """
+
+    statement_id: str
+    lost: tuple[str, ...]
+    gained: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,7 @@ class Weighting:
     statements: tuple[StatementWeighting, ...]
     groups: tuple[GroupWeight, ...]
     invitations: tuple[Invitation, ...]
+    changes: tuple[FindingChange, ...] = ()
 
     @property
     def trustworthy(self) -> bool:
@@ -89,13 +106,16 @@ def weigh(
     groups: Sequence[Mapping[str, object]] = (),
     *,
     privacy_k: int,
+    rules: FindingRules | None = None,
     cap: float = 5.0,
     invitations: int = 40,
 ) -> Weighting:
     """Weight the participants who voted, and compute the weighted figures.
 
     ``groups`` are the result's groups in their JSON form (``id``, ``participants``,
-    ``suppressed``), so that a stored result can be used as it is.
+    ``suppressed``), so that a stored result can be used as it is. ``rules`` are the finding rules
+    of that result; each statement whose finding words change under weighting is listed in
+    :attr:`Weighting.changes`.
     """
     matrix = VoteMatrix.from_snapshot(snapshot)
     ids = matrix.participant_ids
@@ -129,4 +149,61 @@ def weigh(
         statements=tuple(statements),
         groups=tuple(sizes),
         invitations=tuple(invitation_plan(margins, cells, invitations)),
+        changes=tuple(_changes(matrix, raker.weights_, labels, group_ids, rules or FindingRules()))
+        if group_ids
+        else (),
     )
+
+
+def _counts(
+    matrix: VoteMatrix, weights: npt.NDArray[np.float64], labels: npt.NDArray[np.int64], n: int
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Per group (and over everyone) and statement: agree, disagree and pass counts.
+
+    Weighted counts are scaled to Kish's effective number of voters of each cell, so that the
+    rules' minimum vote counts and significance tests see what the weighted votes are worth.
+    """
+    side = np.select([matrix.values == 1, matrix.values == -1], [0, 1], 2)
+    rows, cols = matrix.rows, matrix.cols
+    w = weights[rows]
+    shape = (n + 1, len(matrix.statement_ids), 3)  # the last "group" is everyone
+    total, square = np.zeros(shape), np.zeros(shape[:2])
+    weight_sum = np.zeros(shape[:2])
+    for g in (labels[rows], np.full(rows.size, n)):
+        inside = g >= 0
+        np.add.at(total, (g[inside], cols[inside], side[inside]), w[inside])
+        np.add.at(weight_sum, (g[inside], cols[inside]), w[inside])
+        np.add.at(square, (g[inside], cols[inside]), w[inside] ** 2)
+    effective = np.divide(weight_sum**2, square, out=np.zeros_like(weight_sum), where=square > 0)
+    scale = np.divide(effective, weight_sum, out=np.zeros_like(weight_sum), where=weight_sum > 0)
+    scaled = total * scale[..., None]
+    return scaled[:n], scaled[n]
+
+
+def _changes(
+    matrix: VoteMatrix,
+    weights: npt.NDArray[np.float64],
+    labels: npt.NDArray[np.int64],
+    group_ids: Sequence[int],
+    rules: FindingRules,
+) -> list[FindingChange]:
+    n = len(group_ids)
+    sizes = np.bincount(labels[labels >= 0], minlength=n).astype(np.int64)
+    ids = tuple(matrix.statement_ids)
+    plain_groups, plain_totals = _counts(matrix, np.ones_like(weights), labels, n)
+    selectable = matrix.included & (plain_totals.sum(axis=1) > 0)
+    said = verdicts(plain_groups, plain_totals, sizes, ids, selectable, list(group_ids), rules)
+    weighted_groups, weighted_totals = _counts(matrix, weights, labels, n)
+    weighed = verdicts(
+        weighted_groups, weighted_totals, sizes, ids, selectable, list(group_ids), rules
+    )
+    changes = []
+    for statement_id in ids:
+        before, after = set(said.get(statement_id, ())), set(weighed.get(statement_id, ()))
+        if before != after:
+            changes.append(
+                FindingChange(
+                    statement_id, tuple(sorted(before - after)), tuple(sorted(after - before))
+                )
+            )
+    return changes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from deliberate.analysis.definitions import FindingRules
 from deliberate.analysis.weighted import Weighting, weigh
 from deliberate.analysis.weighting import PopulationMargins
 from deliberate.interop.margins import parse_margins_csv
@@ -65,12 +66,13 @@ class RepresentationUseCases(RecordUseCases):
         if not snapshot.votes:
             return None
         latest = self.latest_analysis(consultation_id)
-        groups = json.loads(latest.payload).get("groups", []) if latest is not None else []
+        result = json.loads(latest.payload) if latest is not None else {}
         return weigh(
             snapshot,
             margins,
-            groups,
+            result.get("groups", []),
             privacy_k=self.settings.privacy_k,
+            rules=FindingRules.from_dict(result.get("parameters", {})),
             cap=self.settings.weight_cap,
             invitations=invitations,
         )

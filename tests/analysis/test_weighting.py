@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from deliberate.analysis.definitions import FindingRules
 from deliberate.analysis.matrix import VoteMatrix
 from deliberate.analysis.representation import (
     group_weights,
@@ -12,12 +13,20 @@ from deliberate.analysis.representation import (
     representation,
     weighted_agreement,
 )
+from deliberate.analysis.weighted import weigh
 from deliberate.analysis.weighting import (
     MISSING,
     PopulationMargins,
     Raker,
     kish_effective_size,
     weighted_share,
+)
+from deliberate.domain.snapshot import (
+    SnapshotParticipant,
+    SnapshotStatement,
+    SnapshotVote,
+    Vote,
+    VoteSnapshot,
 )
 from deliberate.errors import AnalysisError, InvalidInput
 
@@ -183,3 +192,41 @@ def test_invitation_plan_goes_to_the_missing_combinations() -> None:
     # The combination that is already far over its share gets nobody.
     assert all(item.categories != (("wijk", "Noord"), ("leeftijd", "oud")) for item in plan)
     assert invitation_plan(MARGINS, cells, 0) == []
+
+
+def _two_group_snapshot() -> tuple[VoteSnapshot, list[dict[str, object]]]:
+    """Group 1: 30 from Noord agree with s1, 10 from Zuid do not; group 2: 20 from Zuid agree."""
+    people = [("n", "Noord", 1, 30), ("z", "Zuid", 1, 10), ("y", "Zuid", 2, 20)]
+    participants, votes, members = [], [], {1: [], 2: []}
+    for prefix, wijk, group, count in people:
+        for i in range(count):
+            pid = f"{prefix}{i}"
+            participants.append(SnapshotParticipant(pid, attributes=(("wijk", wijk),)))
+            members[group].append(pid)
+            s1 = Vote.DISAGREE if prefix == "z" else Vote.AGREE
+            votes += [SnapshotVote(pid, "s1", s1), SnapshotVote(pid, "s2", Vote.AGREE)]
+    statements = [SnapshotStatement("s1", "Meer bomen."), SnapshotStatement("s2", "Meer bankjes.")]
+    snapshot = VoteSnapshot("c", statements, participants, votes)
+    groups: list[dict[str, object]] = [
+        {"id": g, "participants": ids, "suppressed": False} for g, ids in members.items()
+    ]
+    return snapshot, groups
+
+
+def test_a_finding_that_changes_under_weighting_is_flagged() -> None:
+    snapshot, groups = _two_group_snapshot()
+    # Noord is half the participants but a fifth of the neighbourhood: weighted, group 1 no
+    # longer agrees by a majority with s1 (12 of 28 weighted votes), so s1 is no longer
+    # "overeenstemming" nor "breed gedragen" but "verdeeld" (group 2 still agrees as one).
+    # s2, on which everyone agrees, keeps every word.
+    margins = PopulationMargins({"wijk": {"Noord": 2000, "Zuid": 8000}})
+    weighting = weigh(snapshot, margins, groups, privacy_k=5, rules=FindingRules())
+    assert [(c.statement_id, c.lost, c.gained) for c in weighting.changes] == [
+        ("s1", ("broad_support", "consensus:agree"), ("divisive",))
+    ]
+    first = weighting.statements[0]
+    assert first.groups[1].share == pytest.approx(12 / 28)
+    assert first.share == pytest.approx(50 / 60)
+    # With figures that match the participants, weighting changes nothing.
+    fair = PopulationMargins({"wijk": {"Noord": 5000, "Zuid": 5000}})
+    assert weigh(snapshot, fair, groups, privacy_k=5, rules=FindingRules()).changes == ()
