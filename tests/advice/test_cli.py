@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
+from support import POLIS_OPEN_DATA
 
 from deliberate.cli.report import export, report
 from deliberate.config import Settings
@@ -13,12 +12,9 @@ from deliberate.errors import DeliberateError
 from deliberate.sample.demo import build_demo_consultation
 from deliberate.service.facade import open_service
 
-LONDON = (
-    Path(__file__).resolve().parents[3] / "shared" / "polis-open-data" / "london.youth.policing"
-)
+LONDON = POLIS_OPEN_DATA / "london.youth.policing"
 
 pytestmark = [
-    pytest.mark.skipif(not LONDON.is_dir(), reason="shared open data is not present"),
     pytest.mark.filterwarnings("ignore::deliberate.errors.AnalysisWarning"),  # shown in the report
 ]
 

@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import docx
 import pytest
+from support import POLIS_OPEN_DATA
 
 from deliberate.advice import draft_advice, render_html, render_markdown
 from deliberate.advice.docx_file import render_docx
 from deliberate.advice.pdf_file import render_pdf
 from deliberate.interop.polis import read_polis_export
 
-# As tests/conftest.py finds it: the shared folder beside the repository.
-POLIS_OPEN_DATA = Path(__file__).resolve().parents[3] / "shared" / "polis-open-data"
-
-FOLDERS = (
-    sorted(p.name for p in POLIS_OPEN_DATA.iterdir() if p.is_dir())
-    if POLIS_OPEN_DATA.is_dir()
-    else []
-)
+FOLDERS = sorted(p.name for p in POLIS_OPEN_DATA.iterdir() if p.is_dir())
 WITHOUT_VOTES = [
     name
     for name in FOLDERS
@@ -37,10 +30,6 @@ LARGE = {
     "football-concussions",
 }
 SMALL = ["london.youth.policing", "scoop-hivemind.freshwater"]
-
-pytestmark = pytest.mark.skipif(
-    not POLIS_OPEN_DATA.is_dir(), reason=f"{POLIS_OPEN_DATA} is not present"
-)
 
 
 @pytest.mark.parametrize(

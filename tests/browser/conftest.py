@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import uvicorn
 from store.databases import database_url, postgres_database
-from support import REPO_ROOT
+from support import REPO_ROOT, missing
 
 from deliberate.config import Settings
 from deliberate.events import InProcessEventBus
@@ -103,11 +103,13 @@ def site(database_url: str, settings_factory: Callable[..., Settings]) -> Iterat
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Headless Chromium, or a skip that says what is missing."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason=missing("Playwright", "pip install -e '.[dev]'")
+    )
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}; install it (apt-get install chromium)")
+        pytest.skip(missing(f"Chromium at {CHROMIUM}", "apt-get install chromium"))
     if not AXE.exists():
-        pytest.skip("axe-core is not installed; run `npm ci`")
+        pytest.skip(missing("axe-core", "run `npm ci`"))
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched

@@ -20,12 +20,13 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import positive_data_acceptance
+from support import examples
 
 from fuzz.conftest import FuzzTarget
 
 pytestmark = pytest.mark.slow
 
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = examples(25)
 # The shape of a well-formed path value. Well-formed values are pointed at the fixture's real
 # consultation, round, statement and table session, so that calls get past "not found" and
 # exercise the handlers; malformed (negative) values are kept.

@@ -25,10 +25,8 @@ from deliberate.interop import read_polis_export
 
 pytestmark = requires_shared
 
-FOLDERS = (
-    sorted(p.name for p in POLIS_OPEN_DATA.glob("*") if (p / "participants-votes.csv").is_file())
-    if POLIS_OPEN_DATA.is_dir()
-    else []
+FOLDERS = sorted(
+    p.name for p in POLIS_OPEN_DATA.glob("*") if (p / "participants-votes.csv").is_file()
 )
 # Polis-mode agreement floor where Polis's own groups are stable (two clear groups).
 STABLE = {
@@ -96,15 +94,17 @@ def test_cli_on_an_open_data_folder(tmp_path: Path) -> None:
     assert document["n_statements"] == 50
 
 
-COMMENTS_ONLY = (
-    sorted(
-        p.name
-        for p in POLIS_OPEN_DATA.glob("*")
-        if (p / "comments.csv").is_file() and not (p / "participants-votes.csv").is_file()
-    )
-    if POLIS_OPEN_DATA.is_dir()
-    else []
+COMMENTS_ONLY = sorted(
+    p.name
+    for p in POLIS_OPEN_DATA.glob("*")
+    if (p / "comments.csv").is_file() and not (p / "participants-votes.csv").is_file()
 )
+
+
+def test_the_parametrised_cases_cover_every_folder() -> None:
+    # Folders are found by listing: a missing or emptied data folder must fail here, not make
+    # the parametrised tests vanish.
+    assert (len(FOLDERS), len(COMMENTS_ONLY)) == (11, 3)
 
 
 @pytest.mark.parametrize("name", COMMENTS_ONLY)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import json
 import warnings
-from pathlib import Path
 
 import pytest
+from support import POLIS_OPEN_DATA
 
 from deliberate.analysis.pipeline import analyse
 from deliberate.analysis.simulate import simulate_votes
@@ -16,8 +16,6 @@ from deliberate.interop.export import POLIS_FILES, export_json, export_polis
 from deliberate.interop.polis import read_polis_export
 from deliberate.interop.snapshot_json import snapshot_from_json
 
-POLIS_OPEN_DATA = Path(__file__).resolve().parents[3] / "shared" / "polis-open-data"
-
 
 def _analyse(snapshot):
     with warnings.catch_warnings():
@@ -25,7 +23,6 @@ def _analyse(snapshot):
         return analyse(snapshot)
 
 
-@pytest.mark.skipif(not POLIS_OPEN_DATA.is_dir(), reason="shared open data is not present")
 @pytest.mark.parametrize("name", ["london.youth.policing", "scoop-hivemind.ubi"])
 def test_polis_round_trip_gives_the_same_analysis(name, tmp_path):
     snapshot = read_polis_export(POLIS_OPEN_DATA / name)

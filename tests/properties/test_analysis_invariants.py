@@ -10,6 +10,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
+from support import examples
 
 from deliberate.analysis import AnalysisParams, AnalysisResult, analyse
 from deliberate.domain.snapshot import (
@@ -30,7 +31,9 @@ TABLES = st.integers(min_value=0, max_value=14).flatmap(
     )
 )
 MODES = st.sampled_from(["deliberate", "polis"])
-FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(
+    max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def _snapshot(table: list[list[int | None]], *, rename: bool = False) -> VoteSnapshot:

@@ -8,7 +8,6 @@ model's. Runs on SQLite and, when configured, PostgreSQL. ``HYPOTHESIS_PROFILE=n
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 
 import pytest
@@ -25,6 +24,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import text
 from store.databases import clock, database_url, postgres_database, service_factory
+from support import HYPOTHESIS_PROFILE, examples
 
 from deliberate.domain import Phase, Vote
 from deliberate.errors import InvalidTransition, NotFound, PhaseNotAllowed
@@ -32,11 +32,10 @@ from deliberate.service import Service
 
 __all__ = ["clock", "database_url", "postgres_database", "service_factory"]
 
-NIGHTLY = os.environ.get("HYPOTHESIS_PROFILE") == "nightly"
-# 25 × 30 keeps CI near 15 s per database on two shared cores; nightly runs the full checklist.
+# 25 × 30 keeps CI near 15 s per database on two shared cores; nightly runs 500 × 50.
 MACHINE_SETTINGS = settings(
-    max_examples=500 if NIGHTLY else 25,
-    stateful_step_count=50 if NIGHTLY else 30,
+    max_examples=examples(25),
+    stateful_step_count=50 if HYPOTHESIS_PROFILE == "nightly" else 30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
-from support import POSTGRES_URL, requires_postgres
+from sqlalchemy.exc import OperationalError
+from support import POSTGRES_URL, missing, requires_postgres
 
 from deliberate.config import Settings
 from deliberate.service import EventSink, Service, open_service
@@ -56,13 +57,18 @@ class FakeClock:
 def postgres_database() -> Iterator[str]:
     """URL of a fresh PostgreSQL database for this session (this worker), dropped afterwards."""
     if not POSTGRES_URL:
-        pytest.skip("DELIBERATE_TEST_POSTGRES_URL is not set; PostgreSQL tests skipped")
+        pytest.skip(missing("PostgreSQL", "set DELIBERATE_TEST_POSTGRES_URL (.ci/run does)"))
     now = int(time.time())
     name = f"{DATABASE_PREFIX}{now}_{secrets.token_hex(4)}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        _drop_abandoned(connection, now)
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        with admin.connect() as connection:
+            _drop_abandoned(connection, now)
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except OperationalError as exc:
+        # The URL is set, so PostgreSQL was meant to run: say so once, plainly, not as a trace.
+        shown = make_url(POSTGRES_URL).render_as_string(hide_password=True)
+        pytest.fail(f"PostgreSQL at {shown} is unreachable: {exc.orig}", pytrace=False)
     try:
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     finally:

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from support import missing
 
 from deliberate.domain.sessions import PhysicalSession, Table
 from deliberate.errors import InvalidInput
@@ -15,7 +16,8 @@ from deliberate.interop.paper_forms import FormHeading, render_form, render_tabl
 HEADING = FormHeading("Stadsgesprek De Pijp", "Hoe maken we De Pijp groener en veiliger?")
 JOIN_URL = "https://deliberate.example/doe-mee/stadsgesprek?kanaal=session:sessie-pijp"
 requires_poppler = pytest.mark.skipif(
-    shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext, pdfinfo) is not installed"
+    shutil.which("pdftotext") is None,
+    reason=missing("poppler-utils (pdftotext, pdfinfo)", "apt-get install poppler-utils"),
 )
 
 

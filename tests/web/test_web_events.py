@@ -6,6 +6,7 @@ import secrets
 import threading
 import time
 
+import pytest
 from support import REDIS_URL, requires_redis
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import WebWorld
@@ -29,6 +30,7 @@ def test_in_process_bus_delivers_and_isolates_faulty_subscribers() -> None:
     assert [e.consultation_id for e in seen] == ["c1"]
 
 
+@pytest.mark.redis
 @requires_redis
 def test_redis_bus_carries_events_between_processes() -> None:
     channel = f"deliberate:test:{secrets.token_hex(4)}"

@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import examples
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import WebWorld
 
@@ -199,7 +200,7 @@ def test_report_html_keeps_payloads_as_text() -> None:
 
 
 @settings(
-    max_examples=30,
+    max_examples=examples(30),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
