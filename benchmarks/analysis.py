@@ -26,7 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deliberate.analysis import AnalysisParams, VoteMatrix, analyse_matrix  # noqa: E402
+from deliberate.analysis import (  # noqa: E402
+    AnalysisMode,
+    AnalysisParams,
+    VoteMatrix,
+    analyse_matrix,
+)
 from deliberate.analysis.simulate import simulate_arrays  # noqa: E402
 from deliberate.errors import AnalysisWarning  # noqa: E402
 
@@ -56,14 +61,14 @@ def _matrix(n_participants: int, n_statements: int, seed: int) -> VoteMatrix:
     )
 
 
-def measure(n_participants: int, n_statements: int, mode: str) -> dict[str, object]:
+def measure(n_participants: int, n_statements: int, mode: AnalysisMode) -> dict[str, object]:
     """Time one full recompute in this process."""
     matrix = _matrix(n_participants, n_statements, seed=0)
     before = _peak_rss_mib()
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", AnalysisWarning)
-        result = analyse_matrix(matrix, params=AnalysisParams(mode=mode))  # type: ignore[arg-type]
+        result = analyse_matrix(matrix, params=AnalysisParams(mode=mode))
     seconds = time.perf_counter() - start
     return {
         "measure": "scaling",
@@ -93,11 +98,12 @@ def compare_reddwarf(n_participants: int, n_statements: int) -> dict[str, object
         run_pipeline(votes=votes, random_state=0)
     theirs = time.perf_counter() - start
     timings: dict[str, float] = {}
-    for mode in ("polis", "deliberate"):
+    modes: tuple[AnalysisMode, ...] = ("polis", "deliberate")
+    for mode in modes:
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", AnalysisWarning)
-            analyse_matrix(matrix, params=AnalysisParams(mode=mode))  # type: ignore[arg-type]
+            analyse_matrix(matrix, params=AnalysisParams(mode=mode))
         timings[mode] = time.perf_counter() - start
     return {
         "measure": "reddwarf",

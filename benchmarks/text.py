@@ -114,7 +114,7 @@ def corpus(embedder: Embedder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             parent[root(position[a])] = root(position[b])
     vectors = embedder.embed(texts)
     rows, columns = np.triu_indices(len(texts), k=1)
-    raw = np.sum(vectors[rows] * vectors[columns], axis=1, dtype=np.float64)
+    raw = np.asarray(np.sum(vectors[rows] * vectors[columns], axis=1, dtype=np.float64))
     opposed = np.array(
         [
             stance_conflict(texts[a], texts[b])
