@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import POLIS_OPEN_DATA
 
 from deliberate.domain.sessions import FormStatement, Table
 from deliberate.domain.snapshot import (
@@ -23,7 +24,6 @@ from deliberate.interop.export import POLIS_FILES, export_polis
 from deliberate.interop.form_upload import upload_template_csv
 from deliberate.interop.polis import read_polis_export
 
-POLIS_OPEN_DATA = Path(__file__).resolve().parents[3] / "shared" / "polis-open-data"
 DANGEROUS = [
     '=HYPERLINK("https://example.org","klik")',
     "+31 6 1234 5678 bellen",
@@ -110,7 +110,6 @@ def test_polis_round_trip_is_byte_identical(tmp_path):
         assert first == (tmp_path / "second" / name).read_bytes(), name
 
 
-@pytest.mark.skipif(not POLIS_OPEN_DATA.is_dir(), reason="shared open data is not present")
 @pytest.mark.parametrize(
     "name", ["austria-climate.5tzfrp5eaa.2022-07-07", "canadian-electoral-reform"]
 )

@@ -1,0 +1,25 @@
+"""Rules for the test suite itself: it reads only the repository, and it measures no clocks."""
+
+from __future__ import annotations
+
+import re
+
+from support import REPO_ROOT
+
+TESTS = REPO_ROOT / "tests"
+SELF = TESTS / "test_suite_rules.py"
+
+
+def _test_sources() -> dict[str, str]:
+    return {
+        path.relative_to(REPO_ROOT).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(TESTS.rglob("*.py"))
+        if path != SELF
+    }
+
+
+def test_no_test_reads_a_folder_outside_the_repository() -> None:
+    # The Polis data is in tests/data (support.POLIS_GOLDEN, support.POLIS_OPEN_DATA).
+    outside = re.compile(r"""parents\[[3-9]\]|["']shared["']|\.\./shared""")
+    found = [name for name, source in _test_sources().items() if outside.search(source)]
+    assert found == []
