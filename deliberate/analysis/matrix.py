@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from deliberate.domain.snapshot import VoteSnapshot
+from deliberate.domain.vote_table import VoteTable
 from deliberate.errors import AnalysisError
 
 __all__ = ["VoteMatrix"]
@@ -80,13 +81,22 @@ class VoteMatrix:
             raise AnalysisError("A vote refers to a participant that is not in the snapshot.")
         if cols64.size and (cols64.min() < 0 or cols64.max() >= n_cols):
             raise AnalysisError("A vote refers to a statement that is not in the snapshot.")
-        if vals.size and not np.isin(vals, (-1, 0, 1)).all():
+        if vals.size and ((vals < -1) | (vals > 1) | (vals != np.trunc(vals))).any():
             raise AnalysisError("A vote value is not agree (+1), disagree (-1) or pass (0).")
         if len(set(participant_ids)) != n_rows or len(set(statement_ids)) != n_cols:
             raise AnalysisError("Participant and statement ids must be unique.")
-        tiebreak = np.arange(rows64.size) if order is None else np.asarray(order, dtype=np.float64)
-        # Sort by cell, newest last, then keep the last entry of each cell.
-        sequence = np.lexsort((np.arange(rows64.size), tiebreak, cols64, rows64))
+        # Sort by cell, newest last (ties in input order), then keep the last entry of each cell.
+        # Two stable sorts instead of one lexsort on four keys: a vote log is usually in time
+        # order already, and then the first sort is skipped.
+        sequence = np.arange(rows64.size)
+        if order is not None:
+            stamps = np.asarray(order, dtype=np.float64)
+            if stamps.shape != rows64.shape:
+                raise AnalysisError("The vote order must have one entry per vote.")
+            if stamps.size > 1 and (stamps[1:] < stamps[:-1]).any():
+                sequence = np.argsort(stamps, kind="stable")
+        cells = rows64 * max(n_cols, 1) + cols64
+        sequence = sequence[np.argsort(cells[sequence], kind="stable")]
         rows64, cols64, vals = rows64[sequence], cols64[sequence], vals[sequence]
         last = np.ones(rows64.size, dtype=bool)
         if rows64.size > 1:
@@ -110,24 +120,21 @@ class VoteMatrix:
         Quarantined participants are left out. Rows follow the snapshot's participant order;
         voters missing from the participant list are an error in the snapshot.
         """
-        participant_ids = [p.participant_id for p in snapshot.participants if not p.quarantined]
-        quarantined = {p.participant_id for p in snapshot.participants if p.quarantined}
-        statement_ids = [s.statement_id for s in snapshot.statements]
-        row_of = {pid: i for i, pid in enumerate(participant_ids)}
-        col_of = {sid: j for j, sid in enumerate(statement_ids)}
-        votes = [v for v in snapshot.votes if v.participant_id not in quarantined]
-        try:
-            rows = np.fromiter((row_of[v.participant_id] for v in votes), np.int64, len(votes))
-            cols = np.fromiter((col_of[v.statement_id] for v in votes), np.int64, len(votes))
-        except KeyError as missing:
-            raise AnalysisError(
-                f"The snapshot has a vote for an unknown participant or statement {missing}."
-            ) from None
-        values = np.fromiter((int(v.value) for v in votes), np.int64, len(votes))
-        order = np.fromiter((v.timestamp for v in votes), np.float64, len(votes))
-        included = np.array([s.included for s in snapshot.statements], dtype=bool)
+        return cls.from_table(VoteTable.from_snapshot(snapshot))
+
+    @classmethod
+    def from_table(cls, table: VoteTable) -> VoteMatrix:
+        """Build the matrix from vote arrays (a file reader's or the store's), latest vote wins."""
+        if (table.participant < 0).any() or (table.statement < 0).any():
+            raise AnalysisError("The snapshot has a vote for an unknown participant or statement.")
         return cls.from_arrays(
-            participant_ids, statement_ids, rows, cols, values, included=included, order=order
+            table.participant_ids,
+            table.statement_ids,
+            table.participant,
+            table.statement,
+            table.vote,
+            included=table.included,
+            order=table.timestamp,
         )
 
     @property

@@ -363,6 +363,11 @@ def _encode(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(key): _encode(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
+        # Fast paths for the long lists (members of a group, map positions).
+        if all(type(item) is str for item in value):
+            return list(value)
+        if all(type(item) is float for item in value):
+            return [_number(item) for item in value]
         return [_encode(item) for item in value]
     raise AnalysisError(f"Cannot serialise {type(value).__name__} in an analysis result.")
 

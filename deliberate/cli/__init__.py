@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from deliberate import __version__
+from deliberate.cli import commands
 from deliberate.config import Settings
 from deliberate.errors import DeliberateError, InvalidInput
 
@@ -21,7 +22,37 @@ __all__ = ["main"]
 
 
 class _Group(click.Group):
-    """A click group that turns :class:`DeliberateError` into a clean message and exit code."""
+    """A click group that loads its commands on first use and turns :class:`DeliberateError`
+    into a clean message and exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(commands.all_commands()))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            loaded = commands.load_command(cmd_name)
+            if loaded is None:
+                return None
+            self.add_command(loaded, cmd_name)
+        return self.commands[cmd_name]
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of ``--help``, without importing any command."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        width = formatter.width - 6 - max(len(name) for name in names)
+        rows = [
+            (
+                name,
+                self.commands[name].get_short_help_str(width)
+                if name in self.commands
+                else commands.short_help(name, width),
+            )
+            for name in names
+        ]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -40,13 +71,3 @@ def main(ctx: click.Context) -> None:
     Settings come from DELIBERATE_* environment variables (see docs/settings.md).
     """
     ctx.obj = Settings.from_environ(os.environ)
-
-
-def _register() -> None:
-    from deliberate.cli import commands
-
-    for command in [*commands.COMMANDS, *commands.plugin_commands()]:
-        main.add_command(command)
-
-
-_register()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 from rich.console import Console
@@ -18,9 +18,11 @@ from rich.progress import (
 )
 
 from deliberate.config import Settings
-from deliberate.domain.consultations import Consultation
 from deliberate.errors import NotFound
-from deliberate.service import Service
+
+if TYPE_CHECKING:  # the service (SQLAlchemy, password hashing) loads only for commands using it
+    from deliberate.domain.consultations import Consultation
+    from deliberate.service import Service
 
 __all__ = ["consultation_named", "progress", "settings_from_context", "track"]
 

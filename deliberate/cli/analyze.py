@@ -4,31 +4,17 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from deliberate.analysis import AnalysisParams, AnalysisResult, VoteMatrix, analyse_matrix
-from deliberate.cli._common import progress
-from deliberate.domain.snapshot import VoteSnapshot
-from deliberate.errors import AnalysisWarning, InvalidUpload
-from deliberate.interop.polis import read_polis_source
-from deliberate.interop.snapshot_json import snapshot_from_json
+if TYPE_CHECKING:
+    from deliberate.analysis import AnalysisResult
 
 __all__ = ["analyze"]
 
 # Inputs with more votes than this get a progress display.
 PROGRESS_FROM_VOTES = 200_000
-
-
-def read_source(source: Path) -> VoteSnapshot:
-    """A snapshot from a Polis export folder, a golden folder or a deliberate JSON export."""
-    if source.is_dir():
-        return read_polis_source(source)
-    if source.suffix.lower() == ".json":
-        return snapshot_from_json(source.read_bytes())
-    raise InvalidUpload(
-        f"{source.name} is neither a Polis export folder nor a deliberate snapshot (.json)."
-    )
 
 
 def summary_line(result: AnalysisResult, out: Path) -> str:
@@ -80,23 +66,29 @@ def analyze(source: Path, out: Path, seed: int, mode: str, previous: Path | None
     SOURCE is a Polis export folder (comments.csv with votes.csv or participants-votes.csv), a
     Polis golden folder (votes.json, comments.json) or a deliberate snapshot JSON file.
     """
+    # Imported here so that `deliberate --help` and `deliberate analyze --help` stay fast.
+    from deliberate.analysis import AnalysisParams, AnalysisResult, VoteMatrix, analyse_matrix
+    from deliberate.errors import AnalysisWarning
+    from deliberate.interop.vote_files import read_vote_table
+
     params = AnalysisParams(mode="polis" if mode == "polis" else "deliberate", seed=seed)
     earlier = AnalysisResult.from_json(previous.read_bytes()) if previous else None
-    snapshot = read_source(source)
-    texts = [s.text for s in snapshot.statements]
+    table = read_vote_table(source)
     with warnings.catch_warnings():
         # The warnings are part of the result and of the summary line; don't print them twice.
         warnings.simplefilter("ignore", AnalysisWarning)
-        if len(snapshot.votes) >= PROGRESS_FROM_VOTES:
+        if table.n_votes >= PROGRESS_FROM_VOTES:
+            from deliberate.cli._common import progress
+
             with progress() as bar:
                 task = bar.add_task("Analysing", total=2)
-                matrix = VoteMatrix.from_snapshot(snapshot)
+                matrix = VoteMatrix.from_table(table)
                 bar.advance(task)
-                result = analyse_matrix(matrix, texts=texts, params=params, previous=earlier)
+                result = analyse_matrix(matrix, texts=table.texts, params=params, previous=earlier)
                 bar.advance(task)
         else:
-            matrix = VoteMatrix.from_snapshot(snapshot)
-            result = analyse_matrix(matrix, texts=texts, params=params, previous=earlier)
+            matrix = VoteMatrix.from_table(table)
+            result = analyse_matrix(matrix, texts=table.texts, params=params, previous=earlier)
     out.write_bytes(result.to_json())
     for line in result.warnings:
         click.echo(f"warning: {line}", err=True)

@@ -25,9 +25,12 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from deliberate.domain.snapshot import (
     SnapshotParticipant,
@@ -36,10 +39,18 @@ from deliberate.domain.snapshot import (
     Vote,
     VoteSnapshot,
 )
+from deliberate.domain.vote_table import VoteTable
 from deliberate.errors import InvalidUpload
 from deliberate.interop.cells import restore_cell
+from deliberate.interop.csv_columns import read_number_columns
 
-__all__ = ["polis_api_vote", "read_polis_export", "read_polis_golden", "read_polis_source"]
+__all__ = [
+    "polis_api_vote",
+    "read_polis_export",
+    "read_polis_golden",
+    "read_polis_source",
+    "read_polis_table",
+]
 
 POLIS_GROUP = "polis-group-id"
 # Newer Polis exports write seconds, older ones milliseconds; anything above this is milliseconds.
@@ -105,6 +116,17 @@ def _snapshot(
             first_vote.get(vote.participant_id, vote.timestamp), vote.timestamp
         )
     order = sorted(first_vote, key=lambda pid: (first_vote[pid], int(pid)))
+    return _assemble(name, statements, order, vote_list, groups, question)
+
+
+def _assemble(
+    name: str,
+    statements: Sequence[SnapshotStatement],
+    order: Sequence[str],
+    votes: list[SnapshotVote],
+    groups: Mapping[str, str],
+    question: str,
+) -> VoteSnapshot:
     participants = [
         SnapshotParticipant(
             participant_id=pid,
@@ -117,20 +139,14 @@ def _snapshot(
         consultation_id=name,
         statements=statements,
         participants=participants,
-        votes=vote_list,
+        votes=votes,
         question=question,
         language="",
         metadata={"source": "polis"},
     )
 
 
-def read_polis_export(folder: Path) -> VoteSnapshot:
-    """Read a Polis open-data export folder (agree = +1 already).
-
-    Uses ``votes.csv`` when present (the latest vote per participant and statement counts),
-    otherwise the matrix in ``participants-votes.csv``, and otherwise reads no votes.
-    """
-    folder = Path(folder)
+def _read_comments(folder: Path) -> list[SnapshotStatement]:
     comments_path = folder / "comments.csv"
     if not comments_path.is_file():
         raise InvalidUpload(f"{folder.name} has no comments.csv; it is not a Polis export.")
@@ -145,38 +161,141 @@ def read_polis_export(folder: Path) -> VoteSnapshot:
                 seeded=_flag(row.get("is-seed", "")),
             )
         )
-    groups: dict[str, str] = {}
+    return statements
+
+
+def _matrix_votes(
+    rows: list[dict[str, str]],
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """Voter, statement, vote and stand-in time of the final matrix (no vote log)."""
+    fixed = {"participant", "xid", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"}
+    found: list[tuple[int, int, int, float]] = []
+    for index, row in enumerate(rows):
+        pid = _integer(row, "participant")
+        for key, cell in row.items():
+            if key in fixed or key is None or cell in (None, ""):
+                continue
+            # Row order stands in for time.
+            found.append((pid, int(key), int(float(cell)), float(index)))
+    table = np.array(found, dtype=np.float64).reshape(-1, 4)
+    ints = table[:, :3].astype(np.int64)
+    return ints[:, 0], ints[:, 1], ints[:, 2], table[:, 3]
+
+
+def _small(values: NDArray[np.int64]) -> bool:
+    """Whether ``values`` are whole numbers small enough for a lookup table."""
+    return bool(values.size == 0 or (values.min() >= 0 and values.max() < 4 * values.size + 1024))
+
+
+def _unique(values: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Sorted distinct values; by counting when they are small (every Polis export)."""
+    if values.size and _small(values):
+        return np.flatnonzero(np.bincount(values)).astype(np.int64)
+    return np.unique(values)
+
+
+def _positions(ids: NDArray[np.int64], values: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Index in ``ids`` (unique) of each of ``values`` (all present in ``ids``)."""
+    if ids.size and _small(ids) and _small(values):
+        # Ids are small whole numbers in every Polis export: a lookup table, no sorting.
+        lookup = np.zeros(int(ids.max()) + 1, dtype=np.int64)
+        lookup[ids] = np.arange(ids.size)
+        return lookup[values]
+    by_id = np.argsort(ids, kind="stable")
+    return np.asarray(by_id[np.searchsorted(ids, values, sorter=by_id)], dtype=np.int64)
+
+
+def read_polis_table(folder: Path) -> VoteTable:
+    """Read a Polis open-data export folder (agree = +1 already) into arrays.
+
+    Uses ``votes.csv`` when present (read with :func:`read_number_columns`), otherwise the matrix
+    in ``participants-votes.csv``, and otherwise reads no votes. Participants come in the order of
+    their first vote (ties by id), statements in id order; Polis's own group is the participant
+    attribute ``polis-group-id``.
+    """
+    folder = Path(folder)
+    statements = _read_comments(folder)
     matrix_path = folder / "participants-votes.csv"
     matrix_rows = _read_csv(matrix_path) if matrix_path.is_file() else []
-    for row in matrix_rows:
-        groups[str(_integer(row, "participant"))] = (row.get("group-id") or "").strip()
-    votes: list[SnapshotVote] = []
+    groups = {
+        _integer(row, "participant"): (row.get("group-id") or "").strip() for row in matrix_rows
+    }
     if (folder / "votes.csv").is_file():
-        for row in _read_csv(folder / "votes.csv"):
-            votes.append(
-                SnapshotVote(
-                    participant_id=str(_integer(row, "voter-id")),
-                    statement_id=str(_integer(row, "comment-id")),
-                    value=Vote(_vote(row)),
-                    timestamp=_seconds(row.get("timestamp", 0)),
-                )
-            )
+        columns = read_number_columns(
+            folder / "votes.csv", ["voter-id", "comment-id", "vote", "timestamp"]
+        )
+        numbers = np.stack([columns["voter-id"], columns["comment-id"], columns["vote"]])
+        if (numbers != np.round(numbers)).any():
+            raise InvalidUpload("votes.csv holds an id or a vote that is not a whole number.")
+        voter, comment, value = numbers.astype(np.int64)
+        stamps = columns["timestamp"]
+        stamps = np.where(stamps > MILLISECONDS_FROM, stamps / 1000.0, stamps)
     elif matrix_rows:
-        # No vote log: the matrix holds the final positions; row order stands in for time.
-        fixed = {"participant", "xid", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"}
-        for index, row in enumerate(matrix_rows):
-            pid = str(_integer(row, "participant"))
-            for key, cell in row.items():
-                if key in fixed or key is None or cell in (None, ""):
-                    continue
-                votes.append(SnapshotVote(pid, str(int(key)), Vote(int(float(cell))), float(index)))
-    # Some published exports hold only comments.csv (the vote files were too large to publish):
-    # that is a conversation without votes, which the analysis reports as such.
-    return _snapshot(folder.name, statements, votes, groups, _summary_topic(folder))
+        voter, comment, value, stamps = _matrix_votes(matrix_rows)
+    else:
+        # Some published exports hold only comments.csv (the vote files were too large to
+        # publish): that is a conversation without votes, which the analysis reports as such.
+        voter = comment = value = np.zeros(0, dtype=np.int64)
+        stamps = np.zeros(0, dtype=np.float64)
+    if value.size and ((value < -1) | (value > 1)).any():
+        bad = int(value[(value < -1) | (value > 1)][0])
+        raise InvalidUpload(f"A vote of {bad} is not 1 (agree), -1 (disagree) or 0 (pass).")
+    known = np.array([int(s.statement_id) for s in statements], dtype=np.int64)
+    # Votes on a statement missing from the comments file: kept, but out of the analysis.
+    extra = np.setdiff1d(_unique(comment), known)
+    statements += [SnapshotStatement(str(sid), "", included=False) for sid in extra.tolist()]
+    columns_of = _positions(np.concatenate((known, extra)), comment)
+    # Participants in order of first vote, ties by id.
+    voters = _unique(voter)
+    row_of = _positions(voters, voter)
+    first = np.full(voters.size, np.inf)
+    np.minimum.at(first, row_of, stamps)
+    order = np.lexsort((voters, first))
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    pids = tuple(str(p) for p in voters[order].tolist())
+    return VoteTable(
+        participant_ids=pids,
+        statement_ids=tuple(s.statement_id for s in statements),
+        participant=rank[row_of].astype(np.int64),
+        statement=columns_of.astype(np.int64),
+        vote=value.astype(np.int8),
+        timestamp=stamps,
+        included=np.array([s.included for s in statements], dtype=bool),
+        texts=tuple(s.text for s in statements),
+        participant_attributes={
+            POLIS_GROUP: tuple(groups.get(p, "") for p in voters[order].tolist())
+        },
+    )
 
 
-def _vote(row: Mapping[str, str]) -> int:
-    return int(_export_vote(_integer(row, "vote")))
+def read_polis_export(folder: Path) -> VoteSnapshot:
+    """Read a Polis open-data export folder (agree = +1 already) as a snapshot.
+
+    The same reading as :func:`read_polis_table`, with one object per vote, in file order.
+    """
+    folder = Path(folder)
+    table = read_polis_table(folder)
+    seeded = {s.statement_id: s.seeded for s in _read_comments(folder)}
+    statements = [
+        SnapshotStatement(sid, text, included=bool(keep), seeded=seeded.get(sid, False))
+        for sid, text, keep in zip(
+            table.statement_ids, table.texts, table.included.tolist(), strict=True
+        )
+    ]
+    pids, sids = table.participant_ids, table.statement_ids
+    votes = [
+        SnapshotVote(pids[r], sids[c], Vote(v), t)
+        for r, c, v, t in zip(
+            table.participant.tolist(),
+            table.statement.tolist(),
+            table.vote.tolist(),
+            table.timestamp.tolist(),
+            strict=True,
+        )
+    ]
+    groups = dict(zip(pids, table.attribute(POLIS_GROUP), strict=True))
+    return _assemble(folder.name, statements, pids, votes, groups, _summary_topic(folder))
 
 
 def _export_vote(value: int) -> Vote:
