@@ -96,7 +96,6 @@ class AnalysisWorker:
         self.bus = bus
         self.settings = settings
         self.analyser: Analyser = analyser if analyser is not None else analyse_snapshot
-        self.recomputes = 0
         self._condition = threading.Condition()
         # consultation id -> (first unhandled change, latest change), monotonic seconds
         self._dirty: dict[str, tuple[float, float]] = {}
@@ -153,7 +152,6 @@ class AnalysisWorker:
         except Exception:
             _log.exception("analysis of %s failed", consultation_id)
             return None
-        self.recomputes += 1
         version = getattr(stored, "version", None)
         return int(version) if isinstance(version, int) else None
 

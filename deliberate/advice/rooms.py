@@ -13,7 +13,12 @@ from deliberate.advice.context import DraftContext, quote
 from deliberate.advice.wording import percent
 from deliberate.domain.sessions import session_of
 
-__all__ = ["hands_sentence", "participation_paragraphs", "tally_paragraphs"]
+__all__ = [
+    "ONLINE",
+    "hands_sentence",
+    "participation_paragraphs",
+    "tally_paragraphs",
+]
 
 ONLINE = "online"
 

@@ -50,7 +50,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KINDS",
+    "BoolArray",
+    "CountArray",
     "FindingRules",
+    "FloatArray",
     "Kind",
     "broad_support_mask",
     "consensus_mask",

@@ -36,7 +36,17 @@ from deliberate.analysis.result import (
     MinorityPosition,
 )
 
-__all__ = ["GroupView", "bridging", "divisive", "group_consensus", "minority_positions"]
+__all__ = [
+    "MINORITY_PER_GROUP",
+    "BoolArray",
+    "CountArray",
+    "FloatArray",
+    "GroupView",
+    "bridging",
+    "divisive",
+    "group_consensus",
+    "minority_positions",
+]
 
 CountArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]

@@ -13,7 +13,11 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
-__all__ = ["group_label", "stable_group_ids"]
+__all__ = [
+    "IntArray",
+    "group_label",
+    "stable_group_ids",
+]
 
 IntArray = NDArray[np.int64]
 

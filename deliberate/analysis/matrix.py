@@ -2,7 +2,7 @@
 
 Agree is +1, disagree -1, pass 0 and an unseen statement is simply absent. The matrix stores one
 entry per (participant, statement) as three parallel arrays, so that a pass (a real, observed 0)
-never gets confused with "not seen", and derives the sparse indicator matrices that the
+never gets confused with "not seen", and derives the sparse matrices that the
 projection, the mixture model and the statistics need. Nothing here is ever densified: a city
 consultation of 100,000 participants × 2,000 statements fits in a few tens of megabytes.
 """
@@ -21,7 +21,11 @@ from deliberate.domain.snapshot import VoteSnapshot
 from deliberate.domain.vote_table import VoteTable
 from deliberate.errors import AnalysisError
 
-__all__ = ["VoteMatrix"]
+__all__ = [
+    "BoolArray",
+    "IntArray",
+    "VoteMatrix",
+]
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -146,19 +150,6 @@ class VoteMatrix:
     def n_votes(self) -> int:
         """Number of current positions, passes included."""
         return int(self.values.size)
-
-    def indicator(
-        self, value: int | None = None, *, columns: BoolArray | None = None
-    ) -> sp.csr_matrix:
-        """A 0/1 CSR matrix of the cells holding ``value`` (every observed cell when ``None``).
-
-        ``columns`` restricts the result to a subset of statements (others are all-zero).
-        """
-        keep = np.ones(self.values.size, dtype=bool) if value is None else self.values == value
-        if columns is not None:
-            keep &= columns[self.cols]
-        data = np.ones(int(keep.sum()), dtype=np.float64)
-        return sp.csr_matrix((data, (self.rows[keep], self.cols[keep])), shape=self.shape)
 
     def signed(self, *, columns: BoolArray | None = None) -> sp.csr_matrix:
         """A CSR matrix holding the vote values; passes and unseen cells both read as 0."""

@@ -34,7 +34,12 @@ from threadpoolctl import ThreadpoolController
 
 from deliberate.errors import AnalysisError
 
-__all__ = ["OpinionClusterer", "integrated_likelihood"]
+__all__ = [
+    "FloatArray",
+    "IntArray",
+    "OpinionClusterer",
+    "integrated_likelihood",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

@@ -14,7 +14,11 @@ from deliberate.errors import AnalysisError
 if TYPE_CHECKING:
     from deliberate.config import Settings
 
-__all__ = ["AnalysisMode", "AnalysisParams"]
+__all__ = [
+    "Z_90",
+    "AnalysisMode",
+    "AnalysisParams",
+]
 
 AnalysisMode = Literal["deliberate", "polis"]
 

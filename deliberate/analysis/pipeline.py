@@ -46,7 +46,13 @@ from deliberate.analysis.warnings import (
 )
 from deliberate.domain.snapshot import VoteSnapshot
 
-__all__ = ["analyse", "analyse_matrix"]
+__all__ = [
+    "POLIS_MIN_IN_CONV",
+    "BoolArray",
+    "IntArray",
+    "analyse",
+    "analyse_matrix",
+]
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]

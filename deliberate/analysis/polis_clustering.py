@@ -16,7 +16,14 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-__all__ = ["PolisClustering", "cluster_like_polis", "max_group_count"]
+__all__ = [
+    "MOVE_TOLERANCE",
+    "FloatArray",
+    "IntArray",
+    "PolisClustering",
+    "cluster_like_polis",
+    "max_group_count",
+]
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

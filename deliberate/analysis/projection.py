@@ -21,7 +21,14 @@ from sklearn.utils.extmath import randomized_svd
 
 from deliberate.analysis.matrix import VoteMatrix
 
-__all__ = ["Projection", "project"]
+__all__ = [
+    "EXACT_STATEMENT_LIMIT",
+    "BoolArray",
+    "FloatArray",
+    "Projection",
+    "centred_matrix",
+    "project",
+]
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

@@ -14,6 +14,8 @@ from numpy.typing import NDArray
 from scipy.stats import norm
 
 __all__ = [
+    "CountArray",
+    "FloatArray",
     "RepnessEntry",
     "ShareTest",
     "group_aware_consensus",

@@ -21,6 +21,7 @@ from typing import Any
 from deliberate.errors import AnalysisError
 
 __all__ = [
+    "DECIMALS",
     "SCHEMA",
     "AnalysisResult",
     "BridgingStatement",

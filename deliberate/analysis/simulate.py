@@ -24,7 +24,11 @@ from deliberate.domain.snapshot import (
 )
 from deliberate.errors import AnalysisError
 
-__all__ = ["simulate_arrays", "simulate_votes"]
+__all__ = [
+    "SHARED_FRACTION",
+    "simulate_arrays",
+    "simulate_votes",
+]
 
 SHARED_FRACTION = 0.2
 

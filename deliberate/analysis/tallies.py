@@ -44,7 +44,13 @@ from deliberate.domain.sessions import session_of
 from deliberate.domain.snapshot import Vote, VoteSnapshot
 from deliberate.errors import AnalysisError
 
-__all__ = ["ChannelFigure", "TallyCombiner", "with_channel_figures"]
+__all__ = [
+    "ONLINE",
+    "ROOM",
+    "ChannelFigure",
+    "TallyCombiner",
+    "with_channel_figures",
+]
 
 ONLINE = "online"
 # The thresholds of "de zaal denkt er anders over" (deliberate.analysis.definitions).

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the service (SQLAlchemy, password hashing) loads only for c
 
 __all__ = ["consultation_named", "progress", "settings_from_context", "track"]
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 def settings_from_context(ctx: click.Context) -> Settings:
@@ -58,7 +58,7 @@ def progress() -> Progress:
     )
 
 
-def track(items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
+def track(items: Iterable[_T], description: str, total: int | None = None) -> Iterator[_T]:
     """Iterate over ``items`` while showing a progress bar with ``description``."""
     with progress() as bar:
         yield from bar.track(items, total=total, description=description)

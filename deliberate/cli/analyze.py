@@ -11,7 +11,12 @@ import click
 if TYPE_CHECKING:
     from deliberate.analysis import AnalysisResult
 
-__all__ = ["analyze"]
+__all__ = [
+    "PROGRESS_FROM_VOTES",
+    "analyze",
+    "read_source",
+    "summary_line",
+]
 
 # Inputs with more votes than this get a progress display.
 PROGRESS_FROM_VOTES = 200_000

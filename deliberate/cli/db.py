@@ -7,7 +7,11 @@ import click
 from deliberate.cli._common import settings_from_context
 from deliberate.store import create_store, current_revision, head_revision, upgrade
 
-__all__ = ["db"]
+__all__ = [
+    "current_command",
+    "db",
+    "upgrade_command",
+]
 
 
 @click.group()

@@ -7,7 +7,12 @@ import click
 from deliberate.cli._common import settings_from_context
 from deliberate.service import Service, open_service
 
-__all__ = ["facilitator"]
+__all__ = [
+    "create_command",
+    "delete_command",
+    "facilitator",
+    "list_command",
+]
 
 
 def _service(ctx: click.Context) -> Service:

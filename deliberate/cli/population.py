@@ -16,7 +16,12 @@ from deliberate.cli._common import consultation_named, settings_from_context
 from deliberate.interop.margins import MAX_MARGIN_BYTES
 from deliberate.service import open_service
 
-__all__ = ["population"]
+__all__ = [
+    "clear_command",
+    "population",
+    "set_command",
+    "show_command",
+]
 
 
 def _percent(value: float | None) -> str:

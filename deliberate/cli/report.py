@@ -27,7 +27,13 @@ from deliberate.interop.snapshot_json import snapshot_from_json
 from deliberate.service.facade import open_service
 from deliberate.text.themes import extract_themes
 
-__all__ = ["export", "report"]
+__all__ = [
+    "POLIS_ATTRIBUTION",
+    "export",
+    "load_consultation",
+    "report",
+    "topics",
+]
 
 # The licence statement Polis open data asks every derived work to carry.
 POLIS_ATTRIBUTION = (

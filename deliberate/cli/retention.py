@@ -19,7 +19,11 @@ from deliberate.service import (
     open_service,
 )
 
-__all__ = ["purge"]
+__all__ = [
+    "KIND_LABELS",
+    "purge",
+    "report_lines",
+]
 
 # The rows of the counts table, in the order of PurgeCounts.
 KIND_LABELS = {

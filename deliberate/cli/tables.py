@@ -21,7 +21,17 @@ from deliberate.interop.form_upload import MAX_UPLOAD_BYTES
 from deliberate.service import Service, open_service
 from deliberate.service.sessions import TablePlan
 
-__all__ = ["tables"]
+__all__ = [
+    "add_table_command",
+    "create_session_command",
+    "forms_command",
+    "import_command",
+    "list_command",
+    "reissue_code_command",
+    "statement_command",
+    "tables",
+    "tally_command",
+]
 
 
 def _session(service: Service, consultation: Consultation, session_id: str) -> PhysicalSession:

@@ -26,7 +26,13 @@ from deliberate.text.registry import (
 )
 from deliberate.text.themes import extract_themes
 
-__all__ = ["duplicates", "models", "themes"]
+__all__ = [
+    "duplicates",
+    "list_models",
+    "models",
+    "pull",
+    "themes",
+]
 
 
 def _read_statements(path: Path) -> tuple[list[int], list[str]]:

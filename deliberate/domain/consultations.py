@@ -6,7 +6,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["JOIN_CODE_ALPHABET", "Consultation", "new_id", "new_join_code"]
+__all__ = [
+    "JOIN_CODE_ALPHABET",
+    "JOIN_CODE_LENGTH",
+    "Consultation",
+    "new_id",
+    "new_join_code",
+]
 
 # No 0/O, 1/I/L: the code is read aloud at a meeting and typed on a phone.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

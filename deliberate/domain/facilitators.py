@@ -13,6 +13,7 @@ from deliberate.errors import InvalidInput
 
 __all__ = [
     "MAX_PASSWORD_LENGTH",
+    "MAX_USERNAME_LENGTH",
     "MIN_PASSWORD_GUESSES_LOG10",
     "MIN_PASSWORD_LENGTH",
     "TOO_EASY_TO_GUESS",

@@ -9,7 +9,15 @@ from datetime import datetime
 from deliberate.domain.statements import normalise_text
 from deliberate.errors import InvalidInput
 
-__all__ = ["ONLINE", "Consent", "Participant", "validate_attributes", "validate_channel"]
+__all__ = [
+    "MAX_ATTRIBUTES",
+    "MAX_ATTRIBUTE_LENGTH",
+    "ONLINE",
+    "Consent",
+    "Participant",
+    "validate_attributes",
+    "validate_channel",
+]
 
 ONLINE = "online"
 MAX_ATTRIBUTES = 10

@@ -14,6 +14,7 @@ __all__ = [
     "ModerationStatus",
     "Statement",
     "duplicate_key",
+    "normalise_paragraphs",
     "normalise_text",
     "validate_text",
 ]

@@ -28,10 +28,10 @@ __all__ = ["FORMULA_STARTS", "SafeCsvWriter", "neutralise_cell", "restore_cell"]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NEEDS_QUOTE = re.compile(r"'*[=+\-@\t\r]")
 _QUOTED = re.compile(r"'+[=+\-@\t\r]")
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
-def neutralise_cell(value: T) -> T | str:
+def neutralise_cell(value: _T) -> _T | str:
     """``value`` with a quote in front when a spreadsheet would run it as a formula."""
     if isinstance(value, str) and _NEEDS_QUOTE.match(value):
         return "'" + value

@@ -23,7 +23,12 @@ from markupsafe import Markup
 from deliberate.domain.sessions import FormStatement, PhysicalSession, Table, provenance
 from deliberate.errors import InvalidInput
 
-__all__ = ["FormHeading", "render_form", "render_table_forms"]
+__all__ = [
+    "MAX_STATEMENTS_PER_FORM",
+    "FormHeading",
+    "render_form",
+    "render_table_forms",
+]
 
 MAX_STATEMENTS_PER_FORM = 60
 

@@ -45,6 +45,8 @@ from deliberate.interop.cells import restore_cell
 from deliberate.interop.csv_columns import read_number_columns
 
 __all__ = [
+    "MILLISECONDS_FROM",
+    "POLIS_GROUP",
     "polis_api_vote",
     "read_polis_export",
     "read_polis_golden",

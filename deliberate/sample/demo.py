@@ -26,7 +26,14 @@ from deliberate.sample.opinions import OpinionModel, simulate_votes
 from deliberate.sample.room import add_room_contributions, create_demo_session, room_votes
 from deliberate.service import Service
 
-__all__ = ["DEMO_JOIN_CODE", "DEMO_USERNAME", "DemoInfo", "build_demo_consultation"]
+__all__ = [
+    "DEMO_JOIN_CODE",
+    "DEMO_POPULATION",
+    "DEMO_USERNAME",
+    "TABLE_SHARE",
+    "DemoInfo",
+    "build_demo_consultation",
+]
 
 DEMO_JOIN_CODE = "GROEN"
 DEMO_USERNAME = "demo"

@@ -22,7 +22,13 @@ from deliberate.store import facilitators as facilitator_rows
 from deliberate.store import participants as participant_rows
 from deliberate.store import statements as statement_rows
 
-__all__ = ["LOGIN_WINDOW", "Clock", "ServiceBase", "utc_now"]
+__all__ = [
+    "LOGIN_WINDOW",
+    "Clock",
+    "ServiceBase",
+    "require",
+    "utc_now",
+]
 
 Clock = Callable[[], datetime]
 # Failed logins and host codes are counted over this window (R-C8).
@@ -35,10 +41,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
-def require(found: T | None, message: str) -> T:
+def require(found: _T | None, message: str) -> _T:
     """``found``, or :class:`NotFound` with ``message`` when the lookup found nothing."""
     if found is None:
         raise NotFound(message)

@@ -15,7 +15,12 @@ from deliberate.store import Connection
 from deliberate.store import consultations as consultation_rows
 from deliberate.store import facilitators as facilitator_rows
 
-__all__ = ["MAX_DESCRIPTION_LENGTH", "MAX_QUESTION_LENGTH", "ConsultationUseCases"]
+__all__ = [
+    "MAX_DESCRIPTION_LENGTH",
+    "MAX_QUESTION_LENGTH",
+    "SUPPORTED_LANGUAGES",
+    "ConsultationUseCases",
+]
 
 MAX_QUESTION_LENGTH = 500
 MAX_DESCRIPTION_LENGTH = 10_000

@@ -194,11 +194,6 @@ class FacilitatorUseCases(ServiceBase):
         with self.store.write() as connection:
             facilitator_rows.delete_session(connection, _token_hash(token))
 
-    def revoke_all_sessions(self, facilitator_id: str) -> int:
-        """End every session of a facilitator; return how many were ended."""
-        with self.store.write() as connection:
-            return facilitator_rows.delete_sessions(connection, facilitator_id)
-
     def _session_state(
         self, facilitator_id: str, created_at: datetime, last_seen_at: datetime
     ) -> FacilitatorSession:

@@ -12,7 +12,11 @@ from deliberate.store import participants as participant_rows
 from deliberate.store import statements as statement_rows
 from deliberate.store.statements import ModerationEntry
 
-__all__ = ["ModerationEntry", "ModerationUseCases"]
+__all__ = [
+    "MAX_REASON_LENGTH",
+    "ModerationEntry",
+    "ModerationUseCases",
+]
 
 MAX_REASON_LENGTH = 500
 

@@ -34,7 +34,11 @@ from deliberate.store import participants as participant_rows
 from deliberate.store import statements as statement_rows
 from deliberate.store import votes as vote_rows
 
-__all__ = ["ParticipationUseCases"]
+__all__ = [
+    "MAX_CONSENT_VERSION_LENGTH",
+    "MAX_IDEMPOTENCY_KEY_LENGTH",
+    "ParticipationUseCases",
+]
 
 MAX_IDEMPOTENCY_KEY_LENGTH = 128
 MAX_CONSENT_VERSION_LENGTH = 32  # the width of participants.consent_version

@@ -28,7 +28,12 @@ from deliberate.store import sessions as session_rows
 from deliberate.store import statements as statement_rows
 from deliberate.store import votes as vote_rows
 
-__all__ = ["CONSULTATION_EXPORT_SCHEMA", "PARTICIPANT_EXPORT_SCHEMA", "RecordUseCases"]
+__all__ = [
+    "CONSULTATION_EXPORT_SCHEMA",
+    "MAX_REASON_LENGTH",
+    "PARTICIPANT_EXPORT_SCHEMA",
+    "RecordUseCases",
+]
 
 PARTICIPANT_EXPORT_SCHEMA = "deliberate.participant-export/1"
 CONSULTATION_EXPORT_SCHEMA = "deliberate.consultation/1"

@@ -33,6 +33,7 @@ from deliberate.store import participants as participant_rows
 __all__ = [
     "RETENTION_REASON",
     "ConsultationPurge",
+    "Progress",
     "PurgeCounts",
     "PurgeReport",
     "PurgeStatus",

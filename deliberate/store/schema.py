@@ -30,7 +30,35 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 
-__all__ = ["metadata"]
+__all__ = [
+    "ID",
+    "UtcDateTime",
+    "advice_drafts",
+    "analysis_latest",
+    "analysis_results",
+    "consultations",
+    "erasures",
+    "facilitator_roles",
+    "facilitator_sessions",
+    "facilitators",
+    "form_codes",
+    "idempotency_keys",
+    "login_attempts",
+    "metadata",
+    "moderation_log",
+    "paper_forms",
+    "participants",
+    "physical_sessions",
+    "population_margins",
+    "published_advice",
+    "rounds",
+    "session_tables",
+    "statement_embeddings",
+    "statements",
+    "table_tallies",
+    "vote_events",
+    "votes",
+]
 
 
 class UtcDateTime(TypeDecorator[datetime]):

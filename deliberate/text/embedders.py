@@ -27,6 +27,7 @@ from deliberate.errors import InvalidInput, ModelUnavailable
 __all__ = [
     "CombinedEmbedder",
     "Embedder",
+    "FloatMatrix",
     "SentenceTransformerEmbedder",
     "UniversalSentenceEncoderEmbedder",
     "cached_model_folder",

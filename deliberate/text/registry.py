@@ -37,6 +37,7 @@ from deliberate.text.lexical import LexicalEmbedder
 
 __all__ = [
     "BUILTIN_CARDS",
+    "COMBINED_WEIGHT",
     "EnglishModelWarning",
     "LexicalFallbackWarning",
     "ModelCard",
