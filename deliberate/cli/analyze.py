@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 __all__ = [
     "PROGRESS_FROM_VOTES",
     "analyze",
-    "read_source",
     "summary_line",
 ]
 
