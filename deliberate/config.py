@@ -21,9 +21,12 @@ from typing import Any
 
 from deliberate.errors import ConfigurationError
 
-__all__ = ["ENV_PREFIX", "Settings"]
+__all__ = ["DEMO_DATABASE_URL", "ENV_PREFIX", "Settings"]
 
 ENV_PREFIX = "DELIBERATE_"
+# Where `deliberate demo` keeps its data when DELIBERATE_DATABASE_URL is not set; the read-only
+# commands (report, analyze, export) look there too.
+DEMO_DATABASE_URL = "sqlite:///./deliberate-demo.db"
 
 
 def _setting(default: Any, description: str, *, secret: bool = False) -> Any:

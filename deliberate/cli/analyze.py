@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,15 +11,35 @@ import click
 
 if TYPE_CHECKING:
     from deliberate.analysis import AnalysisResult
+    from deliberate.config import Settings
+    from deliberate.domain.vote_table import VoteTable
 
 __all__ = [
     "PROGRESS_FROM_VOTES",
     "analyze",
     "summary_line",
+    "table_named",
 ]
 
 # Inputs with more votes than this get a progress display.
 PROGRESS_FROM_VOTES = 200_000
+
+
+def table_named(source: str, settings: Settings) -> VoteTable:
+    """The votes of a file or folder (see :func:`read_vote_table`), or of the consultation with
+    this id or join code in the database (see :mod:`deliberate.cli._database`)."""
+    from deliberate.errors import InvalidUpload
+    from deliberate.interop.vote_files import read_vote_table
+
+    path = Path(source)
+    if path.exists():
+        return read_vote_table(path)
+    if "/" in source or os.sep in source or path.suffix:
+        raise InvalidUpload(f"{source} does not exist.")
+    from deliberate.cli._database import consultation_snapshot
+    from deliberate.domain.vote_table import VoteTable
+
+    return VoteTable.from_snapshot(consultation_snapshot(source, settings)[1])
 
 
 def summary_line(result: AnalysisResult, out: Path) -> str:
@@ -37,7 +58,7 @@ def summary_line(result: AnalysisResult, out: Path) -> str:
 
 
 @click.command("analyze")
-@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.argument("source")
 @click.option(
     "--out",
     "out",
@@ -64,20 +85,25 @@ def summary_line(result: AnalysisResult, out: Path) -> str:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="An earlier result: keep its map orientation and group ids.",
 )
-def analyze(source: Path, out: Path, seed: int, mode: str, previous: Path | None) -> None:
+@click.pass_context
+def analyze(
+    ctx: click.Context, source: str, out: Path, seed: int, mode: str, previous: Path | None
+) -> None:
     """Analyse SOURCE and write the opinion groups and findings to --out.
 
     SOURCE is a Polis export folder (comments.csv with votes.csv or participants-votes.csv), a
-    Polis golden folder (votes.json, comments.json) or a deliberate snapshot JSON file.
+    Polis golden folder (votes.json, comments.json), a deliberate snapshot JSON file, or a
+    consultation id or join code in the database (DELIBERATE_DATABASE_URL; by default also the
+    demo's deliberate-demo.db in this folder).
     """
     # Imported here so that `deliberate --help` and `deliberate analyze --help` stay fast.
     from deliberate.analysis import AnalysisParams, AnalysisResult, VoteMatrix, analyse_matrix
+    from deliberate.cli._common import settings_from_context
     from deliberate.errors import AnalysisWarning
-    from deliberate.interop.vote_files import read_vote_table
 
     params = AnalysisParams(mode="polis" if mode == "polis" else "deliberate", seed=seed)
     earlier = AnalysisResult.from_json(previous.read_bytes()) if previous else None
-    table = read_vote_table(source)
+    table = table_named(source, settings_from_context(ctx))
     with warnings.catch_warnings():
         # The warnings are part of the result and of the summary line; don't print them twice.
         warnings.simplefilter("ignore", AnalysisWarning)

@@ -18,13 +18,13 @@ from deliberate.advice.pdf_file import render_pdf
 from deliberate.analysis.params import AnalysisParams
 from deliberate.analysis.pipeline import analyse
 from deliberate.cli._common import progress, settings_from_context
+from deliberate.cli._database import consultation_snapshot
 from deliberate.config import Settings
 from deliberate.domain.snapshot import VoteSnapshot
-from deliberate.errors import InvalidInput, InvalidUpload, NotFound
+from deliberate.errors import InvalidInput, InvalidUpload
 from deliberate.interop.export import export_json, export_polis
 from deliberate.interop.polis import read_polis_source
 from deliberate.interop.snapshot_json import snapshot_from_json
-from deliberate.service.facade import open_service
 from deliberate.text.themes import extract_themes
 
 __all__ = [
@@ -56,15 +56,7 @@ def load_consultation(source: str, settings: Settings) -> tuple[VoteSnapshot, Co
             raise InvalidUpload(f"{path.name} is neither a Polis export folder nor a .json export.")
         snapshot = snapshot_from_json(path.read_bytes())
         return snapshot, ConsultationTexts(question=snapshot.question)
-    service = open_service(settings, migrate=False)
-    try:
-        try:
-            consultation = service.get_consultation(source)
-        except NotFound:
-            consultation = service.find_consultation(source)
-        snapshot = service.snapshot(consultation.consultation_id)
-    finally:
-        service.close()
+    consultation, snapshot = consultation_snapshot(source, settings)
     texts = ConsultationTexts(
         title=consultation.question,
         question=consultation.question,

@@ -7,8 +7,6 @@ import warnings
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from deliberate.cli._common import settings_from_context
 from deliberate.config import Settings
@@ -78,22 +76,29 @@ def list_models(ctx: click.Context) -> None:
     """Show the model cards, which models are on this machine, and the active one."""
     settings = settings_from_context(ctx)
     embedder = _embedder(settings)
-    table = Table("name", "languages", "dim", "licence", "on this machine", "active")
+    rows = [("name", "languages", "dim", "licence", "on this machine", "active")]
     for card in available_cards(settings):
         present = find_local_model(settings, card) is not None
         active = card.repo == embedder.model_id or embedder.model_id.startswith(card.name)
         languages = ", ".join(card.languages) if len(card.languages) <= 4 else "multilingual"
-        table.add_row(
-            card.name,
-            languages,
-            str(card.dimension),
-            card.licence,
-            "yes" if present else "no",
-            "*" if active else "",
+        rows.append(
+            (
+                card.name,
+                languages,
+                str(card.dimension),
+                card.licence,
+                "yes" if present else "no",
+                "*" if active else "",
+            )
         )
-    console = Console()
-    console.print(table)
-    console.print(f"active embedder: {embedder.model_id}")
+    # Plain aligned columns: a name is what DELIBERATE_EMBEDDING_MODEL takes, so it is never
+    # cut to the terminal's width (a rich table shortened it to "use-multilin…").
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+    click.echo(f"active embedder: {embedder.model_id}")
 
 
 @models.command("pull")

@@ -88,6 +88,9 @@ def test_models_list_shows_the_active_model(run: Callable[..., Result]) -> None:
     result = run("models", "list")
     assert result.exit_code == 0, result.output
     assert "active embedder: use-multilingual-v3+lexical-char3-5-1024@0.8" in result.stdout
+    # Names are what DELIBERATE_EMBEDDING_MODEL takes: never cut short, whatever the width.
+    assert "\nuse-multilingual-v3 " in result.stdout
+    assert "…" not in result.stdout
 
 
 def test_models_pull_refused_without_permission(run: Callable[..., Result]) -> None:
