@@ -11,9 +11,11 @@ from datetime import datetime
 from deliberate.errors import StatementTooLong, StatementTooShort
 
 __all__ = [
+    "MIN_STATEMENT_WORDS",
     "ModerationStatus",
     "Statement",
     "duplicate_key",
+    "looks_too_thin",
     "normalise_paragraphs",
     "normalise_text",
     "validate_text",
@@ -24,6 +26,20 @@ _WHITESPACE = re.compile(r"\s+")
 # statement and are a classic way to make two identical texts look different.
 _INVISIBLE_CATEGORIES = {"Cc", "Cf"}
 _PUNCTUATION = re.compile(r"[^\w\s]")
+# A statement is a claim one can agree or disagree with ("Er moeten meer bomen komen"); a word or
+# two ("Bomen") is a topic. Shorter texts are flagged for the moderator, not refused: a resident
+# may still mean something by them.
+MIN_STATEMENT_WORDS = 3
+_WORD = re.compile(r"\w+")
+
+
+def looks_too_thin(text: str) -> bool:
+    """Whether ``text`` has fewer than :data:`MIN_STATEMENT_WORDS` words (a topic, not a claim).
+
+    >>> looks_too_thin("Bomen"), looks_too_thin("Er moeten meer bomen komen.")
+    (True, False)
+    """
+    return len(_WORD.findall(text)) < MIN_STATEMENT_WORDS
 
 
 class ModerationStatus(enum.StrEnum):
@@ -116,6 +132,11 @@ class Statement:
     origin: str = "online"
     reason: str = ""
     merged_into: str | None = None
+
+    @property
+    def too_thin(self) -> bool:
+        """Whether a moderator should check this says something (:func:`looks_too_thin`)."""
+        return looks_too_thin(self.text)
 
     def is_included(self, *, strict_moderation: bool) -> bool:
         """Whether the analysis and routing use this statement."""

@@ -122,6 +122,7 @@ def _build(
         description=content.DESCRIPTION,
         owner_id=facilitator_id,
         join_code=DEMO_JOIN_CODE,
+        strict_moderation=True,  # as in a real evening: residents see only accepted statements
     )
     cid = consultation.consultation_id
     rounds = [service.create_round(cid, title) for title in content.ROUNDS]

@@ -61,11 +61,14 @@ class ConsultationUseCases(ServiceBase):
         *,
         description: str = "",
         language: str = "nl",
-        strict_moderation: bool = False,
+        strict_moderation: bool = True,
         owner_id: str | None = None,
         join_code: str | None = None,
     ) -> Consultation:
         """Create a consultation with a fresh join code; ``owner_id`` becomes its owner.
+
+        Moderation is strict unless asked otherwise: a resident's statement reaches other
+        residents, the paper forms and the analysis only once a facilitator accepted it.
 
         Raises
         ------

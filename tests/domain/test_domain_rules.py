@@ -12,7 +12,7 @@ from deliberate.domain import PHASE_ACTIONS, Action, Phase, Round, Vote, normali
 from deliberate.domain.facilitators import Role, check_password_policy, validate_username
 from deliberate.domain.participants import validate_attributes, validate_channel
 from deliberate.domain.rounds import TRANSITIONS, check_transition, require_action
-from deliberate.domain.statements import duplicate_key, validate_text
+from deliberate.domain.statements import duplicate_key, looks_too_thin, validate_text
 from deliberate.errors import (
     InvalidInput,
     InvalidTransition,
@@ -75,6 +75,20 @@ def test_normalisation_is_idempotent_and_trimmed(raw: str) -> None:
 def test_duplicate_key_ignores_case_and_punctuation() -> None:
     assert duplicate_key("Meer bomen, alstublieft!") == duplicate_key("meer BOMEN alstublieft")
     assert duplicate_key("Meer bomen") != duplicate_key("Minder bomen")
+
+
+@pytest.mark.parametrize(
+    ("text", "thin"),
+    [
+        ("Bomen", True),
+        ("Meer bomen!", True),
+        ("... ?? !!", True),
+        ("Meer bomen planten", False),
+        ("Er moeten meer bomen in de straat komen.", False),
+    ],
+)
+def test_a_word_or_two_is_flagged_as_too_thin(text: str, thin: bool) -> None:
+    assert looks_too_thin(text) is thin
 
 
 def test_validate_text_limits() -> None:

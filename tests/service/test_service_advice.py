@@ -10,6 +10,7 @@ import pytest
 
 from deliberate.analysis import analyse
 from deliberate.analysis.result import AnalysisResult
+from deliberate.domain.statements import ModerationStatus
 from deliberate.errors import Conflict, InvalidInput, NotFound
 from deliberate.service import Service
 
@@ -117,6 +118,10 @@ def test_published_advice_reports_the_room(service: Service) -> None:
     service.enter_form(session.session_id, 1, 101, {"S1": "eens", "S2": "oneens"})
     service.record_tally(session.session_id, 1, statement_ids[2], agree=9, disagree=1)
     raised = service.submit_table_statement(session.session_id, 1, "Meer bankjes op het plein.")
+    _analyse(service, cid)
+    pending = service.publish_advice(cid)
+    assert "Meer bankjes op het plein" not in pending.markdown  # not yet moderated
+    service.moderate(raised.statement_id, ModerationStatus.ACCEPTED)
     _analyse(service, cid)
     published = service.publish_advice(cid)
     assert "buurthuis De Pijp, 12 maart 2026" in published.markdown

@@ -23,7 +23,7 @@ def test_consultation_defaults_and_join_code(service_factory: Callable[..., Serv
     consultation = service.create_consultation("  Hoe maken we   onze wijk groener? ")
     assert consultation.question == "Hoe maken we onze wijk groener?"
     assert consultation.language == "nl"
-    assert not consultation.strict_moderation
+    assert consultation.strict_moderation  # residents see only statements a moderator accepted
     assert len(consultation.join_code) == 6
     assert service.find_consultation(consultation.join_code.lower()) == consultation
     with pytest.raises(NotFound):

@@ -1,5 +1,7 @@
 // Live updates: listen to the page's event stream and re-fetch the fragments that changed.
 // The server renders every fragment (escaped by Jinja); this script only swaps them in.
+// Rows marked data-live-key are updated in place: a row that is still there keeps its node, so
+// a reason a facilitator is typing (or the focus) survives a new statement arriving.
 (function () {
   "use strict";
   var meta = document.querySelector('meta[name="live-events"]');
@@ -7,10 +9,47 @@
   var targets = Array.prototype.slice.call(document.querySelectorAll("[data-live-src]"));
   if (!targets.length) { return; }
 
+  function keyed(root) {
+    return Array.prototype.slice.call(root.querySelectorAll("[data-live-key]"));
+  }
+
+  function busy(root) {
+    if (root.contains(document.activeElement) && document.activeElement !== root) { return true; }
+    return Array.prototype.some.call(root.querySelectorAll("input, textarea"), function (field) {
+      return field.type !== "hidden" && field.value !== "";
+    });
+  }
+
+  function merge(target, html) {
+    var fresh = document.createElement("div");
+    fresh.innerHTML = html;
+    var before = keyed(target);
+    var after = keyed(fresh);
+    if (!before.length || !after.length || before[0].parentNode !== before[before.length - 1].parentNode) {
+      target.innerHTML = html;
+      return;
+    }
+    var parent = before[0].parentNode;
+    var kept = {};
+    before.forEach(function (row) { kept[row.getAttribute("data-live-key")] = row; });
+    var wanted = after.map(function (row) {
+      var old = kept[row.getAttribute("data-live-key")];
+      return old || document.importNode(row, true);
+    });
+    before.forEach(function (row) {
+      // A row that left (moderated elsewhere) goes, unless someone is typing in it.
+      if (wanted.indexOf(row) < 0 && !busy(row)) { parent.removeChild(row); }
+    });
+    wanted.forEach(function (row, index) {
+      var at = parent.children[index];
+      if (at !== row) { parent.insertBefore(row, at || null); }
+    });
+  }
+
   function refresh(target) {
     fetch(target.getAttribute("data-live-src"), { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (response) { return response.ok ? response.text() : null; })
-      .then(function (html) { if (html !== null) { target.innerHTML = html; } })
+      .then(function (html) { if (html !== null) { merge(target, html); } })
       .catch(function () { /* the next event retries */ });
   }
 
