@@ -100,6 +100,18 @@ def site(database_url: str, settings_factory: Callable[..., Settings]) -> Iterat
     service.store.dispose()
 
 
+def open_consultation(site: Site) -> str:
+    """An open, strictly moderated consultation of the test facilitator with the eight seeds."""
+    owner = site.service.find_facilitator("gespreksleider")
+    consultation = site.service.create_consultation(
+        "Hoe maken we De Pijp groener?", owner_id=owner.facilitator_id
+    )
+    round_ = site.service.create_round(consultation.consultation_id, "Ronde 1")
+    site.service.seed_statements(consultation.consultation_id, STATEMENTS)
+    site.service.open_round(round_.round_id)
+    return consultation.consultation_id
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Headless Chromium, or a skip that says what is missing."""

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from browser.conftest import PASSWORD, STATEMENTS, Site, assert_accessible
+from browser.conftest import PASSWORD, Site, assert_accessible, open_consultation
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -19,17 +19,9 @@ DESK = {"width": 1280, "height": 900}
 
 def _strict_consultation(site: Site) -> tuple[str, str]:
     """An open, strictly moderated consultation and one consenting resident's id."""
-    owner = site.service.find_facilitator("gespreksleider")
-    consultation = site.service.create_consultation(
-        "Hoe maken we De Pijp groener?", owner_id=owner.facilitator_id
-    )
-    round_ = site.service.create_round(consultation.consultation_id, "Ronde 1")
-    site.service.seed_statements(consultation.consultation_id, STATEMENTS)
-    site.service.open_round(round_.round_id)
-    resident = site.service.join(
-        consultation.consultation_id, consent_version=site.settings.consent_version
-    )
-    return consultation.consultation_id, resident.participant_id
+    consultation_id = open_consultation(site)
+    resident = site.service.join(consultation_id, consent_version=site.settings.consent_version)
+    return consultation_id, resident.participant_id
 
 
 def login(page: Any, site: Site) -> None:

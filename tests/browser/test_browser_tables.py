@@ -14,7 +14,14 @@ from typing import Any
 
 import pytest
 
-from browser.conftest import PASSWORD, STATEMENTS, Site, assert_accessible, screenshot
+from browser.conftest import (
+    PASSWORD,
+    STATEMENTS,
+    Site,
+    assert_accessible,
+    open_consultation,
+    screenshot,
+)
 from deliberate.domain.snapshot import Vote
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -24,18 +31,12 @@ LAPTOP = {"width": 1280, "height": 900}
 
 def _online_consultation(site: Site) -> str:
     """An open consultation with 24 online participants in two clear groups."""
-    owner = site.service.find_facilitator("gespreksleider")
-    consultation = site.service.create_consultation(
-        "Hoe maken we De Pijp groener?", owner_id=owner.facilitator_id
-    )
-    round_ = site.service.create_round(consultation.consultation_id, "Ronde 1")
-    site.service.seed_statements(consultation.consultation_id, STATEMENTS)
-    site.service.open_round(round_.round_id)
-    statements = site.service.list_statements(consultation.consultation_id)
+    consultation_id = open_consultation(site)
+    statements = site.service.list_statements(consultation_id)
     votes = []
     for index in range(24):
         participant = site.service.join(
-            consultation.consultation_id, consent_version=site.settings.consent_version
+            consultation_id, consent_version=site.settings.consent_version
         )
         side = Vote.AGREE if index % 2 else Vote.DISAGREE
         other = Vote.DISAGREE if side is Vote.AGREE else Vote.AGREE
@@ -43,8 +44,8 @@ def _online_consultation(site: Site) -> str:
             (participant.participant_id, s.statement_id, side if n < 4 else other)
             for n, s in enumerate(statements)
         )
-    site.service.cast_votes(consultation.consultation_id, votes)
-    return consultation.consultation_id
+    site.service.cast_votes(consultation_id, votes)
+    return consultation_id
 
 
 def _type_form(page: Any, number: str, answers: str) -> None:
