@@ -80,6 +80,22 @@ def test_idempotency_keys(service_factory: Callable[..., Service]) -> None:
         service.cast_vote(participant_id, statement_id, 0, idempotency_key="k" * 129)
 
 
+def test_an_idempotency_key_reused_on_another_statement_is_a_conflict(
+    service_factory: Callable[..., Service],
+) -> None:
+    # The key names one vote: the same key with the same value on another statement is another
+    # vote, not a replay, so it must neither return the first result nor record a vote.
+    service = service_factory()
+    setup = open_consultation(service, participants=1)
+    participant_id = setup.participants[0].participant_id
+    first, second = (s.statement_id for s in setup.statements[:2])
+    service.cast_vote(participant_id, first, 1, idempotency_key="abc")
+    with pytest.raises(IdempotencyConflict):
+        service.cast_vote(participant_id, second, 1, idempotency_key="abc")
+    votes = service.snapshot(setup.consultation.consultation_id).votes
+    assert [(v.statement_id, int(v.value)) for v in votes] == [(first, 1)]
+
+
 def test_votes_stay_inside_their_consultation(service_factory: Callable[..., Service]) -> None:
     service = service_factory()
     one = open_consultation(service, participants=1)

@@ -1,0 +1,79 @@
+"""The rules of a minority position, on hand-built counts (``minority_positions`` directly).
+
+A minority position needs all of: the group is small (at most ``minority_share`` of everyone
+grouped), the group itself has a majority in agreement, everyone else has no majority in
+agreement, a smoothed gap of at least ``minority_gap``, and a significant difference. Each
+statement below breaks exactly one rule at its boundary, next to one that breaks none.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from deliberate.analysis.findings import GroupView, minority_positions
+from deliberate.analysis.params import AnalysisParams
+
+# (agree, disagree, pass) for the small group (10 people) and the large one (90 people).
+CASES = {
+    "holds": ((9, 1, 0), (10, 80, 0)),
+    "own half, no majority": ((5, 5, 0), (0, 90, 0)),
+    "others half, a majority": ((10, 0, 0), (45, 45, 0)),
+    "others just below half": ((10, 0, 0), (44, 46, 0)),
+    "own just above half": ((6, 4, 0), (0, 90, 0)),
+    "passes are not agreement": ((5, 0, 5), (0, 90, 0)),
+    "gap too small": ((6, 4, 0), (40, 50, 0)),
+}
+SIZES = np.array([10, 90], dtype=np.int64)
+
+
+def _find(cases: dict[str, tuple[tuple[int, int, int], ...]], sizes=SIZES, shown=(True, True)):
+    names = list(cases)
+    counts = np.array([[cases[n][g] for n in names] for g in range(2)], dtype=np.int64)
+    view = GroupView(
+        statement_ids=names,
+        selectable=np.ones(len(names), dtype=bool),
+        group_ids=[7, 8],
+        shown=np.array(shown, dtype=bool),
+    )
+    return minority_positions(counts, sizes, view, params=AnalysisParams())
+
+
+def test_each_rule_at_its_boundary() -> None:
+    found = {(p.statement_id, p.group_id) for p in _find(CASES)}
+    assert found == {
+        ("holds", 7),
+        ("others just below half", 7),
+        ("own just above half", 7),
+    }
+
+
+def test_the_figures_are_the_counts() -> None:
+    (position,) = _find({"holds": CASES["holds"]})
+    assert (position.support, position.group_votes, position.others_votes) == (9, 10, 90)
+    assert (position.group_agree, position.others_agree) == (0.9, 10 / 90)
+    assert position.group_size == 10
+    assert position.z is not None
+    assert position.z > AnalysisParams().significance
+
+
+def test_a_large_group_has_no_minority_positions() -> None:
+    # The same counts with the roles swapped in size: the agreeing group is now 30 % of everyone.
+    assert _find({"holds": CASES["holds"]}, sizes=np.array([30, 70], dtype=np.int64)) == []
+    assert len(_find({"holds": CASES["holds"]}, sizes=np.array([25, 75], dtype=np.int64))) == 1
+
+
+def test_a_suppressed_group_keeps_its_position_without_figures() -> None:
+    (position,) = _find({"holds": CASES["holds"]}, shown=(False, True))
+    assert position.suppressed
+    assert (position.group_size, position.group_agree, position.support, position.z) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_one_group_has_no_others() -> None:
+    counts = np.array([[(9, 1, 0)]], dtype=np.int64)
+    view = GroupView(["s"], np.ones(1, dtype=bool), [1], np.ones(1, dtype=bool))
+    assert minority_positions(counts, np.array([10]), view, params=AnalysisParams()) == []
