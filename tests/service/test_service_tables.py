@@ -24,6 +24,8 @@ from deliberate.errors import (
 )
 from deliberate.service import RecordingEventSink, Service
 from deliberate.service.sessions import TablePlan
+from deliberate.store import participants as participant_rows
+from deliberate.store import sessions as session_rows
 from deliberate.store.schema import paper_forms, participants, vote_events, votes
 
 TEXTS = [
@@ -178,6 +180,44 @@ def test_bad_upload_leaves_nothing_behind(
     with pytest.raises(InvalidUpload):
         service.import_forms(room["session_id"], 1, upload.encode())
     assert _counts(service) == before
+
+
+class _Fault(Exception):
+    """A failure injected into the store halfway through an import."""
+
+
+@pytest.mark.parametrize("where", ["second participant", "paper forms"])
+def test_a_fault_halfway_through_an_import_leaves_nothing_behind(
+    service: Service, room: dict[str, str], monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    # The file is valid, so the import gets past validation and starts writing; the fault comes
+    # after the first form's participant (or after every vote). One transaction for the whole
+    # file means none of it stays.
+    if where == "second participant":
+        real = participant_rows.insert_participant
+        calls: list[object] = []
+
+        def insert_participant(connection: object, participant: object) -> None:
+            calls.append(participant)
+            if len(calls) == 2:
+                raise _Fault
+            real(connection, participant)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(participant_rows, "insert_participant", insert_participant)
+    else:
+
+        def insert_paper_forms(*args: object, **kwargs: object) -> None:
+            raise _Fault
+
+        monkeypatch.setattr(session_rows, "insert_paper_forms", insert_paper_forms)
+    upload = b"formulier;S1;S2;S3\n101;eens;oneens;\n102;oneens;;weet niet\n103;eens;eens;eens\n"
+    before = _counts(service)
+    with pytest.raises(_Fault):
+        service.import_forms(room["session_id"], 1, upload)
+    assert _counts(service) == before
+    monkeypatch.undo()
+    assert service.import_forms(room["session_id"], 1, upload).form_numbers == (101, 102, 103)
+    assert _counts(service)[0] == before[0] + 3
 
 
 def test_form_entered_before_refuses_the_whole_upload(
