@@ -36,6 +36,7 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("deliberate.cli.report", "export"),
     "tables": ("deliberate.cli.tables", "tables"),
     "purge": ("deliberate.cli.retention", "purge"),
+    "brigades": ("deliberate.cli.brigades", "brigades"),
     "population": ("deliberate.cli.population", "population"),
 }
 

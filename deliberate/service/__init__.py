@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from deliberate.service.base import Clock, utc_now
+from deliberate.service.brigades import BrigadeReport, SuspectCluster
 from deliberate.service.events import EventSink, NullEventSink, RecordingEventSink
 from deliberate.service.facade import Service, open_service
 from deliberate.service.records import CONSULTATION_EXPORT_SCHEMA, PARTICIPANT_EXPORT_SCHEMA
@@ -15,6 +16,7 @@ from deliberate.store.statements import ModerationEntry
 __all__ = [
     "CONSULTATION_EXPORT_SCHEMA",
     "PARTICIPANT_EXPORT_SCHEMA",
+    "BrigadeReport",
     "Clock",
     "ConsultationPurge",
     "EventSink",
@@ -25,6 +27,7 @@ __all__ = [
     "PurgeStatus",
     "RecordingEventSink",
     "Service",
+    "SuspectCluster",
     "open_service",
     "utc_now",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from deliberate.config import Settings
 from deliberate.service.base import Clock
+from deliberate.service.brigades import BrigadeUseCases
 from deliberate.service.consultations import ConsultationUseCases
 from deliberate.service.contributions import ContributionUseCases
 from deliberate.service.events import EventSink
@@ -27,6 +28,7 @@ class Service(
     ParticipationUseCases,
     StatementUseCases,
     ModerationUseCases,
+    BrigadeUseCases,
     FacilitatorUseCases,
     RetentionUseCases,
     RepresentationUseCases,

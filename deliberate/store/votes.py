@@ -24,6 +24,7 @@ __all__ = [
     "put_idempotency",
     "upsert_vote",
     "upsert_votes",
+    "vote_times",
 ]
 
 
@@ -163,6 +164,19 @@ def list_consultation_votes(connection: Connection, consultation_id: str) -> lis
         .order_by(votes.c.participant_id, votes.c.statement_id)
     )
     return [_record(row) for row in connection.execute(query).mappings()]
+
+
+def vote_times(
+    connection: Connection, consultation_id: str
+) -> list[tuple[str, str, int, datetime]]:
+    """Every current position with the time it was first cast: (participant, statement, value,
+    created_at), for brigade detection."""
+    query = (
+        select(votes.c.participant_id, votes.c.statement_id, votes.c.value, votes.c.created_at)
+        .join(statements, statements.c.statement_id == votes.c.statement_id)
+        .where(statements.c.consultation_id == consultation_id)
+    )
+    return [(row[0], row[1], int(row[2]), row[3]) for row in connection.execute(query)]
 
 
 def get_idempotency(
