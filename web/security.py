@@ -6,8 +6,10 @@ Each is a small pure-ASGI middleware so that it also covers streaming responses 
   inline scripts or styles), ``X-Content-Type-Options``, ``Referrer-Policy``, framing denial,
   ``Permissions-Policy``, ``Cross-Origin-Opener-Policy`` and, behind TLS, HSTS (R-C1, R-C2).
 * :class:`CrossOriginGuard` refuses unsafe methods (POST, PUT, PATCH, DELETE) that a browser
-  marks as cross-site, using ``Sec-Fetch-Site`` and falling back to ``Origin`` (R-C3). Requests
-  without either header are not browser form posts (curl, API clients) and pass.
+  marks as cross-site, using ``Sec-Fetch-Site`` and falling back to ``Origin`` (R-C3), with or
+  without cookies: a cookie-less forged post could otherwise make a visitor join a consultation
+  with recorded consent, or log in to an attacker's account. Requests without either header are
+  not browser form posts (curl, API clients) and pass.
 * :class:`NulGuard` answers 400 to an address with a NUL character in its path or query: no
   person types one, and PostgreSQL cannot compare text with it (the bodies refuse it in
   :mod:`web.bodies`).
@@ -124,10 +126,6 @@ class CrossOriginGuard:
     @staticmethod
     def allowed(scope: Scope) -> bool:
         """Whether an unsafe request may proceed (same origin, or not from a browser page)."""
-        if _header(scope, b"cookie") is None:
-            # Cross-site forgery rides on ambient credentials; a request without cookies (an
-            # API client with a bearer token) has none to abuse.
-            return True
         site = _header(scope, b"sec-fetch-site")
         if site is not None:
             # "none" is a user action such as a bookmark; same-site is a sibling subdomain,
@@ -139,7 +137,10 @@ class CrossOriginGuard:
         host = _header(scope, b"host") or ""
         if origin == "null":
             return False
-        return urlsplit(origin).netloc == host
+        try:
+            return urlsplit(origin).netloc == host
+        except ValueError:  # e.g. "http://[::1": not an origin any browser sends
+            return False
 
 
 class NulGuard:

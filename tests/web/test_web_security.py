@@ -9,6 +9,8 @@ from starlette.routing import Route
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import WebWorld, browser_headers
 
+BASE_OTHER = "https://kwaadwillend.example"
+
 from web.identity import participant_id_from_token, participant_token
 
 
@@ -57,12 +59,13 @@ def test_cross_site_posts_are_refused(world: WebWorld) -> None:
     assert api.status_code == 403
     _error_shape(api.json(), 403)
     bearer, _ = world.api_participant()
-    without_cookie = bearer.post(
-        f"/api/consultations/{world.consultation_id}/statements",
-        json={"text": "Een stelling van een app."},
-        headers={"sec-fetch-site": "cross-site"},
+    statements = f"/api/consultations/{world.consultation_id}/statements"
+    from_a_page = bearer.post(
+        statements, json={"text": "Een stelling van een app."}, headers={"origin": BASE_OTHER}
     )
-    assert without_cookie.status_code == 201, "a bearer token without cookies passes"
+    assert from_a_page.status_code == 403, "a page on another site is refused, cookies or not"
+    from_an_app = bearer.post(statements, json={"text": "Een stelling van een app."})
+    assert from_an_app.status_code == 201, "a client that is no browser page passes"
     same = client.post(url, data=data, headers=browser_headers())
     assert same.status_code == 200
 
