@@ -9,9 +9,9 @@ from starlette.routing import Route
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import WebWorld, browser_headers
 
-BASE_OTHER = "https://kwaadwillend.example"
-
 from web.identity import participant_id_from_token, participant_token
+
+BASE_OTHER = "https://kwaadwillend.example"
 
 
 def _error_shape(body: dict[str, object], status: int) -> None:
