@@ -1,6 +1,7 @@
 """Reading request bodies strictly: JSON and URL-encoded forms, UTF-8 only (R-B3).
 
-Malformed JSON, bytes that are not UTF-8, nesting deeper than :data:`MAX_DEPTH`, a wrong
+Malformed JSON, bytes that are not UTF-8, lone surrogates escaped in JSON strings
+(``"\\ud800"``), nesting deeper than :data:`MAX_DEPTH`, a wrong
 content type and fields of the wrong type all become a :class:`~web.errors.WebError` with a
 clear message and a 4xx status. Body size is limited earlier, while streaming, by
 :class:`web.security.BodyLimit`.
@@ -9,6 +10,7 @@ clear message and a 4xx status. Body size is limited earlier, while streaming, b
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -21,8 +23,15 @@ __all__ = ["MAX_DEPTH", "Fields", "read_form", "read_json"]
 MAX_DEPTH = 16
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _depth(value: Any) -> int:
-    """Nesting depth without recursion, so a hostile document cannot exhaust the stack."""
+    """Nesting depth without recursion, so a hostile document cannot exhaust the stack.
+
+    Also refuses a string (value or key) with a lone surrogate: JSON may spell ``"\\ud800"``,
+    but it is no character, and writing it to the store or a response would fail with a 500.
+    """
     deepest = 0
     pending: list[tuple[Any, int]] = [(value, 1)]
     while pending:
@@ -32,8 +41,13 @@ def _depth(value: Any) -> int:
             break
         if isinstance(item, dict):
             pending.extend((child, level + 1) for child in item.values())
+            pending.extend((key, level) for key in item)
         elif isinstance(item, list):
             pending.extend((child, level + 1) for child in item)
+        elif isinstance(item, str) and _SURROGATE.search(item):
+            raise WebError(
+                400, "invalid_encoding", "the JSON contains an escaped surrogate, not a character"
+            )
     return deepest
 
 

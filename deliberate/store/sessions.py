@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
-from deliberate.domain.sessions import PhysicalSession, Table, TableTally
+from deliberate.domain.sessions import MAX_TABLES, PhysicalSession, Table, TableTally
 from deliberate.store.schema import (
     form_codes,
     paper_forms,
@@ -128,7 +128,13 @@ def insert_table(connection: Connection, table: Table) -> None:
 
 
 def get_table(connection: Connection, session_id: str, number: int) -> Table | None:
-    """Table ``number`` of the session, if any."""
+    """Table ``number`` of the session, if any.
+
+    A number outside 1 to :data:`MAX_TABLES` names no table and is not sent to the database,
+    where 2^63 overflows SQLite's integers and PostgreSQL's ``integer``.
+    """
+    if not 1 <= number <= MAX_TABLES:
+        return None
     query = select(session_tables).where(
         session_tables.c.session_id == session_id, session_tables.c.number == number
     )

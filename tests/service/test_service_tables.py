@@ -85,6 +85,17 @@ def test_sessions_and_tables_are_listed(service: Service, room: dict[str, str]) 
         service.list_tables("no-such-session")
 
 
+@pytest.mark.parametrize("number", [0, -1, 100, 2**31, 2**63, -(2**63) - 1, 10**30])
+def test_table_numbers_out_of_range_name_no_table(
+    service: Service, room: dict[str, str], number: int
+) -> None:
+    # 2^63 used to overflow SQLite (OverflowError) and PostgreSQL (DataError): a 500 on a page.
+    with pytest.raises(NotFound):
+        service.get_table(room["session_id"], number)
+    with pytest.raises(InvalidInput):
+        service.add_table(room["session_id"], number, host_name="Kees")
+
+
 def test_host_code_verifies_and_failures_are_rate_limited(
     service_factory: Callable[..., Service], clock: FakeClock
 ) -> None:
