@@ -95,11 +95,11 @@ _TEMPLATE = """<!doctype html>
       <div class="box-number">Formulier <span class="number">{{ form }}</span></div>
     </div>
     {% if qr %}<div class="qr"><img src="{{ qr }}" alt="QR-code">
-      Liever op uw telefoon? Scan de code.</div>{% endif %}
+      Liever op je telefoon? Scan de code.</div>{% endif %}
   </div>
   <p class="how">Zet bij elke stelling <strong>één kruisje</strong>.
-    Weet u het niet? Kies dan <strong>weet niet</strong>.
-    U mag een stelling ook overslaan.</p>
+    Weet je het niet? Kies dan <strong>weet niet</strong>.
+    Je mag een stelling ook overslaan.</p>
   <table>
     <thead><tr><th></th><th class="text">Stelling</th>
       <th>eens</th><th>oneens</th><th>weet niet</th></tr></thead>
@@ -112,7 +112,7 @@ _TEMPLATE = """<!doctype html>
     {% endfor %}
     </tbody>
   </table>
-  <p class="end">Einde van formulier {{ form }}. Dank u wel!</p>
+  <p class="end">Einde van formulier {{ form }}. Dank je wel!</p>
 </section>
 {% endfor %}
 </body></html>

@@ -25,8 +25,8 @@ __all__ = [
 QUESTION = "Hoe maken we onze wijk groener en veiliger?"
 DESCRIPTION = (
     "De gemeente wil samen met bewoners een plan maken voor een groenere en veiligere wijk. "
-    "Lees de stellingen en geef aan of u het eens of oneens bent, of sla een stelling over. "
-    "U kunt ook zelf een stelling toevoegen. Aan het eind schrijven we samen een burgeradvies "
+    "Lees de stellingen en geef aan of je het eens of oneens bent, of sla een stelling over. "
+    "Je kunt ook zelf een stelling toevoegen. Aan het eind schrijven we samen een burgeradvies "
     "voor de gemeenteraad."
 )
 
@@ -241,11 +241,11 @@ STATEMENTS = (
 REJECTED = (
     (
         "De buurman op nummer 12 parkeert altijd op de stoep, die moet een boete krijgen.",
-        "Noemt een persoon of adres. Schrijf uw stelling zonder iemand aan te wijzen.",
+        "Noemt een persoon of adres. Schrijf je stelling zonder iemand aan te wijzen.",
     ),
     (
         "Die hangjongeren zijn gewoon tuig en moeten opgepakt worden.",
-        "Kwetsend over een groep mensen. U kunt het probleem beschrijven zonder te schelden.",
+        "Kwetsend over een groep mensen. Je kunt het probleem beschrijven zonder te schelden.",
     ),
     (
         "Koop nu goedkope zonnepanelen via mijn website!",

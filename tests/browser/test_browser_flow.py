@@ -56,6 +56,8 @@ def test_whole_flow(browser: Any, site: Site) -> None:
     # The facilitator creates a consultation with strict moderation and seeds statements.
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
     facilitator = desk.new_page()
+    # Round changes ask first (tests/browser/test_browser_resident.py checks the questions).
+    facilitator.on("dialog", lambda dialog: dialog.accept())
     csp_errors: list[str] = []
     facilitator.on(
         "console",

@@ -5,7 +5,7 @@
   Array.prototype.forEach.call(fields, function (field) {
     var output = document.getElementById(field.getAttribute("data-counter"));
     var limit = parseInt(field.getAttribute("maxlength"), 10);
-    var template = document.documentElement.lang === "nl" ? "nog {n} tekens" : "{n} characters left";
+    var template = document.documentElement.lang === "nl" ? "Nog {n} tekens over." : "{n} characters left.";
     function update() { output.textContent = template.replace("{n}", String(limit - field.value.length)); }
     field.addEventListener("input", update);
     update();
