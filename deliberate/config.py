@@ -48,6 +48,11 @@ class Settings:
     sqlite_busy_timeout_ms: int = _setting(
         5000, "How long a SQLite connection waits for the write lock, in milliseconds"
     )
+    vote_commit_window_ms: float = _setting(
+        0.0,
+        "How long the vote writer waits for more votes after the first of a group commit, in"
+        " milliseconds; 0 groups only the votes that arrived during the previous commit",
+    )
 
     # Server
     host: str = _setting("127.0.0.1", "Interface `deliberate serve` binds to")

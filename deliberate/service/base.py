@@ -12,9 +12,9 @@ from deliberate.analysis.routing import FewestVotesFirst, RoutingStrategy
 from deliberate.config import Settings
 from deliberate.domain.consultations import Consultation
 from deliberate.domain.participants import Participant
-from deliberate.domain.rounds import Round
+from deliberate.domain.rounds import Action, Round, require_action
 from deliberate.domain.statements import Statement
-from deliberate.errors import ConsentRequired, NotFound, RateLimited
+from deliberate.errors import Conflict, ConsentRequired, NotFound, RateLimited
 from deliberate.service.events import EventSink, NullEventSink
 from deliberate.store import Connection, Store
 from deliberate.store import consultations as consultation_rows
@@ -148,3 +148,16 @@ class ServiceBase:
         if participant.consent is None:
             raise ConsentRequired("agree to the privacy statement before you take part")
         return participant
+
+    @staticmethod
+    def _votable_statement(
+        connection: Connection, consultation_id: str, statement_id: str
+    ) -> Statement:
+        context = statement_rows.get_statement_context(connection, statement_id)
+        if context is None or context[0].consultation_id != consultation_id:
+            raise NotFound("this statement does not exist")
+        statement, round_, consultation = context
+        if not statement.is_included(strict_moderation=consultation.strict_moderation):
+            raise Conflict("this statement is not open for voting")
+        require_action(round_, Action.VOTE)
+        return statement

@@ -16,6 +16,7 @@ from deliberate.service.records import RecordUseCases
 from deliberate.service.representation import RepresentationUseCases
 from deliberate.service.retention import RetentionUseCases
 from deliberate.service.statements import StatementUseCases
+from deliberate.service.voting import VotingUseCases
 from deliberate.store import create_store, upgrade
 
 __all__ = ["Service", "open_service"]
@@ -23,6 +24,7 @@ __all__ = ["Service", "open_service"]
 
 class Service(
     ContributionUseCases,
+    VotingUseCases,
     PublishingUseCases,
     ConsultationUseCases,
     ParticipationUseCases,
@@ -50,7 +52,10 @@ class Service(
     """
 
     def close(self) -> None:
-        """Close the store's pooled connections (the service cannot be used afterwards)."""
+        """Finish the queued votes and close the store's pooled connections (the service cannot
+        be used afterwards)."""
+        if self._vote_writer is not None:
+            self._vote_writer.close()
         self.store.dispose()
 
     def __enter__(self) -> Service:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 
 from deliberate.analysis.routing import RoutingCandidate
 from deliberate.domain.consultations import new_id
@@ -16,20 +13,16 @@ from deliberate.domain.participants import (
     validate_attributes,
     validate_channel,
 )
-from deliberate.domain.rounds import Action, require_action
 from deliberate.domain.snapshot import Vote
 from deliberate.domain.statements import (
     Statement,
 )
 from deliberate.domain.votes import VoteRecord, parse_vote
 from deliberate.errors import (
-    Conflict,
-    IdempotencyConflict,
     InvalidInput,
     NotFound,
 )
 from deliberate.service.base import ServiceBase
-from deliberate.store import Connection
 from deliberate.store import participants as participant_rows
 from deliberate.store import statements as statement_rows
 from deliberate.store import votes as vote_rows
@@ -40,7 +33,6 @@ __all__ = [
     "ParticipationUseCases",
 ]
 
-MAX_IDEMPOTENCY_KEY_LENGTH = 128
 MAX_CONSENT_VERSION_LENGTH = 32  # the width of participants.consent_version
 
 
@@ -107,63 +99,6 @@ class ParticipationUseCases(ServiceBase):
         """The participant with this pseudonym; :class:`NotFound` otherwise."""
         with self.store.read() as connection:
             return self._participant(connection, participant_id)
-
-    def cast_vote(
-        self,
-        participant_id: str,
-        statement_id: str,
-        value: Vote | int | str,
-        *,
-        idempotency_key: str | None = None,
-    ) -> VoteRecord:
-        """Set the participant's position on a statement (agree +1, disagree -1, pass 0).
-
-        Casting the same vote again changes nothing and logs nothing. A different value
-        replaces the current position and is appended to the vote log. With an
-        ``idempotency_key``, a replay with the same payload returns the first result and a
-        reuse with a different payload raises :class:`IdempotencyConflict`.
-        """
-        vote = parse_vote(value)
-        if (
-            idempotency_key is not None
-            and not 1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY_LENGTH
-        ):
-            raise InvalidInput(
-                f"an idempotency key has 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters"
-            )
-        fingerprint = hashlib.sha256(f"{statement_id}\x00{int(vote)}".encode()).hexdigest()
-        with self.store.write() as connection:
-            participant = self._consenting_participant(connection, participant_id)
-            if idempotency_key is not None:
-                stored = vote_rows.get_idempotency(connection, participant_id, idempotency_key)
-                if stored is not None:
-                    if stored[0] != fingerprint:
-                        raise IdempotencyConflict("this idempotency key was used for another vote")
-                    return _record_from_json(stored[1])
-            statement = self._votable_statement(
-                connection, participant.consultation_id, statement_id
-            )
-            record = self._apply_vote(connection, participant_id, statement, vote)
-            if idempotency_key is not None:
-                vote_rows.put_idempotency(
-                    connection,
-                    participant_id=participant_id,
-                    key=idempotency_key,
-                    fingerprint=fingerprint,
-                    result=_record_to_json(record),
-                    at=self._now(),
-                )
-        if record.changed:
-            self._publish(
-                "votes",
-                {
-                    "consultation_id": statement.consultation_id,
-                    "statement_id": statement_id,
-                    "round_id": statement.round_id,
-                    "value": int(vote),
-                },
-            )
-        return record
 
     def cast_votes(
         self, consultation_id: str, items: Sequence[tuple[str, str, Vote | int | str]]
@@ -245,62 +180,7 @@ class ParticipationUseCases(ServiceBase):
         )
         return eligible[chosen].statement if chosen is not None else None
 
-    @staticmethod
-    def _votable_statement(
-        connection: Connection, consultation_id: str, statement_id: str
-    ) -> Statement:
-        context = statement_rows.get_statement_context(connection, statement_id)
-        if context is None or context[0].consultation_id != consultation_id:
-            raise NotFound("this statement does not exist")
-        statement, round_, consultation = context
-        if not statement.is_included(strict_moderation=consultation.strict_moderation):
-            raise Conflict("this statement is not open for voting")
-        require_action(round_, Action.VOTE)
-        return statement
-
-    def _apply_vote(
-        self, connection: Connection, participant_id: str, statement: Statement, vote: Vote
-    ) -> VoteRecord:
-        current = vote_rows.get_vote(connection, participant_id, statement.statement_id)
-        if current is not None and current.value == vote:
-            return current
-        now = self._now()
-        vote_rows.upsert_vote(
-            connection,
-            participant_id=participant_id,
-            statement_id=statement.statement_id,
-            round_id=statement.round_id,
-            value=vote,
-            at=now,
-        )
-        return VoteRecord(participant_id, statement.statement_id, statement.round_id, vote, now)
-
 
 def _check_consent_version(version: str) -> None:
     if not version.strip() or len(version) > MAX_CONSENT_VERSION_LENGTH:
         raise InvalidInput(f"a consent version has 1 to {MAX_CONSENT_VERSION_LENGTH} characters")
-
-
-def _record_to_json(record: VoteRecord) -> str:
-    return json.dumps(
-        {
-            "participant_id": record.participant_id,
-            "statement_id": record.statement_id,
-            "round_id": record.round_id,
-            "value": int(record.value),
-            "updated_at": record.updated_at.isoformat(),
-            "changed": record.changed,
-        }
-    )
-
-
-def _record_from_json(text: str) -> VoteRecord:
-    data = json.loads(text)
-    return VoteRecord(
-        participant_id=data["participant_id"],
-        statement_id=data["statement_id"],
-        round_id=data["round_id"],
-        value=Vote(data["value"]),
-        updated_at=datetime.fromisoformat(data["updated_at"]),
-        changed=data["changed"],
-    )

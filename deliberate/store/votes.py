@@ -7,21 +7,45 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Executable, RowMapping, bindparam, insert, select
+from sqlalchemy import (
+    Connection,
+    Executable,
+    RowMapping,
+    SmallInteger,
+    String,
+    bindparam,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
+from deliberate.domain.rounds import PHASE_ACTIONS, Action
 from deliberate.domain.snapshot import Vote
+from deliberate.domain.statements import ModerationStatus
 from deliberate.domain.votes import VoteEvent, VoteRecord
-from deliberate.store.schema import idempotency_keys, statements, vote_events, votes
+from deliberate.store.schema import (
+    UtcDateTime,
+    consultations,
+    idempotency_keys,
+    participants,
+    rounds,
+    statements,
+    vote_events,
+    votes,
+)
 
 __all__ = [
+    "cast_vote",
+    "claim_idempotency",
     "current_positions",
     "get_idempotency",
     "get_vote",
     "list_consultation_votes",
     "list_vote_events",
     "list_votes",
-    "put_idempotency",
     "upsert_vote",
     "upsert_votes",
     "vote_times",
@@ -115,6 +139,111 @@ def upsert_vote(
     )
 
 
+_VOTING_PHASES = sorted(
+    phase.value for phase, allowed in PHASE_ACTIONS.items() if Action.VOTE in allowed
+)
+_CASTS: dict[str, Executable] = {}
+
+
+def _cast_statement(dialect: str) -> Executable:
+    """Validate and upsert a vote in one statement; a row comes back only for a real change.
+
+    The vote is written only when the participant has consented, the statement is in the
+    participant's consultation (and in ``:consultation_id`` when given), is included for
+    voting (not rejected or merged; accepted under strict moderation) and its round's phase
+    allows voting. The update happens only when the value differs, so identical requests that
+    race on PostgreSQL see exactly one change: the row lock makes the later ones re-check the
+    condition against the committed value. On PostgreSQL the log row is written by the same
+    statement (a data-modifying CTE); SQLite gets it from :func:`cast_vote`'s second statement.
+    """
+    if dialect in _CASTS:
+        return _CASTS[dialect]
+    at = bindparam("at", type_=UtcDateTime)
+    source = (
+        select(
+            participants.c.participant_id,
+            statements.c.statement_id,
+            statements.c.round_id,
+            bindparam("value", type_=SmallInteger).label("value"),
+            at.label("created_at"),
+            at.label("updated_at"),
+        )
+        .join(statements, statements.c.consultation_id == participants.c.consultation_id)
+        .join(rounds, rounds.c.round_id == statements.c.round_id)
+        .join(consultations, consultations.c.consultation_id == statements.c.consultation_id)
+        .where(
+            participants.c.participant_id == bindparam("participant_id"),
+            participants.c.consented_at.is_not(None),
+            statements.c.statement_id == bindparam("statement_id"),
+            statements.c.consultation_id
+            == func.coalesce(
+                bindparam("consultation_id", type_=String), statements.c.consultation_id
+            ),
+            statements.c.merged_into.is_(None),
+            statements.c.status != ModerationStatus.REJECTED.value,
+            or_(
+                statements.c.status == ModerationStatus.ACCEPTED.value,
+                consultations.c.strict_moderation == false(),
+            ),
+            or_(*(rounds.c.phase == phase for phase in _VOTING_PHASES)),
+        )
+    )
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    upsert = dialect_insert(votes).from_select(
+        ["participant_id", "statement_id", "round_id", "value", "created_at", "updated_at"],
+        source,
+    )
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[votes.c.participant_id, votes.c.statement_id],
+        set_={"value": upsert.excluded.value, "updated_at": upsert.excluded.updated_at},
+        where=votes.c.value != upsert.excluded.value,
+    )
+    columns = (votes.c.participant_id, votes.c.statement_id, votes.c.round_id, votes.c.value)
+    if dialect != "postgresql":
+        _CASTS[dialect] = upsert.returning(votes.c.round_id, votes.c.updated_at)
+        return _CASTS[dialect]
+    changed = upsert.returning(*columns, votes.c.updated_at).cte("changed")
+    _CASTS[dialect] = (
+        insert(vote_events)
+        .from_select(
+            ["participant_id", "statement_id", "round_id", "value", "created_at"],
+            select(*(changed.c[c.name] for c in columns), changed.c.updated_at),
+        )
+        .returning(vote_events.c.round_id, vote_events.c.created_at)
+    )
+    return _CASTS[dialect]
+
+
+def cast_vote(
+    connection: Connection,
+    *,
+    participant_id: str,
+    statement_id: str,
+    value: Vote,
+    at: datetime,
+    consultation_id: str | None = None,
+) -> tuple[str, datetime] | None:
+    """Validate, upsert and log a vote in the caller's transaction, in one round trip.
+
+    Returns ``(round_id, at)`` when the position changed (and was logged), ``None`` when
+    nothing was written: the vote equals the current position, or one of the rules of
+    :func:`_cast_statement` refused it (the caller finds out which).
+    """
+    parameters = {
+        "participant_id": participant_id,
+        "statement_id": statement_id,
+        "consultation_id": consultation_id,
+        "value": int(value),
+        "at": at,
+    }
+    row = connection.execute(_cast_statement(connection.dialect.name), parameters).first()
+    if row is None:
+        return None
+    if connection.dialect.name != "postgresql":
+        connection.execute(_LOG_INSERT, {**parameters, "round_id": row[0]})
+    return row[0], at
+
+
 def current_positions(connection: Connection, consultation_id: str) -> dict[tuple[str, str], Vote]:
     """``(participant_id, statement_id) → value`` for every current position in a consultation."""
     query = (
@@ -190,7 +319,7 @@ def get_idempotency(
     return (row[0], row[1]) if row else None
 
 
-def put_idempotency(
+def claim_idempotency(
     connection: Connection,
     *,
     participant_id: str,
@@ -198,14 +327,25 @@ def put_idempotency(
     fingerprint: str,
     result: str,
     at: datetime,
-) -> None:
-    """Remember the result of a request made with an idempotency key."""
-    connection.execute(
-        insert(idempotency_keys).values(
+) -> bool:
+    """Store the result of a request made with an idempotency key, unless the key is taken.
+
+    False when another transaction stored this key first. On PostgreSQL the insert waits for
+    a concurrent transaction that holds the same key to finish, so the key is never lost.
+    """
+    dialect_insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        dialect_insert(idempotency_keys)
+        .values(
             participant_id=participant_id,
             key=key,
             fingerprint=fingerprint,
             result=result,
             created_at=at,
         )
+        .on_conflict_do_nothing(
+            index_elements=[idempotency_keys.c.participant_id, idempotency_keys.c.key]
+        )
+        .returning(idempotency_keys.c.key)
     )
+    return connection.execute(statement).first() is not None

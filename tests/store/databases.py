@@ -140,4 +140,4 @@ def service_factory(
 
     yield make
     for service in made:
-        service.store.dispose()
+        service.close()

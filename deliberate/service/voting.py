@@ -1,0 +1,254 @@
+"""Casting one vote: validated and written in one statement, committed in groups.
+
+The hot path of a large round. A vote is one database statement (:func:`deliberate.store.votes
+.cast_vote`: the rules, the upsert and the log row together) inside a transaction shared with
+the votes that arrived at the same time (:class:`~deliberate.store.group_commit.GroupCommit`).
+The caller is answered after that transaction committed, so an acknowledged vote is on disk.
+Only when the statement wrote nothing does a second look find out why (unchanged, or which rule
+refused it). :meth:`VotingUseCases.submit_vote` returns a future, so that an async web handler
+awaits the commit without blocking its event loop; :meth:`VotingUseCases.cast_vote` waits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from deliberate.domain.snapshot import Vote
+from deliberate.domain.votes import VoteRecord, parse_vote
+from deliberate.errors import (
+    AuthenticationRequired,
+    IdempotencyConflict,
+    InvalidInput,
+    NotFound,
+)
+from deliberate.service.base import ServiceBase
+from deliberate.store import Connection
+from deliberate.store import statements as statement_rows
+from deliberate.store import votes as vote_rows
+from deliberate.store.group_commit import GroupCommit, RetryAlone
+
+__all__ = ["MAX_IDEMPOTENCY_KEY_LENGTH", "VotingUseCases"]
+
+MAX_IDEMPOTENCY_KEY_LENGTH = 128
+
+
+@dataclass(frozen=True, slots=True)
+class _Cast:
+    """What one vote job returns to the writer: the answer and where to announce it."""
+
+    record: VoteRecord
+    consultation_id: str
+    replayed: bool = False
+
+
+class VotingUseCases(ServiceBase):
+    """Casting votes one at a time, as participants do."""
+
+    _vote_writer: GroupCommit | None = None
+
+    @property
+    def vote_writer(self) -> GroupCommit:
+        """The group-commit writer of this service's votes (started on first use)."""
+        if self._vote_writer is None:
+            self._vote_writer = GroupCommit(
+                self.store.write,
+                window=self.settings.vote_commit_window_ms / 1000,
+                after_commit=self._announce_votes,
+            )
+        return self._vote_writer
+
+    def cast_vote(
+        self,
+        participant_id: str,
+        statement_id: str,
+        value: Vote | int | str,
+        *,
+        idempotency_key: str | None = None,
+        consultation_id: str | None = None,
+    ) -> VoteRecord:
+        """Set the participant's position on a statement (agree +1, disagree -1, pass 0).
+
+        Casting the same vote again changes nothing and logs nothing. A different value
+        replaces the current position and is appended to the vote log. With an
+        ``idempotency_key``, a replay with the same payload returns the first result (waiting
+        for it when the first request is still being written) and a reuse with a different
+        payload raises :class:`IdempotencyConflict`. With ``consultation_id``, a participant or
+        statement of another consultation is refused as not found.
+        """
+        return self.submit_vote(
+            participant_id,
+            statement_id,
+            value,
+            idempotency_key=idempotency_key,
+            consultation_id=consultation_id,
+        ).result()
+
+    def submit_vote(
+        self,
+        participant_id: str,
+        statement_id: str,
+        value: Vote | int | str,
+        *,
+        idempotency_key: str | None = None,
+        consultation_id: str | None = None,
+    ) -> Future[VoteRecord]:
+        """:meth:`cast_vote` without waiting: the future resolves once the vote committed.
+
+        Invalid input raises at once; every other outcome (including errors) comes through
+        the future.
+        """
+        vote = parse_vote(value)
+        if idempotency_key is not None and not (
+            1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY_LENGTH
+        ):
+            raise InvalidInput(
+                f"an idempotency key has 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters"
+            )
+        job = partial(
+            self._write_vote,
+            participant_id=participant_id,
+            statement_id=statement_id,
+            vote=vote,
+            key=idempotency_key,
+            consultation_id=consultation_id,
+        )
+        inner = self.vote_writer.submit(job)
+        outer: Future[VoteRecord] = Future()
+
+        def unwrap(done: Future[_Cast]) -> None:
+            error = done.exception()
+            if error is not None:
+                outer.set_exception(error)
+            else:
+                outer.set_result(done.result().record)
+
+        inner.add_done_callback(unwrap)
+        return outer
+
+    def _write_vote(
+        self,
+        connection: Connection,
+        *,
+        participant_id: str,
+        statement_id: str,
+        vote: Vote,
+        key: str | None,
+        consultation_id: str | None,
+    ) -> _Cast:
+        """The job run by the writer. It raises a domain error only before it wrote."""
+        fingerprint = hashlib.sha256(f"{statement_id}\x00{int(vote)}".encode()).hexdigest()
+        if key is not None:
+            stored = vote_rows.get_idempotency(connection, participant_id, key)
+            if stored is not None:
+                if stored[0] != fingerprint:
+                    raise IdempotencyConflict("this idempotency key was used for another vote")
+                return self._replayed(connection, stored[1])
+        now = self._now()
+        written = vote_rows.cast_vote(
+            connection,
+            participant_id=participant_id,
+            statement_id=statement_id,
+            value=vote,
+            at=now,
+            consultation_id=consultation_id,
+        )
+        if written is None:
+            cast = self._unchanged(connection, participant_id, statement_id, vote, consultation_id)
+        else:
+            record = VoteRecord(participant_id, statement_id, written[0], vote, now)
+            cast = _Cast(record, consultation_id or self._consultation_of(connection, record))
+        if key is not None and not vote_rows.claim_idempotency(
+            connection,
+            participant_id=participant_id,
+            key=key,
+            fingerprint=fingerprint,
+            result=_record_to_json(cast.record),
+            at=now,
+        ):
+            # Another request with this key committed meanwhile (another worker): start over
+            # alone, and the stored answer is found first.
+            raise RetryAlone
+        return cast
+
+    def _replayed(self, connection: Connection, stored: str) -> _Cast:
+        record = _record_from_json(stored)
+        return _Cast(record, self._consultation_of(connection, record), replayed=True)
+
+    @staticmethod
+    def _consultation_of(connection: Connection, record: VoteRecord) -> str:
+        statement = statement_rows.get_statement(connection, record.statement_id)
+        if statement is None:  # pragma: no cover - the vote references it
+            raise NotFound("this statement does not exist")
+        return statement.consultation_id
+
+    def _unchanged(
+        self,
+        connection: Connection,
+        participant_id: str,
+        statement_id: str,
+        vote: Vote,
+        consultation_id: str | None,
+    ) -> _Cast:
+        """Why the vote statement wrote nothing: a refusal (raised), or no change."""
+        try:
+            participant = self._consenting_participant(connection, participant_id)
+        except NotFound:
+            if consultation_id is None:
+                raise
+            raise AuthenticationRequired("join this consultation first") from None
+        if consultation_id is not None and participant.consultation_id != consultation_id:
+            raise AuthenticationRequired("join this consultation first")
+        statement = self._votable_statement(connection, participant.consultation_id, statement_id)
+        current = vote_rows.get_vote(connection, participant_id, statement_id)
+        updated_at = current.updated_at if current is not None else self._now()
+        record = VoteRecord(
+            participant_id, statement_id, statement.round_id, vote, updated_at, changed=False
+        )
+        return _Cast(record, participant.consultation_id)
+
+    def _announce_votes(self, casts: Sequence[_Cast]) -> None:
+        """One ``votes`` event per consultation for a committed batch of changes."""
+        changes: dict[str, list[list[object]]] = defaultdict(list)
+        for cast in casts:
+            if cast.record.changed and not cast.replayed:
+                record = cast.record
+                changes[cast.consultation_id].append(
+                    [record.participant_id, record.statement_id, int(record.value)]
+                )
+        for consultation_id, items in changes.items():
+            self._publish(
+                "votes",
+                {"consultation_id": consultation_id, "count": len(items), "changes": items},
+            )
+
+
+def _record_to_json(record: VoteRecord) -> str:
+    return json.dumps(
+        {
+            "participant_id": record.participant_id,
+            "statement_id": record.statement_id,
+            "round_id": record.round_id,
+            "value": int(record.value),
+            "updated_at": record.updated_at.isoformat(),
+            "changed": record.changed,
+        }
+    )
+
+
+def _record_from_json(text: str) -> VoteRecord:
+    data = json.loads(text)
+    return VoteRecord(
+        participant_id=data["participant_id"],
+        statement_id=data["statement_id"],
+        round_id=data["round_id"],
+        value=Vote(data["value"]),
+        updated_at=datetime.fromisoformat(data["updated_at"]),
+        changed=data["changed"],
+    )
