@@ -32,6 +32,7 @@ CORE_COMMANDS: dict[str, tuple[str, str]] = {
     "facilitator": ("deliberate.cli.facilitator", "facilitator"),
     "sample": ("deliberate.cli.sample", "sample"),
     "analyze": ("deliberate.cli.analyze", "analyze"),
+    "import": ("deliberate.cli.importing", "import_conversation"),
     "report": ("deliberate.cli.report", "report"),
     "export": ("deliberate.cli.report", "export"),
     "tables": ("deliberate.cli.tables", "tables"),

@@ -9,6 +9,7 @@ from deliberate.service.consultations import ConsultationUseCases
 from deliberate.service.contributions import ContributionUseCases
 from deliberate.service.events import EventSink
 from deliberate.service.facilitators import FacilitatorUseCases
+from deliberate.service.importing import ImportUseCases
 from deliberate.service.moderation import ModerationUseCases
 from deliberate.service.participation import ParticipationUseCases
 from deliberate.service.publishing import PublishingUseCases
@@ -25,6 +26,7 @@ __all__ = ["Service", "open_service"]
 class Service(
     ContributionUseCases,
     VotingUseCases,
+    ImportUseCases,
     PublishingUseCases,
     ConsultationUseCases,
     ParticipationUseCases,

@@ -29,7 +29,6 @@ from deliberate.store import votes as vote_rows
 
 __all__ = [
     "MAX_CONSENT_VERSION_LENGTH",
-    "MAX_IDEMPOTENCY_KEY_LENGTH",
     "ParticipationUseCases",
 ]
 

@@ -1,0 +1,213 @@
+"""Import a whole conversation (a Polis export or a deliberate JSON export) into a consultation.
+
+The source arrives as a :class:`~deliberate.domain.vote_table.VoteTable` (the vectorised readers
+of :mod:`deliberate.interop.vote_files`), so no Python object is built per vote.
+
+For migrating an existing online round and for load tests. Everything goes in one write
+transaction: the statements into the consultation's latest draft or open round (accepted, or
+rejected when the source moderated them out), one participant per source participant (consent
+recorded as ``import``), and every current position with its log row. New ids are made for
+everything; :class:`ImportReport` maps the source ids to them. Statement and participant order
+are kept (their timestamps step by a microsecond), so the imported consultation's snapshot
+lists them in the source's order and analyses exactly like the source.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import select
+
+from deliberate.domain.consultations import new_id
+from deliberate.domain.participants import ONLINE
+from deliberate.domain.rounds import Phase, Round
+from deliberate.domain.statements import ModerationStatus, duplicate_key
+from deliberate.domain.vote_table import VoteTable
+from deliberate.errors import Conflict, InvalidUpload
+from deliberate.service.base import ServiceBase
+from deliberate.store import Connection
+from deliberate.store import consultations as consultation_rows
+from deliberate.store.bulk import copy_rows, timestamp_texts
+from deliberate.store.schema import participants, statements, vote_events, votes
+
+__all__ = ["IMPORT_CONSENT", "ImportReport", "ImportUseCases"]
+
+IMPORT_CONSENT = "import"
+_IMPORTABLE_PHASES = (Phase.DRAFT, Phase.OPEN)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import added, and which new id each source id got."""
+
+    consultation_id: str
+    round_id: str
+    participant_ids: dict[str, str]
+    statement_ids: dict[str, str]
+    votes: int
+
+
+class ImportUseCases(ServiceBase):
+    """Loading whole conversations into a consultation."""
+
+    def import_table(
+        self,
+        consultation_id: str,
+        table: VoteTable,
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportReport:
+        """Add ``table``'s statements, participants and votes to a consultation, all or none.
+
+        ``progress`` is called with the number of votes written after each chunk.
+
+        Raises
+        ------
+        Conflict
+            When the consultation has no draft or open round to put the statements in.
+        InvalidUpload
+            When a vote names a participant or statement the source does not list.
+        """
+        with self.store.write() as connection:
+            self._consultation(connection, consultation_id)
+            round_ = _target_round(connection, consultation_id)
+            now = self._now()
+            statement_ids = self._add_statements(connection, consultation_id, round_, table, now)
+            participant_ids = self._add_participants(connection, consultation_id, table, now)
+            count = _add_votes(
+                connection, round_, table, participant_ids, statement_ids, now, progress
+            )
+        payload = {"consultation_id": consultation_id, "count": len(participant_ids)}
+        self._publish("participants", payload)
+        self._publish("votes", {"consultation_id": consultation_id, "count": count})
+        return ImportReport(consultation_id, round_.round_id, participant_ids, statement_ids, count)
+
+    @staticmethod
+    def _add_statements(
+        connection: Connection,
+        consultation_id: str,
+        round_: Round,
+        table: VoteTable,
+        now: datetime,
+    ) -> dict[str, str]:
+        taken = set(
+            connection.execute(
+                select(statements.c.text_key).where(statements.c.consultation_id == consultation_id)
+            ).scalars()
+        )
+        ids: dict[str, str] = {}
+        rows = []
+        stamps = timestamp_texts(connection, _steps(now, len(table.statement_ids)))
+        texts = table.texts or table.statement_ids
+        for source_id, text, included, stamp in zip(
+            table.statement_ids, texts, table.included.tolist(), stamps, strict=True
+        ):
+            key = duplicate_key(text)
+            if key in taken:  # the source has the same text twice: keep both, as it did
+                key = f"{key}\x1f{source_id}"
+            taken.add(key)
+            ids[source_id] = new_id()
+            status = ModerationStatus.ACCEPTED if included else ModerationStatus.REJECTED
+            reason = "" if included else "moderated out in the imported source"
+            rows.append(
+                (ids[source_id], consultation_id, round_.round_id, text, key, status.value,
+                 reason, stamp, False, ONLINE)
+            )  # fmt: skip
+        columns = ["statement_id", "consultation_id", "round_id", "text", "text_key", "status"]
+        columns += ["reason", "created_at", "seeded", "origin"]
+        copy_rows(connection, statements, columns, rows)
+        return ids
+
+    @staticmethod
+    def _add_participants(
+        connection: Connection, consultation_id: str, table: VoteTable, now: datetime
+    ) -> dict[str, str]:
+        ids = {source_id: new_id() for source_id in table.participant_ids}
+        stamps = timestamp_texts(connection, _steps(now, len(ids)))
+        consented = stamps[0] if stamps else ""
+        names = sorted(table.participant_attributes)
+        columns_of = [table.attribute(name) for name in names]
+        rows = (
+            (ids[source_id], consultation_id,
+             json.dumps({n: c[i] for n, c in zip(names, columns_of, strict=True) if c[i]},
+                        sort_keys=True),
+             stamp, IMPORT_CONSENT, consented, ONLINE, False)
+            for i, (source_id, stamp) in enumerate(zip(ids, stamps, strict=True))
+        )  # fmt: skip
+        columns = ["participant_id", "consultation_id", "attributes", "joined_at"]
+        columns += ["consent_version", "consented_at", "channel", "quarantined"]
+        copy_rows(connection, participants, columns, rows)
+        return ids
+
+
+def _target_round(connection: Connection, consultation_id: str) -> Round:
+    rounds = [
+        r
+        for r in consultation_rows.list_rounds(connection, consultation_id)
+        if r.phase in _IMPORTABLE_PHASES
+    ]
+    if not rounds:
+        raise Conflict("add a draft or open round to this consultation before importing")
+    return rounds[-1]
+
+
+def _steps(start: datetime, count: int) -> np.ndarray[tuple[int], np.dtype[np.float64]]:
+    """``count`` timestamps a microsecond apart from ``start``, in seconds since the epoch."""
+    return start.timestamp() + np.arange(count, dtype=np.float64) * 1e-6
+
+
+def _add_votes(
+    connection: Connection,
+    round_: Round,
+    table: VoteTable,
+    participant_ids: dict[str, str],
+    statement_ids: dict[str, str],
+    now: datetime,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Every source vote into the log (in time order) and the latest per cell as the position.
+
+    The latest is decided as the analysis decides it: the highest timestamp, and of equal
+    timestamps the later row.
+    """
+    count = table.n_votes
+    voter, target = table.participant, table.statement
+    if count and (
+        voter.min() < 0
+        or voter.max() >= len(participant_ids)
+        or target.min() < 0
+        or target.max() >= len(statement_ids)
+    ):
+        raise InvalidUpload("a vote names a participant or statement the source does not list")
+    values = table.vote.astype(np.int64)
+    seconds = table.timestamp.astype(np.float64, copy=True)
+    seconds[seconds <= 0] = now.timestamp()  # no time in the source: the import's
+    sequence = np.lexsort((np.arange(count), seconds, target, voter))
+    cell = voter[sequence] * max(len(statement_ids), 1) + target[sequence]
+    latest = sequence[np.append(cell[1:] != cell[:-1], True)] if count else sequence
+    history = np.lexsort((np.arange(count), seconds))
+    new_voters = np.array(list(participant_ids.values()), dtype=object)
+    new_targets = np.array(list(statement_ids.values()), dtype=object)
+    stamps = np.array(timestamp_texts(connection, seconds), dtype=object)
+    columns = ("participant_id", "statement_id", "round_id", "value", "created_at", "updated_at")
+
+    def rows_in(
+        order: np.ndarray[tuple[int], np.dtype[np.int64]], width: int
+    ) -> zip[tuple[object, ...]]:
+        stamp = stamps[order].tolist()
+        parts = [
+            new_voters[voter[order]].tolist(),
+            new_targets[target[order]].tolist(),
+            [round_.round_id] * order.size,
+            values[order].tolist(),
+            stamp,
+            stamp,
+        ]
+        return zip(*parts[:width], strict=True)
+
+    copy_rows(connection, vote_events, columns[:5], rows_in(history, 5), on_chunk=progress)
+    return copy_rows(connection, votes, columns, rows_in(latest, 6), on_chunk=progress)
