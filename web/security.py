@@ -4,7 +4,9 @@ Each is a small pure-ASGI middleware so that it also covers streaming responses 
 
 * :class:`SecurityHeaders` sets the CSP (``'self'`` only: no CDNs, no third-party origins, no
   inline scripts or styles), ``X-Content-Type-Options``, ``Referrer-Policy``, framing denial,
-  ``Permissions-Policy``, ``Cross-Origin-Opener-Policy`` and, behind TLS, HSTS (R-C1, R-C2).
+  ``Permissions-Policy``, ``Cross-Origin-Opener-Policy`` and, behind TLS, HSTS (R-C1, R-C2);
+  ``Cache-Control: no-store`` on every response that does not set its own (static files
+  excepted), and ``HttpOnly``/``SameSite`` on every cookie that lacks them.
 * :class:`CrossOriginGuard` refuses unsafe methods (POST, PUT, PATCH, DELETE) that a browser
   marks as cross-site, using ``Sec-Fetch-Site`` and falling back to ``Origin`` (R-C3), with or
   without cookies: a cookie-less forged post could otherwise make a visitor join a consultation
@@ -42,6 +44,25 @@ CSP = "; ".join(
 )
 
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Responses are private unless they say otherwise: a response without its own Cache-Control gets
+# no-store (reports, advice drafts, every page with someone's data), except the static files.
+_CACHEABLE_PREFIXES = ("/static/",)
+
+
+def _with_cookie_flags(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    """A Set-Cookie header with HttpOnly and SameSite added where the cookie lacks them.
+
+    No script of ours reads a cookie, so every cookie (the language choice included) is HttpOnly.
+    ``Secure`` is left to the code that sets the cookie, which knows the scheme it is served on.
+    """
+    if name.lower() != b"set-cookie":
+        return name, value
+    flags = {part.strip().split(b"=")[0].lower() for part in value.split(b";")[1:]}
+    if b"httponly" not in flags:
+        value += b"; HttpOnly"
+    if b"samesite" not in flags:
+        value += b"; SameSite=Lax"
+    return name, value
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -98,11 +119,16 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        cacheable = scope.get("path", "").startswith(_CACHEABLE_PREFIXES)
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {key.lower() for key, _ in message.get("headers", [])}
+                headers = [_with_cookie_flags(k, v) for k, v in message.get("headers", [])]
+                present = {key.lower() for key, _ in headers}
                 extra = [(k, v) for k, v in self.headers if k not in present]
-                message["headers"] = [*message.get("headers", []), *extra]
+                if b"cache-control" not in present and not cacheable:
+                    extra.append((b"cache-control", b"no-store"))
+                message["headers"] = [*headers, *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
