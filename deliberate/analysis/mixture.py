@@ -285,6 +285,35 @@ def _integrated_likelihoods(one_hot: sp.csr_matrix, fits: list[_Fit], prior: flo
     return scores
 
 
+def _grown_starts(
+    one_hot: sp.csr_matrix, fit: _Fit, fractions: tuple[float, ...]
+) -> list[FloatArray]:
+    """Starts with one group more: the participants the fit explains worst form the new group.
+
+    A small minority rarely gets a k-means seed of its own (k-means++ picks points far from the
+    others, and a few dozen people among thousands are seldom picked), but its members are the
+    people a model without their group fits worst: per vote, their positions are the unlikely
+    ones. Each fraction gives one start; EM then keeps or dissolves the new group and ICL judges.
+    """
+    n_rows, k = fit.responsibilities.shape
+    labels = np.argmax(fit.responsibilities, axis=1)
+    votes = np.asarray(one_hot.sum(axis=1)).ravel()
+    own = np.asarray(one_hot @ fit.log_theta)[np.arange(n_rows), labels]
+    per_vote = np.where(votes > 0, own / np.maximum(votes, 1.0), 0.0)
+    order = np.argsort(per_vote, kind="stable")
+    starts = []
+    for fraction in fractions:
+        chosen = order[: max(2, round(fraction * n_rows))]
+        if chosen.size >= n_rows:
+            continue
+        start = np.zeros((n_rows, k + 1))
+        start[np.arange(n_rows), labels] = 1.0
+        start[chosen] = 0.0
+        start[chosen, k] = 1.0
+        starts.append(start)
+    return starts
+
+
 class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
     """Opinion groups from votes: a categorical mixture with the number of groups chosen by ICL.
 
@@ -305,10 +334,19 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         Pseudo-count added to each outcome (Laplace smoothing), so that no probability is 0.
     min_opposed : float, default=0.10
         Groups that take opposite majority positions on a smaller (vote-weighted) share of their
-        common statements are merged; 0 switches merging off.
+        common statements are merged, down to one group; 0 switches merging off.
+    hysteresis : float, default=0.25
+        With ``previous_groups``, a pair of groups that were apart before stays apart down to
+        ``min_opposed * (1 - hysteresis)``, and a new split needs ``min_opposed * (1 +
+        hysteresis)``, so that a pair near the threshold does not flip between recomputes.
+    seed_fractions : tuple of float, default=(0.02, 0.05)
+        For each k, besides the k-means starts, one start per fraction in which that share of
+        participants, the ones the best (k-1)-group fit explains worst, forms the new group.
     max_fit_samples : int, default=5000
         Above this many participants, k is chosen on a random subset and the chosen model is then
         refined on everyone.
+    previous_groups : ndarray of int, shape (n_participants,), optional
+        Each participant's group in the previous result (-1: none), for the hysteresis.
     random_state : int or None, default=None
         Seed of the k-means starts, the embedding and the subset.
 
@@ -342,7 +380,10 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         tol: float = 1e-5,
         prior: float = 1.0,
         min_opposed: float = 0.10,
+        hysteresis: float = 0.25,
+        seed_fractions: tuple[float, ...] = (0.02, 0.05),
         max_fit_samples: int = 5_000,
+        previous_groups: IntArray | None = None,
         random_state: int | None = None,
     ) -> None:
         self.max_groups = max_groups
@@ -352,7 +393,10 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.tol = tol
         self.prior = prior
         self.min_opposed = min_opposed
+        self.hysteresis = hysteresis
+        self.seed_fractions = seed_fractions
         self.max_fit_samples = max_fit_samples
+        self.previous_groups = previous_groups
         self.random_state = random_state
 
     def _validate(self) -> None:
@@ -360,20 +404,43 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             raise AnalysisError("max_groups, n_components, n_init and max_iter must be positive.")
         if self.prior <= 0 or self.tol < 0 or self.max_fit_samples < 2:
             raise AnalysisError("prior must be positive, tol non-negative, max_fit_samples >= 2.")
-        if not 0.0 <= self.min_opposed < 1.0:
-            raise AnalysisError("min_opposed must lie in [0, 1).")
+        if not 0.0 <= self.min_opposed < 1.0 or not 0.0 <= self.hysteresis < 1.0:
+            raise AnalysisError("min_opposed and hysteresis must lie in [0, 1).")
+        if any(not 0.0 < f < 0.5 for f in self.seed_fractions):
+            raise AnalysisError("seed_fractions must lie strictly between 0 and 0.5.")
+
+    def _threshold(self, hard: FloatArray, g: int, h: int) -> float:
+        """The opposition groups ``g`` and ``h`` need to stay apart (hysteresis, see class doc)."""
+        earlier = self.previous_groups
+        if earlier is None or earlier.shape[0] != hard.shape[0]:
+            return self.min_opposed
+        known = earlier >= 0
+        before = []
+        for group in (g, h):
+            members = (hard[:, group] > 0) & known
+            before.append(int(np.bincount(earlier[members]).argmax()) if members.any() else -1)
+        apart = before[0] != before[1] and min(before) >= 0
+        return self.min_opposed * (1.0 - self.hysteresis if apart else 1.0 + self.hysteresis)
 
     def _merge(self, one_hot: sp.csr_matrix, fit: _Fit) -> _Fit:
-        """Merge the least opposed pair of groups until every pair disagrees enough."""
-        # ICL already showed that one group does not explain the votes, so merging stops at two.
-        while fit.responsibilities.shape[1] > 2:
+        """Merge the least opposed pair of groups until every pair disagrees enough.
+
+        Down to one group: when even the last two groups differ only in degree, the honest
+        answer is one group (the caller warns), never another split.
+        """
+        while fit.responsibilities.shape[1] > 1:
             hard = np.eye(fit.responsibilities.shape[1])[np.argmax(fit.responsibilities, axis=1)]
             hard = hard[:, hard.sum(axis=0) > 0]
             if hard.shape[1] < 2:
                 return _em(one_hot, hard, self.prior, self.max_iter, self.tol)
             opposed = _opposition(one_hot, hard, self.prior)
-            g, h = np.unravel_index(int(np.argmin(opposed)), opposed.shape)
-            if opposed[g, h] >= self.min_opposed:
+            k = hard.shape[1]
+            margin = np.ones((k, k))
+            for a in range(k):
+                for b in range(a + 1, k):
+                    margin[a, b] = margin[b, a] = opposed[a, b] - self._threshold(hard, a, b)
+            g, h = (int(i) for i in np.unravel_index(int(np.argmin(margin)), margin.shape))
+            if margin[g, h] >= 0:
                 if hard.shape[1] == fit.responsibilities.shape[1]:
                     return fit
                 return _em(one_hot, hard, self.prior, self.max_iter, self.tol)
@@ -389,18 +456,25 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         best: tuple[float, int, _Fit] | None = None
         # k-means cannot start more groups than there are distinct points (identical voters).
         n_distinct = np.unique(np.round(embedding, 9), axis=0).shape[0]
+        grown: _Fit | None = None  # the best fit with one group fewer
         for k in range(1, min(self.max_groups, n_distinct) + 1):
             starts = [
                 np.eye(k)[_kmeans_start(embedding, k, rng)]
                 for _ in range(1 if k == 1 else self.n_init)
             ]
+            if grown is not None:
+                starts.extend(_grown_starts(one_hot, grown, self.seed_fractions))
             fits = _em_many(one_hot, starts, self.prior, self.max_iter, self.tol)
+            best_here: tuple[float, _Fit] | None = None
             for fit, score in zip(
                 fits, _integrated_likelihoods(one_hot, fits, self.prior), strict=True
             ):
                 self.icl_[k] = max(self.icl_.get(k, -np.inf), score)
+                if best_here is None or score > best_here[0]:
+                    best_here = (score, fit)
                 if best is None or score > best[0]:
                     best = (score, k, fit)
+            grown = best_here[1] if best_here is not None else None
         assert best is not None  # noqa: S101 - k = 1 always runs
         return best[1], best[2]
 

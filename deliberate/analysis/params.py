@@ -35,8 +35,10 @@ class AnalysisParams:
     mode : {"deliberate", "polis"}
         ``"polis"`` reproduces Polis's maths step by step (in-conv rule with the top-up to 15,
         100 base clusters, group k-means with silhouette choice of k). ``"deliberate"`` (the
-        default) clusters with a sparse-aware vote mixture model whose number of groups is chosen
-        by BIC, so that a small but distinct minority keeps its own group.
+        default) clusters people on their agree/disagree votes (passes left out) with a
+        sparse-aware vote mixture whose number of groups is chosen by the exact integrated
+        classification likelihood (ICL), so that a small but distinct minority keeps its own
+        group; groups that do not take opposite positions are merged, down to one group.
     min_votes : int
         Votes a participant needs to be placed in a group (Polis: 7, or the number of statements
         when there are fewer). Everyone with a vote is still projected on the map.

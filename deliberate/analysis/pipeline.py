@@ -10,17 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
 
 import deliberate
 from deliberate.analysis import definitions, findings
+from deliberate.analysis.grouping import group_participants
 from deliberate.analysis.labels import group_label, stable_group_ids
 from deliberate.analysis.matrix import VoteMatrix
-from deliberate.analysis.mixture import OpinionClusterer
 from deliberate.analysis.params import AnalysisParams
-from deliberate.analysis.polis_clustering import cluster_like_polis
-from deliberate.analysis.projection import project
 from deliberate.analysis.repness import (
     group_aware_consensus,
     polis_consensus,
@@ -36,18 +33,9 @@ from deliberate.analysis.result import (
     VoteCounts,
 )
 from deliberate.analysis.tallies import with_channel_figures
-from deliberate.analysis.warnings import (
-    FewParticipantsWarning,
-    FewStatementsWarning,
-    NoGroupsWarning,
-    NoVariationWarning,
-    NoVotesWarning,
-    emit,
-)
 from deliberate.domain.snapshot import VoteSnapshot
 
 __all__ = [
-    "POLIS_MIN_IN_CONV",
     "BoolArray",
     "IntArray",
     "analyse",
@@ -56,9 +44,6 @@ __all__ = [
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
-
-# Polis tops the clustered set up to this many participants when fewer pass the vote threshold.
-POLIS_MIN_IN_CONV = 15
 
 
 def analyse(
@@ -91,71 +76,6 @@ def analyse(
     texts = [s.text for s in snapshot.statements]
     result = analyse_matrix(matrix, texts=texts, params=params, previous=previous)
     return with_channel_figures(result, snapshot, tally_weight=tally_weight)
-
-
-def _in_analysis(
-    matrix: VoteMatrix, columns: BoolArray, params: AnalysisParams, previous: AnalysisResult | None
-) -> BoolArray:
-    """Participants who are clustered: Polis's in-conv rule.
-
-    Both modes need ``min(min_votes, n_statements)`` votes. Polis mode adds its sticky history
-    (the previous result's members and ``keep_participants``) and its top-up to 15.
-    """
-    counts = matrix.votes_per_participant(columns=columns)
-    threshold = min(params.min_votes, int(columns.sum()))
-    chosen = (counts >= max(threshold, 1)) & (counts > 0)
-    if params.mode != "polis":
-        return chosen
-    sticky = set(params.keep_participants) | set(previous.group_of() if previous else ())
-    if sticky:
-        chosen |= np.array([pid in sticky for pid in matrix.participant_ids], dtype=bool)
-        chosen &= counts > 0
-    if int(chosen.sum()) < POLIS_MIN_IN_CONV:
-        # Polis's greedy top-up: the heaviest remaining voters, in matrix order on ties.
-        order = np.lexsort((np.arange(counts.size), -counts))
-        for row in order.tolist():
-            if int(chosen.sum()) >= POLIS_MIN_IN_CONV or counts[row] == 0:
-                break
-            chosen[row] = True
-    return chosen
-
-
-def _cluster(
-    matrix: VoteMatrix,
-    coordinates: NDArray[np.float64],
-    rows: BoolArray,
-    columns: BoolArray,
-    params: AnalysisParams,
-) -> tuple[IntArray, dict[int, float]]:
-    """Cluster index per matrix row (-1 outside ``rows``) and the score of each k tried."""
-    labels = np.full(matrix.shape[0], -1, dtype=np.int64)
-    if params.mode == "polis":
-        outcome = cluster_like_polis(
-            coordinates[rows], base_k=params.base_clusters, max_groups=params.max_groups
-        )
-        labels[rows] = outcome.labels
-        return labels, outcome.silhouettes
-    keep = columns[matrix.cols] & rows[matrix.rows]
-    row_index = np.cumsum(rows) - 1
-    outcome_code = np.select([matrix.values > 0, matrix.values < 0], [0, 1], 2)[keep]
-    one_hot = sp.csr_matrix(
-        (
-            np.ones(int(keep.sum())),
-            (row_index[matrix.rows[keep]], 3 * matrix.cols[keep] + outcome_code),
-        ),
-        shape=(int(rows.sum()), 3 * matrix.shape[1]),
-    )
-    model = OpinionClusterer(max_groups=params.max_groups, random_state=params.seed).fit(one_hot)
-    if model.n_groups_ == 2 and model.min_opposition_ < model.min_opposed:
-        # No two groups take opposite positions: they differ in degree only. Then the split
-        # along the map's main axis (Polis's) is the one people can read off the map.
-        outcome = cluster_like_polis(
-            coordinates[rows], base_k=params.base_clusters, max_groups=params.max_groups
-        )
-        labels[rows] = outcome.labels
-        return labels, outcome.silhouettes
-    labels[rows] = model.labels_
-    return labels, dict(model.icl_)
 
 
 def _representative(
@@ -202,51 +122,15 @@ def analyse_matrix(
     """
     params = params or AnalysisParams()
     found: list[str] = []
-    n_rows, n_cols = matrix.shape
+    n_cols = matrix.shape[1]
     statement_ids = matrix.statement_ids
     texts = list(texts) + [""] * (n_cols - len(texts))
-    voted = matrix.votes_per_statement() > 0
-    columns = matrix.included & voted
-    modded_out = int((~matrix.included & voted).sum())
+    grouping = group_participants(matrix, params, previous, found)
+    voted, columns, voters = grouping.voted, grouping.columns, grouping.voters
+    projection = grouping.projection
+    labels, k_scores = grouping.labels, grouping.k_scores
     polis = params.mode == "polis"
-    voters = matrix.votes_per_participant(columns=None if polis else columns) > 0
-    in_analysis = _in_analysis(matrix, voted if polis else columns, params, previous)
-
-    if not columns.any():
-        emit(found, NoVotesWarning, "There are no votes on included statements yet.")
-        in_analysis[:] = False
-    elif int(columns.sum()) < 2:
-        emit(found, FewStatementsWarning, "Only one statement has votes: the map has one axis.")
-    values_used = matrix.values[columns[matrix.cols]]
-    if values_used.size and (values_used == values_used[0]).all():
-        emit(found, NoVariationWarning, "Every vote is the same, so there are no opinion groups.")
-        in_analysis[:] = False
-    if columns.any() and 0 < int(in_analysis.sum()) < 2:
-        emit(found, FewParticipantsWarning, "Only one participant has enough votes for groups.")
-        in_analysis[:] = False
-    elif columns.any() and not in_analysis.any() and not found:
-        emit(found, FewParticipantsWarning, "Nobody has cast enough votes to be placed in a group.")
-
-    previous_axes = None
-    if previous is not None and previous.axes:
-        previous_axes = np.zeros((2, n_cols))
-        for j, sid in enumerate(statement_ids):
-            previous_axes[:, j] = previous.axes.get(sid, (0.0, 0.0))
-    projection = project(
-        matrix,
-        columns=columns,
-        extra_observed=modded_out if polis else 0,
-        previous_components=previous_axes,
-        random_state=params.seed,
-    )
-    labels, k_scores = (
-        _cluster(matrix, projection.coordinates, in_analysis, columns, params)
-        if in_analysis.any()
-        else (np.full(n_rows, -1, dtype=np.int64), {})
-    )
     n_groups = int(labels.max()) + 1 if labels.size else 0
-    if n_groups == 1 and int(in_analysis.sum()) >= 2 and not found:
-        emit(found, NoGroupsWarning, "The votes show no distinct opinion groups: one group formed.")
     group_ids = stable_group_ids(
         labels, matrix.participant_ids, previous.group_of() if previous else None
     )
