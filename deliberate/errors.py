@@ -12,7 +12,8 @@ released; ``docs/errors.md`` lists them and ``tests/test_docs.py`` checks the li
     │   ├── StatementTooLong             statement_too_long
     │   ├── StatementTooShort            statement_too_short
     │   ├── InvalidVote                  invalid_vote
-    │   └── InvalidUpload                invalid_upload         (names the row and the problem)
+    │   ├── InvalidUpload                invalid_upload         (names the row and the problem)
+    │   └── TooManyHands                 too_many_hands         (more hands than people at a table)
     ├── NotFound                         not_found              (404, also for hidden objects)
     ├── NotPermitted                     not_permitted          (403)
     │   ├── AuthenticationRequired       authentication_required (401)
@@ -60,6 +61,7 @@ __all__ = [
     "RateLimited",
     "StatementTooLong",
     "StatementTooShort",
+    "TooManyHands",
     "Unavailable",
     "all_error_classes",
 ]
@@ -117,6 +119,12 @@ class InvalidUpload(InvalidInput):
     """An uploaded file was rejected as a whole; ``detail`` names the row and the problem."""
 
     code = "invalid_upload"
+
+
+class TooManyHands(InvalidInput):
+    """A show of hands counts more hands than there are people at the table."""
+
+    code = "too_many_hands"
 
 
 class NotFound(DeliberateError):

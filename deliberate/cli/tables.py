@@ -15,7 +15,7 @@ import click
 
 from deliberate.cli._common import consultation_named, progress, settings_from_context
 from deliberate.domain.consultations import Consultation
-from deliberate.domain.sessions import PhysicalSession, Table, format_access_code
+from deliberate.domain.sessions import MAX_HEAD_COUNT, PhysicalSession, Table, format_access_code
 from deliberate.errors import DuplicateStatement, InvalidInput, NotFound
 from deliberate.interop.form_upload import MAX_UPLOAD_BYTES
 from deliberate.service import Service, open_service
@@ -52,7 +52,7 @@ def _table_spec(value: str) -> tuple[int, str, str]:
 def _describe_table(table: Table) -> str:
     span = table.form_numbers
     forms = f"forms {span.start}-{span.stop - 1}" if span else "no forms"
-    return f"table {table.number}: {table.host_name} ({forms})"
+    return f"table {table.number}: {table.host_name} ({forms}, {table.people} people)"
 
 
 def _form_statement(service: Service, session_id: str, value: str) -> tuple[str, str]:
@@ -106,6 +106,13 @@ def tables() -> None:
     type=click.IntRange(0, 99),
     help="Paper forms printed per table.",
 )
+@click.option(
+    "--people",
+    "head_count",
+    default=None,
+    type=click.IntRange(1, MAX_HEAD_COUNT),
+    help="People per table, the most hands a count can have (default: the forms printed).",
+)
 @click.pass_context
 def create_session_command(
     ctx: click.Context,
@@ -115,6 +122,7 @@ def create_session_command(
     neighbourhood: str,
     table_specs: tuple[str, ...],
     form_count: int,
+    head_count: int | None,
 ) -> None:
     """Create a session of CONSULTATION (id or join code) and print its host code once."""
     specs = [_table_spec(spec) for spec in table_specs]
@@ -125,7 +133,10 @@ def create_session_command(
             place=place,
             held_on=held_on.date(),
             neighbourhood=neighbourhood,
-            tables=[TablePlan(number, host, name, form_count) for number, host, name in specs],
+            tables=[
+                TablePlan(number, host, name, form_count, head_count)
+                for number, host, name in specs
+            ],
         )
         made = service.list_tables(session.session_id)
     click.echo(f"session: {session.session_id}")
@@ -155,9 +166,21 @@ def create_session_command(
     type=click.IntRange(0, 99),
     help="Paper forms printed for the table.",
 )
+@click.option(
+    "--people",
+    "head_count",
+    default=None,
+    type=click.IntRange(1, MAX_HEAD_COUNT),
+    help="People at the table, the most hands a count can have (default: the forms printed).",
+)
 @click.pass_context
 def add_table_command(
-    ctx: click.Context, consultation: str, session_id: str, table_spec: str, form_count: int
+    ctx: click.Context,
+    consultation: str,
+    session_id: str,
+    table_spec: str,
+    form_count: int,
+    head_count: int | None,
 ) -> None:
     """Add a table to a session of CONSULTATION (id or join code)."""
     number, host, name = _table_spec(table_spec)
@@ -165,8 +188,30 @@ def add_table_command(
         found = consultation_named(service, consultation)
         _session(service, found, session_id)
         table = service.add_table(
-            session_id, number, host_name=host, name=name, form_count=form_count
+            session_id,
+            number,
+            host_name=host,
+            name=name,
+            form_count=form_count,
+            head_count=head_count,
         )
+    click.echo(_describe_table(table))
+
+
+@tables.command("people")
+@click.argument("consultation")
+@click.option("--session", "session_id", required=True, help="The session id.")
+@click.option("--table", "table_number", required=True, type=int, help="The table number.")
+@click.argument("head_count", type=click.IntRange(0, MAX_HEAD_COUNT))
+@click.pass_context
+def people_command(
+    ctx: click.Context, consultation: str, session_id: str, table_number: int, head_count: int
+) -> None:
+    """Declare HEAD_COUNT people at a table: a count of hands can have no more (0: the forms)."""
+    with open_service(settings_from_context(ctx)) as service:
+        found = consultation_named(service, consultation)
+        _session(service, found, session_id)
+        table = service.declare_head_count(session_id, table_number, head_count or None)
     click.echo(_describe_table(table))
 
 

@@ -26,12 +26,13 @@ from babel.dates import format_date
 from deliberate.domain.participants import ONLINE
 from deliberate.domain.snapshot import Vote
 from deliberate.domain.statements import normalise_text
-from deliberate.errors import InvalidInput
+from deliberate.errors import InvalidInput, TooManyHands
 
 __all__ = [
     "ACCESS_CODE_ALPHABET",
     "ACCESS_CODE_LENGTH",
     "FORMS_PER_TABLE_MAX",
+    "MAX_HEAD_COUNT",
     "MAX_NAME_LENGTH",
     "MAX_TABLES",
     "MAX_TALLY_COUNT",
@@ -61,6 +62,8 @@ MAX_TABLES = 99
 # table is caught as "out of range" instead of silently landing in the wrong channel.
 FORMS_PER_TABLE_MAX = 99
 MAX_TALLY_COUNT = 10_000
+# A "table" may be a whole room counted by one host; a declared head count above this is a typo.
+MAX_HEAD_COUNT = 1_000
 MAX_NAME_LENGTH = 64
 
 _SESSION_PREFIX = "session:"
@@ -108,13 +111,19 @@ class PhysicalSession:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """One table of a session, with its host and the number of paper forms printed for it."""
+    """One table of a session, with its host and the number of paper forms printed for it.
+
+    ``head_count`` is how many people sit at the table, when the facilitator declares it; without
+    it, the printed forms (one per person) stand for the people. A show of hands can count no
+    more hands than that (:attr:`people`).
+    """
 
     session_id: str
     number: int
     host_name: str
     name: str = ""
     form_count: int = 20
+    head_count: int | None = None
 
     def __post_init__(self) -> None:
         if not 1 <= self.number <= MAX_TABLES:
@@ -126,6 +135,13 @@ class Table:
                 f"a table has 0 to {FORMS_PER_TABLE_MAX} paper forms",
                 detail={"form_count": self.form_count},
             )
+        if self.head_count is not None and not (
+            type(self.head_count) is int and 1 <= self.head_count <= MAX_HEAD_COUNT
+        ):
+            raise InvalidInput(
+                f"a table seats 1 to {MAX_HEAD_COUNT} people",
+                detail={"head_count": self.head_count},
+            )
         object.__setattr__(self, "host_name", _clean_name(self.host_name, "host_name"))
         object.__setattr__(self, "name", _clean_name(self.name, "name", required=False))
 
@@ -133,6 +149,25 @@ class Table:
     def channel(self) -> str:
         """The channel of participants entered from this table's paper forms."""
         return table_channel(self.session_id, self.number)
+
+    @property
+    def people(self) -> int:
+        """How many people sit at the table: the declared head count, else the printed forms."""
+        return self.form_count if self.head_count is None else self.head_count
+
+    def check_tally(self, tally: TableTally) -> None:
+        """Refuse a show of hands with more hands than people at this table."""
+        if tally.total > self.people:
+            raise TooManyHands(
+                f"{tally.total} hands counted at table {self.number}, which has "
+                f"{self.people} people; count again, or declare how many people sit there",
+                detail={
+                    "table": self.number,
+                    "statement_id": tally.statement_id,
+                    "hands": tally.total,
+                    "people": self.people,
+                },
+            )
 
     @property
     def form_numbers(self) -> range:

@@ -168,13 +168,15 @@ class ContributionUseCases(TableSessionUseCases, ParticipationUseCases, Statemen
 
         The earlier count is read and replaced in the same transaction, so
         :attr:`RecordedTally.previous` is exact even when two hosts count at the same moment.
+        More hands than people at the table (:attr:`Table.people`) raise
+        :class:`~deliberate.errors.TooManyHands` and nothing is stored.
         """
         tally = TableTally(
             session_id, table_number, statement_id, agree, disagree, passed, self._now()
         )
         with self.store.write() as connection:
             session = self._physical_session(connection, session_id)
-            self._session_table(connection, session_id, table_number)
+            self._session_table(connection, session_id, table_number).check_tally(tally)
             self._votable_statement(connection, session.consultation_id, statement_id)
             previous = session_rows.put_tally(connection, tally)
         payload = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from deliberate.domain.consultations import Consultation, new_id
@@ -37,12 +37,17 @@ def _dummy_hash() -> str:
 
 @dataclass(frozen=True, slots=True)
 class TablePlan:
-    """A table to create with its session: number, host, optional name, forms to print."""
+    """A table to create with its session: number, host, optional name, forms to print.
+
+    ``head_count`` declares how many people sit there (the limit of a show of hands); without
+    it the printed forms stand for the people.
+    """
 
     number: int
     host_name: str
     name: str = ""
     form_count: int = 20
+    head_count: int | None = None
 
 
 def channel_labels(
@@ -91,7 +96,14 @@ class TableSessionUseCases(ServiceBase):
         """
         session = PhysicalSession(new_id(), consultation_id, place, held_on, neighbourhood)
         made = [
-            Table(session.session_id, plan.number, plan.host_name, plan.name, plan.form_count)
+            Table(
+                session.session_id,
+                plan.number,
+                plan.host_name,
+                plan.name,
+                plan.form_count,
+                plan.head_count,
+            )
             for plan in tables
         ]
         numbers = [table.number for table in made]
@@ -115,15 +127,30 @@ class TableSessionUseCases(ServiceBase):
         host_name: str,
         name: str = "",
         form_count: int = 20,
+        head_count: int | None = None,
     ) -> Table:
         """Add table ``number`` to a session; :class:`AlreadyExists` if it has that number."""
-        table = Table(session_id, number, host_name, name, form_count)
+        table = Table(session_id, number, host_name, name, form_count, head_count)
         with self.store.write() as connection:
             session = self._physical_session(connection, session_id)
             if session_rows.get_table(connection, session_id, number) is not None:
                 raise AlreadyExists(f"this session already has a table {number}")
             session_rows.insert_table(connection, table)
         self._publish_session(session, "table_added")
+        return table
+
+    def declare_head_count(self, session_id: str, number: int, head_count: int | None) -> Table:
+        """Declare how many people sit at a table (``None``: the printed forms stand for them).
+
+        Counts already recorded stay as they are; the limit applies to the next show of hands.
+        """
+        with self.store.write() as connection:
+            session = self._physical_session(connection, session_id)
+            table = replace(
+                self._session_table(connection, session_id, number), head_count=head_count
+            )
+            session_rows.set_head_count(connection, session_id, number, head_count)
+        self._publish_session(session, "table_changed")
         return table
 
     def channel_labels(

@@ -368,6 +368,8 @@ session_tables = Table(
     Column("host_name", String(64), nullable=False),
     Column("name", String(64), nullable=False, default=""),
     Column("form_count", Integer, nullable=False),
+    # People at the table as declared by the facilitator; NULL: the printed forms stand for them.
+    Column("head_count", Integer, nullable=True),
 )
 
 # One row per entered paper form; the primary key refuses a form number entered twice.

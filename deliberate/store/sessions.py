@@ -55,6 +55,7 @@ def _table(row: RowMapping) -> Table:
         host_name=row["host_name"],
         name=row["name"],
         form_count=row["form_count"],
+        head_count=row["head_count"],
     )
 
 
@@ -123,7 +124,19 @@ def insert_table(connection: Connection, table: Table) -> None:
             host_name=table.host_name,
             name=table.name,
             form_count=table.form_count,
+            head_count=table.head_count,
         )
+    )
+
+
+def set_head_count(
+    connection: Connection, session_id: str, number: int, head_count: int | None
+) -> None:
+    """Store the declared number of people at a table (``None``: not declared)."""
+    connection.execute(
+        update(session_tables)
+        .where(session_tables.c.session_id == session_id, session_tables.c.number == number)
+        .values(head_count=head_count)
     )
 
 

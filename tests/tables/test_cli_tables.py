@@ -55,6 +55,8 @@ def _create(database_url: str) -> tuple[str, str]:
         "2:Kees de Vries:bij de bar",
         "--forms",
         "2",
+        "--people",
+        "30",
     )
     assert code == 0, output
     lines = dict(line.split(": ", 1) for line in output.splitlines())
@@ -124,7 +126,7 @@ def test_add_table(database_url: str) -> None:
     code, output = _run(
         database_url, *args, "--table", "3:Anna de Boer:bij het raam", "--forms", "5"
     )
-    assert (code, output) == (0, "table 3: Anna de Boer (forms 301-305)\n")
+    assert (code, output) == (0, "table 3: Anna de Boer (forms 301-305, 5 people)\n")
     code, output = _run(database_url, *args, "--table", "3:Piet")
     assert (code, output.strip()) == (
         1,
@@ -213,6 +215,16 @@ def test_tally_by_form_code_or_id_and_replacing(
         (
             ["--table", "9", "--statement", "S1", "--agree", "1", "--disagree", "1"],
             (1, "error [not_found]: this session has no table 9"),
+        ),
+        (
+            ["--statement", "S1", "--agree", "10000", "--disagree", "0"],
+            (2, "error [too_many_hands]: 10000 hands counted at table 1, which has 30 people; "
+                "count again, or declare how many people sit there"),
+        ),
+        (
+            ["--statement", "S1", "--agree", "20", "--disagree", "10", "--pass", "1"],
+            (2, "error [too_many_hands]: 31 hands counted at table 1, which has 30 people; "
+                "count again, or declare how many people sit there"),
         ),
     ],
 )  # fmt: skip

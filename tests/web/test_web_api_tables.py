@@ -382,6 +382,8 @@ def test_a_show_of_hands_by_code_or_id_says_whether_it_replaced_a_count(room: Ro
         ({"statement": "S2", "agree": -1}, 422, "from 0 to 10000"),
         ({"statement": "S2", "agree": 10_001}, 422, "from 0 to 10000"),
         ({"statement": "S2", "agree": 0, "disagree": 0}, 422, "at least one raised hand"),
+        ({"statement": "S2", "agree": 10_000}, 422, "10000 hands counted at table 1, which has 20"),
+        ({"statement": "S2", "agree": 15, "pass": 6}, 422, "21 hands counted at table 1"),
         ({"statement": "S99", "agree": 3}, 422, "S99 is not a statement code on this form"),
         ({"statement": "0" * 32, "agree": 3}, 404, "this statement does not exist"),
         ({"agree": 3}, 422, "'statement' is required"),

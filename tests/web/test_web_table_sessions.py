@@ -273,6 +273,8 @@ def test_a_show_of_hands_is_stored_as_counts_and_can_be_replaced(room: Room) -> 
         {"statement": "S2", "agree": "zeven"},
         {"statement": "S2", "agree": "0", "disagree": "0"},
         {"statement": "S2", "agree": "10001"},
+        {"statement": "S2", "agree": "10000"},
+        {"statement": "S2", "agree": "15", "passed": "6"},
         {"statement": "S99", "agree": "3"},
     ],
 )
