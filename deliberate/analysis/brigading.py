@@ -29,6 +29,8 @@ __all__ = [
     "Activity",
     "BrigadeParams",
     "BrigadeReport",
+    "FloatArray",
+    "IntArray",
     "SuspectCluster",
     "detect_brigades",
 ]

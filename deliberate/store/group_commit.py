@@ -32,7 +32,7 @@ from deliberate.errors import DeliberateError
 
 __all__ = ["GroupCommit", "RetryAlone"]
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 _log = logging.getLogger("deliberate.store")
 
 
@@ -41,9 +41,9 @@ class RetryAlone(Exception):
 
 
 @dataclass(slots=True)
-class _Job(Generic[T]):
-    run: Callable[[Connection], T]
-    future: Future[T]
+class _Job(Generic[_T]):
+    run: Callable[[Connection], _T]
+    future: Future[_T]
 
 
 class GroupCommit:
@@ -82,7 +82,7 @@ class GroupCommit:
         self.batches = 0
         self.jobs = 0
 
-    def submit(self, run: Callable[[Connection], T]) -> Future[T]:
+    def submit(self, run: Callable[[Connection], _T]) -> Future[_T]:
         """Queue ``run``; the future resolves with its result once its batch has committed."""
         if self._thread is None:
             with self._start_lock:
@@ -91,7 +91,7 @@ class GroupCommit:
                         target=self._loop, name="deliberate-group-commit", daemon=True
                     )
                     self._thread.start()
-        future: Future[T] = Future()
+        future: Future[_T] = Future()
         self._queue.put(_Job(run, future))
         return future
 
@@ -162,7 +162,7 @@ class GroupCommit:
             job.future.set_result(result)
             self._announce([result])
 
-    def _alone(self, job: _Job[T], attempts: int = 3) -> T:
+    def _alone(self, job: _Job[_T], attempts: int = 3) -> _T:
         for _ in range(attempts - 1):
             try:
                 with self._transaction() as connection:
