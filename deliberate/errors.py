@@ -24,7 +24,8 @@ released; ``docs/errors.md`` lists them and ``tests/test_docs.py`` checks the li
     │   ├── InvalidTransition            invalid_transition     (e.g. publish a draft round)
     │   ├── DuplicateStatement           duplicate_statement
     │   ├── AlreadyExists                already_exists
-    │   └── IdempotencyConflict          idempotency_conflict
+    │   ├── IdempotencyConflict          idempotency_conflict
+    │   └── ClaimDoesNotHold             claim_does_not_hold    (publication: a claim fails)
     ├── RateLimited                      rate_limited           (429, carries retry_after seconds)
     ├── Unavailable                      unavailable            (503: store or worker down)
     │   └── ModelUnavailable             model_unavailable      (no embedding model can be loaded)
@@ -43,6 +44,7 @@ __all__ = [
     "AnalysisError",
     "AnalysisWarning",
     "AuthenticationRequired",
+    "ClaimDoesNotHold",
     "ConfigurationError",
     "Conflict",
     "ConsentRequired",
@@ -191,6 +193,20 @@ class IdempotencyConflict(Conflict):
     """An idempotency key was reused with a different payload."""
 
     code = "idempotency_conflict"
+
+
+class ClaimDoesNotHold(Conflict):
+    """A claim of the advice does not hold on the frozen votes; ``claim`` names it.
+
+    Publishing re-derives every claim of the ledger from the votes and refuses the whole advice
+    when one figure differs or one rule fails.
+    """
+
+    code = "claim_does_not_hold"
+
+    def __init__(self, message: str, *, claim: str = "") -> None:
+        super().__init__(message, detail={"claim": claim})
+        self.claim = claim
 
 
 class RateLimited(DeliberateError):

@@ -13,23 +13,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from deliberate.advice.claims import build_ledger
+from deliberate.advice.ledger import Claim, Figures
 from deliberate.advice.report import Evidence, Finding, GroupFigures
-from deliberate.advice.wording import Phrasebook, group_label, percent
-from deliberate.analysis.definitions import stated
+from deliberate.advice.wording import Phrasebook, percent
 from deliberate.domain.snapshot import VoteSnapshot
 from deliberate.errors import InvalidInput
 
 __all__ = [
-    "BRIDGING",
-    "CONSENSUS",
-    "DIVISIVE",
-    "MINORITY",
-    "REPRESENTATIVE",
     "THEME_SIZE",
     "ConsultationTexts",
     "DraftContext",
     "Theme",
-    "measures",
     "quote",
     "result_mapping",
     "statement_numbers",
@@ -75,37 +70,7 @@ def result_mapping(result: object) -> Mapping[str, Any]:
     return mapping
 
 
-# The numbers of each kind of finding that its evidence carries, when the result has them.
-CONSENSUS = ("score", "n_success", "n_trials", "p_success", "p_test")
-BRIDGING = ("score", "agree_share", "min_group_agree", "n_votes")
-DIVISIVE = ("score", "n_votes")
-REPRESENTATIVE = ("score", "n_success", "n_trials", "p_success", "repness", "p_value")
-MINORITY = (
-    "group_agree",
-    "others_agree",
-    "support",
-    "group_votes",
-    "others_votes",
-    "z",
-    "p_value",
-)
-
-
 THEME_SIZE = 8
-
-
-def _word(field: str, item: Mapping[str, Any]) -> tuple[str, str]:
-    words = {
-        "consensus": f"consensus:{item.get('direction', 'agree')}",
-        "bridging": "broad_support",
-        "divisive": "divisive",
-        "minority_positions": f"minority:{item.get('group_id')}",
-    }
-    return str(item["statement_id"]), words[field]
-
-
-def measures(item: Mapping[str, Any], names: Sequence[str]) -> dict[str, float]:
-    return {name: float(item[name]) for name in names if item.get(name) is not None}
 
 
 def statement_numbers(statement_ids: Sequence[str]) -> dict[str, str]:
@@ -124,7 +89,7 @@ def quote(text: str) -> str:
 
 
 class DraftContext:
-    """The state of one drafting pass: lookups shared by the section builders."""
+    """The state of one drafting pass: the claim ledger and the lookups the sections share."""
 
     def __init__(
         self, result: Mapping[str, Any], snapshot: VoteSnapshot, say: Phrasebook, privacy_k: int
@@ -132,38 +97,24 @@ class DraftContext:
         self.result = result
         self.snapshot = snapshot
         self.say = say
-        params = result.get("parameters") or result.get("params") or {}
-        # The stricter of the analysis's threshold and the caller's: raising the threshold
-        # later must also protect small groups in advice drafted from an older analysis.
-        self.privacy_k = max(privacy_k, int(params.get("privacy_k", privacy_k)))
+        self.ledger = build_ledger(result, snapshot, privacy_k=privacy_k)
+        self.rules = self.ledger.rules
+        self.privacy_k = self.rules.privacy_k
         self.texts = {statement.statement_id: statement.text for statement in snapshot.statements}
         self.numbers = statement_numbers([s.statement_id for s in snapshot.statements])
         for statement_id, summary in result["statements"].items():
             if summary.get("text"):
                 self.texts.setdefault(str(statement_id), str(summary["text"]))
-        self.groups: list[tuple[str, str, int, bool]] = []  # (id, label, size, suppressed)
-        for index, group in enumerate(result["groups"]):
-            size = int(group["size"])
-            suppressed = bool(group.get("suppressed", False)) or size < self.privacy_k
-            self.groups.append(
-                (str(group["id"]), group_label(group, index, say.language), size, suppressed)
-            )
-        self.placed = int(result.get("participants_in_analysis", 0)) or sum(
-            size for _, _, size, _ in self.groups
-        )
+        word = say.say("label.group")
+        self.groups: list[tuple[str, str, int, bool]] = [  # (id, label, size, suppressed)
+            (str(g.group_id), f"{word} {g.label}", g.size, g.suppressed) for g in self.ledger.groups
+        ]
+        self.placed = sum(size for _, _, size, _ in self.groups)
         self.references = 0
-
-    def stated(self, field: str) -> list[Mapping[str, Any]]:
-        """The items of the result's list ``field`` whose word the definitions allow.
-
-        ``consensus`` needs ``consensus:<direction>``, ``bridging`` needs ``broad_support``,
-        ``divisive`` needs ``divisive`` and ``minority_positions`` needs ``minority:<group>``
-        (:mod:`deliberate.analysis.definitions`); anything else is left out of the advice.
-        """
-        return [item for item in self.result[field] if stated(self.result, *_word(field, item))]
+        self.cited: dict[str, str] = {}  # claim id -> the reference of the finding stating it
 
     def group(self, group_id: object) -> tuple[str, str, int, bool]:
-        """``(id, label, size, suppressed)`` of a group the result names."""
+        """``(id, label, size, suppressed)`` of a group the ledger names."""
         for group in self.groups:
             if group[0] == str(group_id):
                 return group
@@ -173,49 +124,66 @@ class DraftContext:
         """A group's size as a whole percentage of the participants placed in groups."""
         return percent(size / self.placed) if self.placed else 0
 
-    def evidence(self, statement_id: object, **measures: float) -> Evidence:
-        """The counts of a statement from the result, with the finding's named numbers."""
+    def people(self, count: int) -> str:
+        """``21 mensen`` / ``1 persoon``."""
+        return self.say.count(count, "person")
+
+    def evidence(self, statement_id: object, claim: Claim | None = None) -> Evidence:
+        """The figures of a statement: the claim's when given, else the result's own counts."""
         key = str(statement_id)
-        counts = self.result["statements"].get(key)
-        if counts is None:
-            raise InvalidInput(f"The analysis result has no vote counts for statement {key}.")
+        if claim is not None and claim.overall is not None and claim.by_group:
+            overall, cells = claim.overall, dict(claim.by_group)
+        else:
+            counts = self.result["statements"].get(key)
+            if counts is None:
+                raise InvalidInput(f"The analysis result has no vote counts for statement {key}.")
+            overall = Figures(int(counts["agree"]), int(counts["disagree"]), int(counts["pass"]))
+            raw = counts.get("by_group", {})
+            cells = {
+                g.group_id: None if g.suppressed or str(g.group_id) not in raw else Figures(
+                    int(raw[str(g.group_id)]["agree"]), int(raw[str(g.group_id)]["disagree"]),
+                    int(raw[str(g.group_id)]["pass"]))
+                for g in self.ledger.groups
+            }  # fmt: skip
         by_group = []
         for group_id, label, _, suppressed in self.groups:
-            cell = counts.get("by_group", {}).get(group_id, {})
-            if suppressed:
+            cell = cells.get(int(group_id))
+            if suppressed or cell is None:
                 by_group.append(GroupFigures(label, None, None, None))
             else:
                 by_group.append(
-                    GroupFigures(
-                        label,
-                        int(cell.get("agree", 0)),
-                        int(cell.get("disagree", 0)),
-                        int(cell.get("pass", 0)),
-                    )
+                    GroupFigures(label, int(cell.agree), int(cell.disagree), int(cell.passed))
                 )
         return Evidence(
             statement_id=key,
             text=self.texts.get(key, ""),
             number=self.numbers.get(key, key),
-            agree=int(counts["agree"]),
-            disagree=int(counts["disagree"]),
-            passed=int(counts["pass"]),
+            agree=int(overall.agree),
+            disagree=int(overall.disagree),
+            passed=int(overall.passed),
             by_group=tuple(by_group),
-            measures=tuple((name, float(value)) for name, value in measures.items()),
         )
 
-    def finding(self, sentence: str, *evidence: Evidence) -> Finding:
-        """A finding with the next reference (``F1``, ``F2``, …)."""
+    def finding(self, sentence: str, *evidence: Evidence, claims: Sequence[Claim] = ()) -> Finding:
+        """A finding with the next reference (``F1``, ``F2``, …), stating ``claims``."""
         self.references += 1
-        return Finding(f"F{self.references}", sentence, tuple(evidence))
+        reference = f"F{self.references}"
+        for claim in claims:
+            self.cited.setdefault(claim.claim_id, reference)
+        return Finding(reference, sentence, tuple(evidence), tuple(c.claim_id for c in claims))
 
-    def agree_by_group(self, evidence: Evidence, direction: str = "agree") -> str:
-        """``Groep A 80% (40/50), Groep B 75% (…)``: only groups with figures."""
+    def by_group(self, claim: Claim, direction: str = "agree") -> str:
+        """``Groep A 80% (40/50), Groep B 75% (…)``: the claim's groups with figures."""
         parts = []
-        for figures in evidence.by_group:
-            if figures.suppressed or not figures.total:
+        for group_id, label, _, _ in self.groups:
+            figures = claim.group_figures(int(group_id))
+            if figures is None or not figures.n:
                 continue
-            count = (figures.agree if direction == "agree" else figures.disagree) or 0
-            share = percent(count / figures.total)
-            parts.append(f"{figures.group_label} {share}% ({count}/{figures.total})")
+            count = figures.count(direction)
+            parts.append(f"{label} {percent(count / figures.n)}% ({count:g}/{figures.n:g})")
         return ", ".join(parts) if parts else "–"
+
+    def small_included(self, claim: Claim) -> str:
+        """The note that a rule about every group also held in a group without figures."""
+        hidden = any(figures is None for _, figures in claim.by_group)
+        return self.say.say("small.included") if hidden else ""

@@ -115,6 +115,11 @@ def render_docx(report: AdviceReport, *, attribution: str = "") -> bytes:
         document.add_heading(section.title, level=1)
         for paragraph in section.paragraphs:
             document.add_paragraph(paragraph)
+        for sentence, reference in section.points:
+            point = document.add_paragraph(style="List Bullet")
+            point.add_run(sentence + (" " if reference else ""))
+            if reference:
+                point.add_run(f"[{reference}]").italic = True
         if section.kind == "question" and report.groups:
             shown = [label for label, _, suppressed in report.groups if not suppressed]
             document.add_picture(io.BytesIO(map_png(report.map_points, shown)), width=Cm(14))

@@ -10,14 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from deliberate.advice.context import ConsultationTexts, DraftContext, Theme, result_mapping
+from deliberate.advice.framing import (
+    method_section,
+    question_section,
+    settings_table,
+    summary_section,
+)
 from deliberate.advice.report import AdviceReport, ReportFacts, Section
 from deliberate.advice.sections import (
     agreement_section,
     difference_section,
     map_points,
-    method_section,
     minority_section,
-    question_section,
+    room_section,
     themes_section,
 )
 from deliberate.advice.wording import Phrasebook
@@ -61,11 +66,12 @@ def draft_advice(
     texts = texts or ConsultationTexts()
     draft = DraftContext(result_mapping(result), snapshot, say, privacy_k)
     conclusions = [p for p in texts.conclusions.split("\n\n") if p.strip()]
-    sections = (
+    found = [
         question_section(draft, texts),
         agreement_section(draft),
         difference_section(draft),
         minority_section(draft),
+        room_section(draft),
         themes_section(draft, themes),
         Section(
             "conclusions",
@@ -73,9 +79,10 @@ def draft_advice(
             tuple(conclusions) or (say.say("conclusions.draft"),),
         ),
         method_section(draft),
-    )
+    ]
+    # "In het kort" comes first but is written last: its points link to the findings above.
+    sections = (summary_section(draft), *(section for section in found if section is not None))
     mapping = draft.result
-    params = mapping.get("parameters") or mapping.get("params") or {}
     facts = ReportFacts(
         consultation_id=snapshot.consultation_id,
         input_digest=str(mapping.get("input_digest", "")),
@@ -86,7 +93,7 @@ def draft_advice(
         n_votes=int(mapping.get("n_votes", 0)),
         participants_in_analysis=draft.placed,
         privacy_k=draft.privacy_k,
-        parameters=tuple((str(k), str(v)) for k, v in sorted(params.items())),
+        parameters=settings_table(draft),
         warnings=tuple(str(w) for w in mapping.get("warnings", [])),
     )
     return AdviceReport(
@@ -98,4 +105,5 @@ def draft_advice(
         map_points=map_points(draft),
         facts=facts,
         labels=say.labels(),
+        ledger=draft.ledger,
     )

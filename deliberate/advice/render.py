@@ -122,7 +122,7 @@ def _footnote(report: AdviceReport, evidence: Evidence) -> str:
     labels = report.labels
     parts = [
         f"{labels['statement']} {evidence.number} “{evidence.text}”: "
-        f"{labels['everyone']} {labels['agree'].lower()} {evidence.agree}, "
+        f"{labels['everyone']}: {labels['agree'].lower()} {evidence.agree}, "
         f"{labels['disagree'].lower()} {evidence.disagree}, {labels['pass'].lower()} "
         f"{evidence.passed} ({evidence.total})"
     ]
@@ -156,6 +156,12 @@ def render_markdown(report: AdviceReport, *, attribution: str = "") -> str:
         lines += [f"## {section.title}", ""]
         for paragraph in section.paragraphs:
             lines += [_escape_markdown(paragraph), ""]
+        for sentence, reference in section.points:
+            lines.append(
+                f"- {_escape_markdown(sentence)}" + (f" [^{reference}]" if reference else "")
+            )
+        if section.points:
+            lines.append("")
         if section.kind == "question" and report.groups:
             lines += [f"| {labels['group']} | {labels['size']} |", "|---|---:|"]
             for label, size, suppressed in report.groups:

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from deliberate.advice.ledger import ClaimLedger
+
 __all__ = [
     "AdviceReport",
     "Evidence",
@@ -25,7 +27,15 @@ __all__ = [
 ]
 
 SectionKind = Literal[
-    "question", "agreement", "difference", "minority", "themes", "method", "conclusions"
+    "summary",
+    "question",
+    "agreement",
+    "difference",
+    "minority",
+    "room",
+    "themes",
+    "method",
+    "conclusions",
 ]
 
 
@@ -93,6 +103,7 @@ class Finding:
     reference: str
     sentence: str
     evidence: tuple[Evidence, ...]
+    claims: tuple[str, ...] = ()  # the ids of the ledger's claims this sentence states
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +114,7 @@ class Section:
     title: str
     paragraphs: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
+    points: tuple[tuple[str, str], ...] = ()  # "In het kort": (sentence, finding reference)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +172,7 @@ class AdviceReport:
     map_points: tuple[MapPoint, ...]
     facts: ReportFacts
     labels: dict[str, str] = field(default_factory=dict)
+    ledger: ClaimLedger | None = None  # the claims every sentence states (not in to_json)
 
     def section(self, kind: SectionKind) -> Section:
         """The section of ``kind``; raises ``KeyError`` when the report has none."""
@@ -179,13 +192,25 @@ class AdviceReport:
         The same report always gives the same text, so a published version can be compared
         byte for byte with a later rendering.
         """
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        values.pop("ledger")
         return json.dumps(
-            _canonical(dataclasses.asdict(self)),
+            _canonical(_plain(values)),
             sort_keys=True,
             ensure_ascii=False,
             allow_nan=False,
             separators=(",", ":"),
         )
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def _canonical(value: Any) -> Any:

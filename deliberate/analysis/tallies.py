@@ -49,6 +49,7 @@ __all__ = [
     "ROOM",
     "ChannelFigure",
     "TallyCombiner",
+    "channel_model",
     "with_channel_figures",
 ]
 
@@ -276,27 +277,11 @@ class TallyCombiner:
         return sorted(chosen, key=lambda d: (-abs(d.difference), d.statement_id, d.channel))
 
 
-def with_channel_figures(
-    result: AnalysisResult,
-    snapshot: VoteSnapshot,
-    *,
-    tally_weight: float = 1.0,
-) -> AnalysisResult:
-    """``result`` with per-channel figures, tally-inclusive counts and the room check added.
+def channel_model(snapshot: VoteSnapshot, *, tally_weight: float = 1.0) -> TallyCombiner:
+    """A :class:`TallyCombiner` fitted on the snapshot's votes per channel and its tallies.
 
-    Channels are folded into sessions with :func:`session_of`. Quarantined participants are
-    left out, as in the vote matrix. Statements whose origin is not ``online`` are marked
-    ``raised_at_table``. The groups and every other field stay as they were: tallies never
-    enter the clustering.
-
-    Parameters
-    ----------
-    result : AnalysisResult
-        The result of analysing ``snapshot``.
-    snapshot : VoteSnapshot
-        Its votes, channels and table tallies.
-    tally_weight : float, default=1.0
-        Votes one tallied hand counts for in ``combined`` (see :class:`TallyCombiner`).
+    Channels are folded into sessions with :func:`session_of`; quarantined participants are left
+    out, as in the vote matrix. Statement columns follow the snapshot's statement order.
     """
     statement_ids = [s.statement_id for s in snapshot.statements]
     column = {sid: j for j, sid in enumerate(statement_ids)}
@@ -321,9 +306,35 @@ def with_channel_figures(
                 tally.disagree,
                 tally.passed,
             )
-    model = TallyCombiner(tally_weight=tally_weight).fit(
+    return TallyCombiner(tally_weight=tally_weight).fit(
         votes, tallies, channels=channels, statement_ids=statement_ids
     )
+
+
+def with_channel_figures(
+    result: AnalysisResult,
+    snapshot: VoteSnapshot,
+    *,
+    tally_weight: float = 1.0,
+) -> AnalysisResult:
+    """``result`` with per-channel figures, tally-inclusive counts and the room check added.
+
+    Channels are folded into sessions with :func:`session_of`. Quarantined participants are
+    left out, as in the vote matrix. Statements whose origin is not ``online`` are marked
+    ``raised_at_table``. The groups and every other field stay as they were: tallies never
+    enter the clustering.
+
+    Parameters
+    ----------
+    result : AnalysisResult
+        The result of analysing ``snapshot``.
+    snapshot : VoteSnapshot
+        Its votes, channels and table tallies.
+    tally_weight : float, default=1.0
+        Votes one tallied hand counts for in ``combined`` (see :class:`TallyCombiner`).
+    """
+    statement_ids = [s.statement_id for s in snapshot.statements]
+    model = channel_model(snapshot, tally_weight=tally_weight)
     by_statement: dict[str, dict[str, ChannelCounts]] = {}
     for figure in model.figures():
         if figure.agree + figure.disagree + figure.passed:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from deliberate.advice import (
+    AdviceReport,
     ConsultationTexts,
     Theme,
     draft_advice,
@@ -81,11 +82,17 @@ def topics(snapshot: VoteSnapshot, *, seed: int) -> list[Theme]:
     ]
 
 
+def _ledger_json(advice: AdviceReport) -> bytes:
+    """The claim ledger: every claim with its figures and rule, beside the groups' member ids."""
+    return advice.ledger.to_json().encode("utf-8") if advice.ledger is not None else b"{}\n"
+
+
 _RENDERERS = {
     "html": lambda report, note: render_html(report, attribution=note).encode("utf-8"),
     "md": lambda report, note: render_markdown(report, attribution=note).encode("utf-8"),
     "docx": lambda report, note: render_docx(report, attribution=note),
     "pdf": lambda report, note: render_pdf(report, attribution=note),
+    "json": lambda report, note: _ledger_json(report),
 }
 
 
@@ -100,7 +107,8 @@ def report(
     ctx: click.Context, source: str, fmt: str, out: Path, lang: str | None, seed: int | None
 ) -> None:
     """Write the draft citizens' advice for SOURCE (a Polis export folder, a snapshot JSON file,
-    or a consultation id or join code in the database)."""
+    or a consultation id or join code in the database). ``--format json`` writes the claim
+    ledger: every claim with its figures and rule thresholds, and the groups' member ids."""
     settings = settings_from_context(ctx)
     if not out.parent.is_dir():
         raise InvalidInput(f"The folder for {out.name} does not exist; create it first.")

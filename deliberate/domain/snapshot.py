@@ -85,7 +85,8 @@ class VoteSnapshot:
     """A consistent, read-only view of one consultation's votes, ready for analysis.
 
     ``tallies`` are the table tallies; ``channel_labels`` maps a session channel
-    (``session:<id>``) to its provenance for people, e.g. ``buurthuis De Pijp, 12 maart 2026``.
+    (``session:<id>``) to its provenance for people, e.g. ``buurthuis De Pijp, 12 maart 2026``;
+    ``session_dates`` are the ISO dates of those meetings.
     """
 
     consultation_id: str
@@ -97,3 +98,4 @@ class VoteSnapshot:
     metadata: dict[str, str] = field(default_factory=dict)
     tallies: Sequence[SnapshotTally] = ()
     channel_labels: dict[str, str] = field(default_factory=dict)
+    session_dates: tuple[str, ...] = ()  # ISO dates of the meetings held, for the period

@@ -8,6 +8,7 @@ never changed afterwards: votes cast later change the next version, not this one
 from __future__ import annotations
 
 from deliberate.advice import ConsultationTexts, draft_advice, render_markdown
+from deliberate.advice.verify import check_ledger
 from deliberate.analysis.result import AnalysisResult
 from deliberate.domain.publications import AdviceTexts, PublishedAdvice, clean_advice_text
 from deliberate.errors import Conflict, InvalidInput
@@ -15,6 +16,7 @@ from deliberate.service.base import require
 from deliberate.service.records import RecordUseCases
 from deliberate.store import advice as advice_rows
 from deliberate.store import results as result_rows
+from deliberate.worker import analyse_snapshot
 
 __all__ = ["PublishingUseCases"]
 
@@ -60,7 +62,10 @@ class PublishingUseCases(RecordUseCases):
     ) -> PublishedAdvice:
         """Publish the advice as the next version, built from the latest analysis and texts.
 
-        Raises :class:`Conflict` when there is no stored analysis result yet.
+        The advice is drafted from the snapshot taken now, and every claim of its ledger is
+        re-derived from that snapshot's votes (:func:`deliberate.advice.verify.check_ledger`).
+        Raises :class:`Conflict` when there is no stored analysis result yet, and
+        :class:`ClaimDoesNotHold`, naming the claim, when one claim does not hold.
         """
         with self.store.read() as connection:
             consultation = self._consultation(connection, consultation_id)
@@ -71,8 +76,12 @@ class PublishingUseCases(RecordUseCases):
         chosen = language or consultation.language
         if chosen not in _LANGUAGES:
             raise InvalidInput("the advice is available in Dutch (nl) and English (en)")
-        result = AnalysisResult.from_json(stored.payload)
+        # The frozen snapshot: analysed now, and every claim re-derived from its votes, so that the
+        # published advice states exactly what these votes support and nothing else.
         snapshot = self.snapshot(consultation_id)
+        result = AnalysisResult.from_json(
+            analyse_snapshot(snapshot, self.settings, previous=stored.payload)
+        )
         report = draft_advice(
             result,
             snapshot,
@@ -84,6 +93,13 @@ class PublishingUseCases(RecordUseCases):
             ),
             privacy_k=self.settings.privacy_k,
         )
+        if report.ledger is not None:
+            check_ledger(
+                report.ledger,
+                snapshot,
+                privacy_k=self.settings.privacy_k,
+                tally_weight=self.settings.tally_weight,
+            )
         markdown, report_json = render_markdown(report), report.to_json()
         with self.store.write() as connection:
             version = advice_rows.next_version(connection, consultation_id)

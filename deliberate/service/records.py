@@ -88,6 +88,7 @@ class RecordUseCases(ServiceBase):
             votes = vote_rows.list_consultation_votes(connection, consultation_id)
             tallies = session_rows.list_consultation_tallies(connection, consultation_id)
             labels = channel_labels(connection, consultation)
+            sessions = session_rows.list_sessions(connection, consultation_id)
         strict = consultation.strict_moderation
         wanted = {statement.statement_id for statement in statements}
         return VoteSnapshot(
@@ -137,6 +138,7 @@ class RecordUseCases(ServiceBase):
                 if t.statement_id in wanted
             ),
             channel_labels=labels,
+            session_dates=tuple(sorted({s.held_on.isoformat() for s in sessions})),
         )
 
     def store_analysis(self, consultation_id: str, payload: bytes) -> StoredAnalysis:

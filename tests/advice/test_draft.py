@@ -13,7 +13,16 @@ from deliberate.analysis.params import AnalysisParams
 from deliberate.domain.snapshot import SnapshotTally
 from deliberate.errors import InvalidInput
 
-SECTIONS = ["question", "agreement", "difference", "minority", "themes", "conclusions", "method"]
+SECTIONS = [
+    "summary",
+    "question",
+    "agreement",
+    "difference",
+    "minority",
+    "themes",
+    "conclusions",
+    "method",
+]
 
 
 def test_sections_in_reading_order(minority_consultation):
@@ -32,9 +41,7 @@ def test_minority_section_lists_every_minority_position(minority_consultation, a
     for finding, item in zip(minority.findings, raw, strict=True):
         (evidence,) = finding.evidence
         assert evidence.statement_id == item["statement_id"]
-        assert evidence.measure("group_agree") == item["group_agree"]
-        assert evidence.measure("others_agree") == item["others_agree"]
-        assert evidence.measure("support") == item["support"]
+        assert f"({item['support']} van {item['group_votes']} stemmen)" in finding.sentence
         assert f"{percent(item['group_agree'])}%" in finding.sentence
         assert f"{percent(item['others_agree'])}%" in finding.sentence
 
@@ -63,22 +70,26 @@ def test_finding_numbers_equal_the_result(minority_consultation, as_json):
                 )
     consensus = report.section("agreement").findings[: len(raw["consensus"])]
     for finding, item in zip(consensus, raw["consensus"], strict=True):
-        assert finding.evidence[0].measure("score") == item["score"]
+        assert finding.evidence[0].statement_id == item["statement_id"]
         assert f"{item['n_success']} van {item['n_trials']} stemmen" in finding.sentence
     divisive = report.section("difference").findings[: len(raw["divisive"])]
     for finding, item in zip(divisive, raw["divisive"], strict=True):
-        assert finding.evidence[0].measure("score") == item["score"]
+        assert finding.evidence[0].statement_id == item["statement_id"]
 
 
-def test_bridging_is_only_claimed_when_every_group_agrees(minority_consultation, as_json):
+def test_broad_support_is_only_claimed_when_every_group_agrees(minority_consultation, as_json):
     snapshot, result = minority_consultation
     raw = as_json(result)
     consensus = {item["statement_id"] for item in raw["consensus"]}
-    bridging = draft_advice(result, snapshot).section("agreement").findings[len(consensus) :]
-    shown = {finding.evidence[0].statement_id for finding in bridging}
-    for item in raw["bridging"]:
-        expected = item["min_group_agree"] >= 0.5 and item["statement_id"] not in consensus
-        assert (item["statement_id"] in shown) == expected
+    broad = draft_advice(result, snapshot).section("agreement").findings[len(consensus) :]
+    assert broad
+    for finding in broad:
+        (evidence,) = finding.evidence
+        assert evidence.statement_id not in consensus
+        assert "breed gedragen" in finding.sentence
+        for figures in evidence.by_group:
+            assert figures.agree is not None
+            assert 2 * figures.agree > figures.total, "a majority in every group"
 
 
 def test_small_groups_get_no_figures(minority_consultation, quiet_analysis):
@@ -137,10 +148,15 @@ def test_method_section_records_provenance_and_exclusions(minority_consultation,
     result = quiet_analysis(snapshot)
     method = " ".join(draft_advice(result, snapshot).section("method").paragraphs)
     assert result.input_digest in method
-    assert "Niet meegeteld: 1 stelling(en)" in method
-    assert f"deliberate {result.version}" in method
+    assert "Niet meegeteld: 1 stelling die de moderatie weghaalde" in method
+    assert f"deliberate versie {result.version}" in method
     facts = draft_advice(result, snapshot).facts
-    assert dict(facts.parameters)["seed"] == str(result.parameters["seed"])
+    assert facts.seed == result.parameters["seed"]
+    settings = dict(facts.parameters)
+    assert (
+        settings["Kleinste groep met eigen cijfers"] == f"{result.parameters['privacy_k']} mensen"
+    )
+    assert settings["Drempel ‘in elke groep minstens’"] == "75%"
 
 
 @pytest.mark.parametrize(
@@ -180,11 +196,22 @@ def test_agreement_with_hands_counted_at_tables_says_both_figures(
     combined = as_json(quiet_analysis(with_hands))["combined"][item.statement_id]
     chosen = combined["agree" if item.direction == "agree" else "disagree"]
     total = combined["agree"] + combined["disagree"] + combined["pass"]
-    assert (
-        "Met de 19 getelde handen aan tafels erbij (één hand telt als 1 stem)" in finding.sentence
-    )
+    assert "Met de 19 handen aan tafels erbij (één hand telt als 1 stem)" in finding.sentence
     assert f"{percent(chosen / total)}% het" in finding.sentence.split("erbij")[1]
     assert f"({chosen:g} van {total:g})" in finding.sentence
     # Without hands the sentence stays as it was.
     plain = draft_advice(result, snapshot).section("agreement").findings[0]
     assert "handen" not in plain.sentence
+    # Enough hands on the other side change the finding; the report says so.
+    other = "disagree" if item.direction == "agree" else "agree"
+    many = SnapshotTally("session:s1/table:3", item.statement_id, passed=0,
+                         **{"agree": 0, "disagree": 0} | {other: 80})  # fmt: skip
+    swayed = dataclasses.replace(snapshot, tallies=(*hands, many))
+    report = draft_advice(quiet_analysis(swayed), swayed)
+    finding = next(
+        f for f in report.section("agreement").findings
+        if f.evidence[0].statement_id == item.statement_id
+    )  # fmt: skip
+    assert "Let op: met de 99 handen" in finding.sentence
+    points = [sentence for sentence, _ in report.section("summary").points]
+    assert any("verandert de uitkomst" in p for p in points)

@@ -12,6 +12,7 @@ from support import POLIS_OPEN_DATA
 from deliberate.advice import draft_advice, render_html, render_markdown
 from deliberate.advice.docx_file import render_docx
 from deliberate.advice.pdf_file import render_pdf
+from deliberate.advice.wording import phrasebook
 from deliberate.interop.polis import read_polis_export
 
 FOLDERS = sorted(p.name for p in POLIS_OPEN_DATA.iterdir() if p.is_dir())
@@ -41,7 +42,8 @@ def test_report_for_every_folder(name, quiet_analysis):
     result = quiet_analysis(snapshot)
     raw = json.loads(result.to_json())
     report = draft_advice(result, snapshot, language="en")
-    assert [s.kind for s in report.sections][:4] == [
+    assert [s.kind for s in report.sections][:5] == [
+        "summary",
         "question",
         "agreement",
         "difference",
@@ -60,11 +62,15 @@ def test_report_for_every_folder(name, quiet_analysis):
     assert report.facts.n_votes == raw["n_votes"]
     assert report.facts.input_digest == raw["input_digest"]
     if raw["warnings"]:
-        assert raw["warnings"][0] in " ".join(report.section("method").paragraphs)
+        code = raw["warnings"][0].split(":", 1)[0]
+        assert phrasebook("en").say(f"warning.{code}") in " ".join(
+            report.section("method").paragraphs
+        )
     html = render_html(report)
     assert html.count("<details") == sum(1 for f in report.findings if f.evidence)
     markdown = render_markdown(report)
-    assert markdown.count("[^F") == 2 * len(report.findings)
+    linked = [reference for _, reference in report.section("summary").points if reference]
+    assert markdown.count("[^F") == 2 * len(report.findings) + len(linked)
 
 
 @pytest.mark.parametrize("name", WITHOUT_VOTES)

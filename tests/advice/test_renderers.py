@@ -52,8 +52,11 @@ def test_html_escapes_participant_text(minority_consultation):
 
 def test_markdown_has_a_footnote_per_finding(report):
     markdown = render_markdown(report)
+    linked = {reference for _, reference in report.section("summary").points}
     for finding in report.findings:
-        assert markdown.count(f"[^{finding.reference}]") == 2
+        # The footnote, the finding, and the point of "In het kort" that repeats it.
+        expected = 3 if finding.reference in linked else 2
+        assert markdown.count(f"[^{finding.reference}]") == expected
     assert "## Stemmen van minderheden" in markdown
 
 
@@ -71,8 +74,8 @@ def test_docx_opens_with_headings_tables_and_charts(report):
     assert len(document.inline_shapes) >= 2
     assert document.core_properties.title == report.title
     parameters = {row.cells[0].text: row.cells[1].text for row in document.tables[1].rows[1:]}
-    assert parameters["seed"] == str(report.facts.seed)
-    assert parameters["privacy_k"] == str(report.facts.privacy_k)
+    assert parameters["Kleinste groep met eigen cijfers"] == f"{report.facts.privacy_k} mensen"
+    assert "seed" not in parameters
 
 
 def test_outputs_are_deterministic(report):

@@ -153,3 +153,37 @@ def test_published_advice_applies_the_privacy_threshold(
 
     assert published.markdown == drafted(7)
     assert published.markdown != drafted(5)
+
+
+def test_publishing_refuses_a_claim_that_does_not_hold(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every claim is re-derived from the frozen votes; one wrong figure stops publication."""
+    import dataclasses
+
+    from deliberate.errors import ClaimDoesNotHold
+    from deliberate.service import publishing
+
+    cid, _, _ = _consultation(service)
+    _analyse(service, cid)
+    drafted = publishing.draft_advice
+
+    def with_a_wrong_figure(*args: object, **kwargs: object) -> object:
+        report = drafted(*args, **kwargs)  # type: ignore[arg-type]
+        assert report.ledger is not None
+        claim = next(c for c in report.ledger.claims if c.overall is not None)
+        assert claim.overall is not None
+        wrong = dataclasses.replace(
+            claim, overall=dataclasses.replace(claim.overall, agree=claim.overall.agree + 1)
+        )
+        claims = tuple(wrong if c is claim else c for c in report.ledger.claims)
+        return dataclasses.replace(report, ledger=dataclasses.replace(report.ledger, claims=claims))
+
+    monkeypatch.setattr(publishing, "draft_advice", with_a_wrong_figure)
+    with pytest.raises(ClaimDoesNotHold) as caught:
+        service.publish_advice(cid)
+    assert caught.value.claim.startswith("C")
+    assert caught.value.claim in str(caught.value)
+    assert service.list_published_advice(cid) == []
+    monkeypatch.setattr(publishing, "draft_advice", drafted)
+    assert service.publish_advice(cid).version == 1

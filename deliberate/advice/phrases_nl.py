@@ -1,0 +1,235 @@
+"""The Dutch phrases of the advice: B1 (short sentences, common words), no English words.
+
+``noun.*`` entries are ``singular|plural``; :meth:`Phrasebook.count` picks the right one.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+PHRASES: Final[dict[str, str]] = {
+    "document": "Concept-burgeradvies",
+    "noun.person": "persoon|mensen",
+    "noun.participant": "deelnemer|deelnemers",
+    "noun.statement": "stelling|stellingen",
+    "noun.other_statement": "andere stelling|andere stellingen",
+    "noun.vote": "stem|stemmen",
+    "noun.round": "ronde|rondes",
+    "noun.hand": "hand|handen",
+    "noun.group": "groep|groepen",
+    "noun.account": "account|accounts",
+    "noun.meeting": "bijeenkomst|bijeenkomsten",
+    "section.summary": "In het kort",
+    "section.question": "Wat we vroegen en wie meedeed",
+    "section.agreement": "Waar veel mensen het over eens zijn",
+    "section.difference": "Waar de meningen verschillen",
+    "section.minority": "Stemmen van minderheden",
+    "section.room": "Waar de zaal anders stemde dan online",
+    "section.themes": "Thema's",
+    "section.method": "Hoe we te werk gingen",
+    "section.conclusions": "Conclusies",
+    "question": "De vraag was: “{question}”",
+    "participation": (
+        "{people} deden mee: {online} online en {table} aan tafels bij {meetings}. "
+        "Samen gaven zij {votes} op {statements}."
+    ),
+    "participation.online": (
+        "{people} deden mee, allemaal online. Samen gaven zij {votes} op {statements}."
+    ),
+    "period": "Het gesprek liep van {first} tot en met {last}, in {rounds}.",
+    "period.day": "Het gesprek was op {day}, in {rounds}.",
+    "participation.channels": "Zo deden mensen mee: {list}.",
+    "channel.online": "{people} online",
+    "channel.session": "{people} op papier of met de telefoon bij {label}",
+    "table.statements": "{statements} schreven mensen voor het eerst op aan een tafel: {list}.",
+    "table.statement": "stelling {number}, “{text}” ({label})",
+    "attributes": "Bij een deel van de deelnemers vroegen we ook: {names}.",
+    "groups": (
+        "{placed} stemden vaak genoeg om in een groep te komen. We vonden {groups} met een "
+        "eigen mening: {list}."
+    ),
+    "group.item": "{label} ({people}, {share}%)",
+    "group.small": "{label} (minder dan {k} mensen)",
+    "summary.consensus.agree": (
+        "In elke groep is minstens {threshold}% het eens met stelling {number}: “{text}”."
+    ),
+    "summary.consensus.disagree": (
+        "In elke groep is minstens {threshold}% het oneens met stelling {number}: “{text}”."
+    ),
+    "summary.broad": "Alle groepen steunen stelling {number}: “{text}”.",
+    "summary.divisive": "De groepen zijn verdeeld over stelling {number}: “{text}”.",
+    "summary.minority": (
+        "{label}, een kleinere groep van {people}, denkt anders over stelling {number}: “{text}”."
+    ),
+    "summary.minority.small": "Een kleine groep denkt anders over stelling {number}: “{text}”.",
+    "summary.room": (
+        "Bij {label} stemde de zaal anders dan online over stelling {number}: “{text}”."
+    ),
+    "summary.hands": (
+        "Met de handen die aan tafels werden geteld, verandert de uitkomst bij stelling {number}."
+    ),
+    "summary.none.unite": "Er is geen stelling waar alle groepen het duidelijk over eens zijn.",
+    "summary.none.divide": "Er is geen stelling waarover de groepen duidelijk verdeeld zijn.",
+    "summary.none.minority": "Geen kleinere groep wijkt duidelijk af van de rest.",
+    "agreement.none": "Er zijn geen stellingen waar alle groepen het duidelijk over eens zijn.",
+    "consensus.agree": (
+        "{share}% is het eens met stelling {number}: “{text}” ({count} van {total}). In elke "
+        "groep is minstens {threshold}% het eens: {list}.{small}"
+    ),
+    "consensus.disagree": (
+        "{share}% is het oneens met stelling {number}: “{text}” ({count} van {total}). In elke "
+        "groep is minstens {threshold}% het oneens: {list}.{small}"
+    ),
+    "broad": (
+        "Stelling {number} is breed gedragen: in elke groep is meer dan de helft het eens. "
+        "“{text}”. Eens per groep: {list}.{small}"
+    ),
+    "small.included": " Dat geldt ook voor de kleine groep, waarvan we geen cijfers noemen.",
+    "hands.same": (
+        "Met de {hands} aan tafels erbij (één hand telt als {weight} stem) is {share}% het "
+        "{side} ({count} van {total})."
+    ),
+    "hands.changed.consensus": (
+        "Let op: met de {hands} aan tafels erbij (één hand telt als {weight} stem) is {share}% "
+        "het {side} ({count} van {total}). Dat is minder dan {threshold}%: met de handen erbij "
+        "geldt deze bevinding niet meer voor iedereen samen."
+    ),
+    "hands.changed.broad_support": (
+        "Let op: met de {hands} aan tafels erbij (één hand telt als {weight} stem) is {share}% "
+        "het {side} ({count} van {total}). Met de handen erbij is dat geen meerderheid meer."
+    ),
+    "side.agree": "eens",
+    "side.disagree": "oneens",
+    "difference.none": "We vonden geen stellingen waarover de groepen duidelijk verdeeld zijn.",
+    "divisive": (
+        "Over stelling {number} zijn de groepen verdeeld: “{text}”. Eens per groep: {list}."
+    ),
+    "group.profile": "{label} ({people}, {share}%) {wants}.",
+    "wants": "is het vooral {list}",
+    "wants.agree": "eens met {list}",
+    "wants.disagree": "oneens met {list}",
+    "wants.item": "“{text}” (stelling {number}: {share}% van de groep)",
+    "minority.intro": (
+        "Een minderheid kan iets anders vinden dan de rest. Ook die stem telt. Hieronder staat "
+        "elk minderheidsstandpunt dat we vonden."
+    ),
+    "minority.none": "We vonden geen groep die op een stelling duidelijk afwijkt van de rest.",
+    "minority.for": (
+        "In {label} ({people}) is {group_share}% het eens met stelling {number}: “{text}” "
+        "({support} van {votes}). In de andere groepen is {others_share}% het eens."
+    ),
+    "minority.small": (
+        "Een kleine groep (minder dan {k} mensen) denkt anders over stelling {number}: "
+        "“{text}”. Om deze mensen te beschermen, noemen we geen cijfers van deze groep."
+    ),
+    "room.item": (
+        "Bij stelling {number}, “{text}”, stemde de zaal anders dan online. Bij {label} koos "
+        "{room}% voor eens ({agree} van de {decided} stemmen en handen voor eens of oneens). "
+        "Online was dat {online}% ({online_agree} van {online_decided})."
+    ),
+    "room.caution": (
+        "Mensen aan één tafel beïnvloeden elkaar. Zie een verschil daarom als een signaal om "
+        "naar te kijken, niet als bewijs."
+    ),
+    "room.none": "We vergeleken de zaal met online en vonden geen duidelijk verschil.",
+    "themes.intro.groups": (
+        "De stellingen zijn hier geordend naar de groep die ze het sterkst kenmerken."
+    ),
+    "themes.intro.topics": "De stellingen zijn hier geordend naar onderwerp.",
+    "theme.item": "{title}: {list}.",
+    "theme.more": "en {more}",
+    "method.how": (
+        "Iedereen kon stellingen lezen en per stelling kiezen: eens, oneens of overslaan. "
+        "Deelnemers konden ook zelf stellingen toevoegen. Een computer zocht daarna groepen "
+        "mensen die vaak hetzelfde stemden. Elke groep telt even zwaar, hoe klein ook."
+    ),
+    "method.rules": (
+        "Elke bevinding volgt een vaste regel. Percentages gaan over alle stemmen op een "
+        "stelling, ook als iemand de stelling oversloeg. Een groep telt pas mee als die minstens "
+        "{min_votes} stemmen op de stelling gaf. ‘Breed gedragen’: in elke groep is meer dan de "
+        "helft het eens. ‘In elke groep minstens {consensus}%’: in elke groep, en bij iedereen "
+        "samen, koos minstens {consensus}% dezelfde kant. ‘Verdeeld’: tussen de groep die het "
+        "meest en de groep die het minst eens is, zit minstens {gap} procentpunt; in de ene "
+        "groep is een meerderheid het eens, in de andere niet. ‘Minderheidsstandpunt’: een groep "
+        "van hoogstens {minority_share}% van de mensen in groepen is het met een meerderheid "
+        "eens, de anderen niet, en het verschil is minstens {minority_gap} procentpunt."
+    ),
+    "method.excluded": "Niet meegeteld: {list}.",
+    "method.excluded.moderated": "{statements} die de moderatie weghaalde",
+    "method.excluded.below": "{participants} met te weinig stemmen voor een groep",
+    "method.excluded.quarantined": "{accounts} die geblokkeerd zijn",
+    "method.excluded.none": (
+        "Alles telde mee: de moderatie haalde geen stellingen weg, iedereen stemde genoeg "
+        "voor een groep en geen account was geblokkeerd."
+    ),
+    "method.tallies": (
+        "Aan tafels telden we ook handen: {hands} bij {statements}. Eén hand telt als {weight} "
+        "stem in de totalen per stelling. Handen tellen niet mee bij het vormen van de groepen, "
+        "want achter een hand staat geen eigen stemlijst."
+    ),
+    "method.privacy": (
+        "Groepen van minder dan {k} mensen krijgen geen eigen cijfers, om de deelnemers te "
+        "beschermen."
+    ),
+    "method.limits": (
+        "Let op: wie meedoet, is zelf gekomen. De uitkomst laat zien wat de deelnemers vinden, "
+        "niet wat alle inwoners vinden."
+    ),
+    "method.record": (
+        "Herkomst: vingerafdruk van de invoer {digest}, startgetal van het toeval {seed}, "
+        "deliberate versie {version}."
+    ),
+    "method.warnings": "Meldingen bij de berekening: {list}.",
+    "method.settings": "De regels gebruikten deze instellingen:",
+    "warning.no_votes": "er zijn nog geen stemmen",
+    "warning.few_statements": "maar één stelling heeft stemmen",
+    "warning.no_variation": "iedereen stemde hetzelfde, dus er zijn geen groepen",
+    "warning.few_participants": "te weinig mensen stemden genoeg voor groepen",
+    "warning.no_groups": "de stemmen laten geen aparte groepen zien",
+    "setting.consensus_share": "Drempel ‘in elke groep minstens’",
+    "setting.min_group_votes": "Stemmen die een groep minstens nodig heeft op een stelling",
+    "setting.divisive_gap": "Verschil tussen groepen voor ‘verdeeld’",
+    "setting.minority_gap": "Verschil met de anderen voor een minderheidsstandpunt",
+    "setting.minority_share": "Grootste omvang van een minderheidsgroep",
+    "setting.significance": "Zekerheid van de toets",
+    "setting.privacy_k": "Kleinste groep met eigen cijfers",
+    "setting.min_votes": "Stemmen die iemand nodig heeft om in een groep te komen",
+    "setting.max_groups": "Hoogste aantal groepen",
+    "setting.room": "Verschil zaal en online (minstens, met minstens {count} stemmen per kant)",
+    "value.percent": "{value}%",
+    "value.points": "{value} procentpunt",
+    "value.people": "{value} mensen",
+    "value.votes": "{value} stemmen",
+    "value.confidence": "90% (eenzijdig)",
+    "conclusions.draft": (
+        "Dit is een concept. De begeleiders vullen hier de conclusies aan voordat het advies "
+        "wordt gepubliceerd."
+    ),
+    "label.group": "Groep",
+    "label.statement": "Stelling",
+    "label.agree": "Eens",
+    "label.disagree": "Oneens",
+    "label.pass": "Overgeslagen",
+    "label.total": "Stemmen",
+    "label.everyone": "Alle stemmen",
+    "label.size": "Aantal mensen",
+    "label.suppressed": "te klein, geen cijfers",
+    "label.evidence": "Onderbouwing",
+    "label.map": "Meningenkaart",
+    "label.map.caption": (
+        "Elke stip is een deelnemer. Mensen die vaak hetzelfde stemden, staan dicht bij elkaar."
+    ),
+    "label.reference": "Ref.",
+    "label.appendix": "Bijlage: onderbouwing per bevinding",
+    "label.measure": "Regel",
+    "label.parameters": "Instelling",
+    "label.value": "Waarde",
+    "label.and": "en",
+    "label.generated": "Automatisch opgesteld",
+    "label.document": "Concept-burgeradvies",
+    "label.contents": "Inhoud",
+    "label.introduction": "Inleiding (van de begeleiders)",
+    "label.update": "Voorbeeld bijwerken",
+    "label.download": "Downloaden",
+    "label.tools": "Concept bewerken",
+}
