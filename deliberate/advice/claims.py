@@ -14,12 +14,11 @@ from typing import Any
 from deliberate.advice.ledger import Claim, ClaimLedger, Figures, GroupRecord
 from deliberate.analysis.definitions import FindingRules, stated
 from deliberate.analysis.labels import group_label
+from deliberate.analysis.tallies import ONLINE
 from deliberate.domain.sessions import session_of
 from deliberate.domain.snapshot import VoteSnapshot
 
 __all__ = ["build_ledger", "participation_numbers", "rules_of"]
-
-ONLINE = "online"
 
 
 def rules_of(result: Mapping[str, Any], privacy_k: int) -> FindingRules:

@@ -13,11 +13,11 @@ from deliberate.advice.context import ConsultationTexts, DraftContext, quote
 from deliberate.advice.ledger import Claim
 from deliberate.advice.report import Section
 from deliberate.advice.wording import Phrasebook, percent
+from deliberate.analysis.tallies import ONLINE
 from deliberate.domain.sessions import session_of
 
-__all__ = ["method_section", "question_section", "settings_table", "summary_section"]
+__all__ = ["MAX_POINTS", "method_section", "question_section", "settings_table", "summary_section"]
 
-ONLINE = "online"
 MAX_POINTS = 7
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+__all__ = ["PHRASES"]
+
 PHRASES: Final[dict[str, str]] = {
     "document": "Draft citizens' advice",
     "noun.person": "person|people",

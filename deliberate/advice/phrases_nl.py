@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Final
 
+__all__ = ["PHRASES"]
+
 PHRASES: Final[dict[str, str]] = {
     "document": "Concept-burgeradvies",
     "noun.person": "persoon|mensen",

@@ -32,8 +32,6 @@ from deliberate.errors import ClaimDoesNotHold
 
 __all__ = ["check_ledger"]
 
-CountArray = NDArray[np.int64]
-
 
 class _Votes:
     """Counts recomputed from the snapshot, per group of the ledger and overall."""
