@@ -88,6 +88,12 @@ class Settings:
     login_attempts: int = _setting(
         10, "Failed facilitator logins per account and address in 15 minutes before 429"
     )
+    login_attempts_per_account: int = _setting(
+        50, "Failed logins per account from all addresses together in 15 minutes before 429"
+    )
+    login_attempts_per_address: int = _setting(
+        30, "Failed logins from one address for any usernames in 15 minutes before 429"
+    )
     session_idle_minutes: int = _setting(30, "Facilitator session idle timeout, in minutes")
     session_max_hours: int = _setting(12, "Facilitator session absolute lifetime, in hours")
     retention_days: int = _setting(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -85,25 +85,42 @@ class ServiceBase:
             routing if routing is not None else FewestVotesFirst(random_state=None)
         )
 
-    def _refuse_when_throttled(
-        self, connection: Connection, key: str, now: datetime, message: str
-    ) -> None:
-        """:class:`RateLimited` after ``Settings.login_attempts`` failures of ``key`` within
-        :data:`LOGIN_WINDOW`, with ``retry_after`` until the oldest failure leaves the window."""
-        failures, oldest = facilitator_rows.count_failures(connection, key, now - LOGIN_WINDOW)
-        if failures >= self.settings.login_attempts and oldest is not None:
-            wait = (oldest + LOGIN_WINDOW - now).total_seconds()
-            raise RateLimited(message, retry_after=math.ceil(wait))
+    def _reserve_attempt(
+        self, limits: Sequence[tuple[str, int]], now: datetime, message: str
+    ) -> dict[str, int]:
+        """Count an attempt as a failure of every key up front, unless a key is over its limit.
 
-    @staticmethod
-    def _record_attempt(
-        connection: Connection, key: str, now: datetime, *, succeeded: bool
+        :class:`RateLimited` (with ``retry_after`` until the oldest failure of the full key leaves
+        :data:`LOGIN_WINDOW`) once a key has its ``limit`` failures. Checking and counting happen
+        in one write transaction, serialised per key, so that a parallel burst cannot pass the
+        check before the failures are written; :meth:`_settle_attempt` takes a success back.
+        Returns the id of the failure recorded for each key.
+        """
+        with self.store.write() as connection:
+            for key, _ in limits:
+                facilitator_rows.serialise_key(connection, key)
+            for key, limit in limits:
+                failures, oldest = facilitator_rows.count_failures(
+                    connection, key, now - LOGIN_WINDOW
+                )
+                if failures >= limit and oldest is not None:
+                    wait = (oldest + LOGIN_WINDOW - now).total_seconds()
+                    raise RateLimited(message, retry_after=max(1, math.ceil(wait)))
+            return {key: facilitator_rows.insert_failure(connection, key, now) for key, _ in limits}
+
+    def _settle_attempt(
+        self, reserved: Mapping[str, int], cleared: Sequence[str], *, succeeded: bool
     ) -> None:
-        """A success clears ``key``'s failures; a failure counts towards throttling it."""
-        if succeeded:
-            facilitator_rows.delete_failures(connection, key)
-        else:
-            facilitator_rows.insert_failure(connection, key, now)
+        """After a success: forget every failure of the ``cleared`` keys, and take this attempt
+        back from the other reserved keys (their earlier failures stay). A failure stays."""
+        if not succeeded:
+            return
+        with self.store.write() as connection:
+            for key, attempt_id in reserved.items():
+                if key in cleared:
+                    facilitator_rows.delete_failures(connection, key)
+                else:
+                    facilitator_rows.delete_attempt(connection, attempt_id)
 
     def _now(self) -> datetime:
         now = self.clock()

@@ -37,8 +37,19 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _client_key(username: str, address: str) -> str:
-    return hashlib.sha256(f"{username}\x00{address}".encode()).hexdigest()
+def _login_keys(username: str, address: str) -> tuple[str, str, str]:
+    """Throttle keys of a login: the account from this address, the account, the address.
+
+    Hashed, so that the table of failures holds neither usernames nor addresses.
+    """
+    return tuple(  # type: ignore[return-value]
+        hashlib.sha256(f"{kind}\x00{part}".encode()).hexdigest()
+        for kind, part in (
+            ("pair", f"{username}\x00{address}"),
+            ("account", username),
+            ("address", address),
+        )
+    )
 
 
 class FacilitatorUseCases(ServiceBase):
@@ -100,18 +111,26 @@ class FacilitatorUseCases(ServiceBase):
     def authenticate(self, username: str, password: str, *, address: str = "") -> Facilitator:
         """Check a username and password.
 
-        After ``Settings.login_attempts`` failures for this username and client address within
-        15 minutes, further attempts raise :class:`RateLimited` with ``retry_after`` until the
-        oldest failure leaves the window (R-C8). A wrong username or password raises
+        Throttled three ways within 15 minutes (R-C8): ``Settings.login_attempts`` failures for
+        this username from this address, ``login_attempts_per_account`` for this username from
+        all addresses together (rotating addresses does not help), and
+        ``login_attempts_per_address`` from this address for any usernames (random usernames do
+        not help). Beyond any of them attempts raise :class:`RateLimited` with ``retry_after``
+        until the oldest failure leaves the window. The attempt is counted before the password
+        is checked, so a parallel burst cannot slip through. A wrong username or password raises
         :class:`AuthenticationRequired` without saying which one was wrong.
         """
         name = username.strip().casefold()
-        client_key = _client_key(name, address)
+        pair, account, source = _login_keys(name, address)
         now = self._now()
+        limits = [
+            (pair, self.settings.login_attempts),
+            (account, self.settings.login_attempts_per_account),
+        ]
+        if address:  # callers without an address (the command line) have no address limit
+            limits.append((source, self.settings.login_attempts_per_address))
+        reserved = self._reserve_attempt(limits, now, "too many failed logins; try again later")
         with self.store.read() as connection:
-            self._refuse_when_throttled(
-                connection, client_key, now, "too many failed logins; try again later"
-            )
             credentials = facilitator_rows.get_credentials(connection, name)
         stored_hash = credentials[1] if credentials else _DUMMY_HASH
         try:
@@ -119,9 +138,9 @@ class FacilitatorUseCases(ServiceBase):
             verified = credentials is not None
         except (VerificationError, InvalidHashError):
             verified = False
-        with self.store.write() as connection:
-            self._record_attempt(connection, client_key, now, succeeded=verified)
-            if verified and credentials is not None and _HASHER.check_needs_rehash(stored_hash):
+        self._settle_attempt(reserved, [pair, account], succeeded=verified)
+        if verified and credentials is not None and _HASHER.check_needs_rehash(stored_hash):
+            with self.store.write() as connection:
                 facilitator_rows.set_password_hash(
                     connection, credentials[0].facilitator_id, _HASHER.hash(password)
                 )

@@ -206,22 +206,29 @@ class TableSessionUseCases(ServiceBase):
     def verify_host_code(self, session_id: str, code: str, *, address: str = "") -> PhysicalSession:
         """Check a table host's code; throttled like facilitator logins.
 
-        After ``Settings.login_attempts`` failures for this session and client address within
-        15 minutes, further attempts raise :class:`RateLimited`. A wrong code (or an unknown
+        After ``Settings.login_attempts`` failures for this session and client address, or
+        ``login_attempts_per_account`` for this session from all addresses, within 15 minutes,
+        further attempts raise :class:`RateLimited`. A wrong code (or an unknown
         session) raises :class:`AuthenticationRequired` without saying which.
         """
-        key = _host_key(session_id, address)
+        key, every_address = _host_key(session_id, address), _host_key(session_id, "*")
         now = self._now()
+        reserved = self._reserve_attempt(
+            [
+                (key, self.settings.login_attempts),
+                (every_address, self.settings.login_attempts_per_account),
+            ],
+            now,
+            "too many wrong host codes; try again later",
+        )
         with self.store.read() as connection:
-            self._refuse_when_throttled(
-                connection, key, now, "too many wrong host codes; try again later"
-            )
             session = session_rows.get_session(connection, session_id)
             stored = session_rows.get_access_code_hash(connection, session_id)
         # An unknown session still pays the hashing time, so it is not faster to reject.
         verified = verify_access_code(code, stored or _dummy_hash())
-        with self.store.write() as connection:
-            self._record_attempt(connection, key, now, succeeded=verified and session is not None)
+        self._settle_attempt(
+            reserved, [key, every_address], succeeded=verified and session is not None
+        )
         if not verified or session is None:
             raise AuthenticationRequired("this host code is not valid for this session")
         return session

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
-from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, delete, func, insert, select, text, update
 
 from deliberate.domain.facilitators import Facilitator, Role
 from deliberate.store.schema import (
@@ -16,6 +17,7 @@ from deliberate.store.schema import (
 
 __all__ = [
     "count_failures",
+    "delete_attempt",
     "delete_facilitator",
     "delete_failures",
     "delete_session",
@@ -29,6 +31,7 @@ __all__ = [
     "insert_session",
     "list_facilitators",
     "list_roles",
+    "serialise_key",
     "set_password_hash",
     "set_role",
     "touch_session",
@@ -177,9 +180,30 @@ def delete_sessions(connection: Connection, facilitator_id: str) -> int:
     return result.rowcount
 
 
-def insert_failure(connection: Connection, client_key: str, at: datetime) -> None:
-    """Record one failed login for ``client_key``."""
-    connection.execute(insert(login_attempts).values(client_key=client_key, attempted_at=at))
+def insert_failure(connection: Connection, client_key: str, at: datetime) -> int:
+    """Record one failed login for ``client_key``; return its id."""
+    result = connection.execute(
+        insert(login_attempts).values(client_key=client_key, attempted_at=at)
+    )
+    (attempt_id,) = result.inserted_primary_key or (0,)
+    return int(attempt_id)
+
+
+def delete_attempt(connection: Connection, attempt_id: int) -> None:
+    """Forget one recorded failure (an attempt that was counted up front and succeeded)."""
+    connection.execute(delete(login_attempts).where(login_attempts.c.attempt_id == attempt_id))
+
+
+def serialise_key(connection: Connection, client_key: str) -> None:
+    """Make concurrent transactions on ``client_key`` wait for each other (until commit).
+
+    SQLite has one writer already; PostgreSQL takes a transaction-scoped advisory lock.
+    """
+    if connection.dialect.name == "postgresql":
+        number = int.from_bytes(
+            hashlib.sha256(client_key.encode()).digest()[:8], "big", signed=True
+        )
+        connection.execute(text("SELECT pg_advisory_xact_lock(:number)"), {"number": number})
 
 
 def count_failures(
