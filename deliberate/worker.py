@@ -82,6 +82,8 @@ class AnalysisWorker:
     analyser : callable, optional
         ``(snapshot, settings, previous JSON or None) -> JSON bytes``; defaults to
         :func:`analyse_snapshot`.
+    clock : callable, default=time.monotonic
+        Seconds for the quiet times; a test passes one that stands still until it moves it.
     """
 
     def __init__(
@@ -91,11 +93,13 @@ class AnalysisWorker:
         settings: Settings,
         *,
         analyser: Analyser | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.service = service
         self.bus = bus
         self.settings = settings
         self.analyser: Analyser = analyser if analyser is not None else analyse_snapshot
+        self.clock = clock
         self._condition = threading.Condition()
         # consultation id -> (first unhandled change, latest change), monotonic seconds
         self._dirty: dict[str, tuple[float, float]] = {}
@@ -128,7 +132,7 @@ class AnalysisWorker:
 
     def request(self, consultation_id: str) -> None:
         """Mark a consultation dirty as if one of its votes had changed."""
-        now = time.monotonic()
+        now = self.clock()
         with self._condition:
             first, _ = self._dirty.get(consultation_id, (now, now))
             self._dirty[consultation_id] = (first, now)
@@ -177,7 +181,7 @@ class AnalysisWorker:
                 while True:
                     if self._stopping:
                         return
-                    consultation_id, wait = self._next_due(time.monotonic())
+                    consultation_id, wait = self._next_due(self.clock())
                     if consultation_id is not None:
                         del self._dirty[consultation_id]
                         break

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -17,10 +16,8 @@ from deliberate.service import Service
 
 def test_demo_consultation(service_factory: Callable[..., Service]) -> None:
     service = service_factory()
-    started = time.process_time()  # CPU time: other processes on a shared CI machine don't count
+    # Its build time (target: under 5 s) is measured by benchmarks/live.py, not asserted here.
     info = build_demo_consultation(service, seed=0)
-    if service.store.dialect == "sqlite":
-        assert time.process_time() - started < 8  # about 3.5 s here; the target is < 5 s
     assert info.created
     assert info.join_code == "GROEN"
     consultation = service.get_consultation(info.consultation_id)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import numpy as np
 import pytest
 
@@ -129,21 +126,27 @@ def test_find_duplicate_pairs_threshold_and_empty_input(lexical: LexicalEmbedder
 
 
 @pytest.mark.parametrize("name", ["lexical", "default_embedder"])
-def test_lookup_under_100_ms_at_10000_statements(request: pytest.FixtureRequest, name: str) -> None:
-    """DESIGN.md target: similar statements within 100 ms with 10,000 in the consultation."""
+def test_lookup_among_10000_statements_finds_the_planted_one(
+    request: pytest.FixtureRequest, name: str
+) -> None:
+    """At the DESIGN.md scale (10,000 statements) a lookup returns the right neighbours, best
+    first. Its latency (target: under 100 ms) is measured by ``benchmarks/text.py --speed``,
+    not here: clocks make a correctness test flaky on a loaded machine."""
     embedder: Embedder = request.getfixturevalue(name)
     rng = np.random.default_rng(0)
     # The index content does not change the cost of a lookup, only its size does: random unit
-    # vectors stand in for 10,000 embedded statements, while every draft is embedded for real.
+    # vectors stand in for 10,000 embedded statements, with one real statement planted among them.
     vectors = rng.normal(size=(10_000, embedder.dimension)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     texts = [f"stelling {n}" for n in range(10_000)]
+    planted = "Er moeten extra bankjes komen in het park bij de vijver."
+    vectors[1234] = embedder.embed([planted])[0]
+    texts[1234] = planted
     index = NearDuplicateIndex(embedder)
     index.add([f"s{n}" for n in range(10_000)], texts, embeddings=vectors)
-    index.similar("Opwarmen: de eerste aanroep telt niet mee.")
-    timings = []
-    for n in range(15):
-        start = time.perf_counter()
-        index.similar(f"Er moeten {n} extra bankjes komen in het park bij de vijver.", k=5)
-        timings.append(time.perf_counter() - start)
-    assert statistics.median(timings) < 0.100, f"median lookup {statistics.median(timings):.3f}s"
+    matches = index.similar(planted, k=5)
+    assert len(matches) == 5
+    assert matches[0].statement_id == "s1234"
+    assert matches[0].score == pytest.approx(1.0, abs=1e-4)
+    assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+    assert "s1234" not in {m.statement_id for m in index.similar(planted, k=3, exclude=["s1234"])}

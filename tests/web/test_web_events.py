@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+import redis
 from support import REDIS_URL, requires_redis
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import WebWorld
@@ -46,7 +47,13 @@ def test_redis_bus_carries_events_between_processes() -> None:
         arrived.set()
 
     receiver.subscribe(note)
-    time.sleep(0.3)  # the listener subscribes asynchronously
+    # Wait until Redis has registered the receiver's subscription (a state, not a clock).
+    probe = redis.Redis.from_url(REDIS_URL)
+    try:
+        while dict(probe.pubsub_numsub(channel)).get(channel.encode(), 0) < 1:
+            time.sleep(0.01)
+    finally:
+        probe.close()
     try:
         sender.publish("analysis", {"consultation_id": "c9", "version": 4})
         assert arrived.wait(5)
@@ -71,29 +78,71 @@ class _CountingAnalyser:
         return analyse_snapshot(snapshot, settings, previous)  # type: ignore[arg-type]
 
 
+class _StillClock:
+    """Seconds that stand still until the test moves them: the debounce sees no real time."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _analysed(world: WebWorld) -> threading.Event:
+    stored = threading.Event()
+    world.bus.subscribe(lambda event: stored.set() if event.topic == "analysis" else None)
+    return stored
+
+
+def _cast(world: WebWorld, participants: int) -> None:
+    statements = [s.statement_id for s in world.service.list_statements(world.consultation_id)]
+    for _ in range(participants):
+        participant = world.service.join(world.consultation_id, consent_version="2026-11")
+        for statement_id in statements:
+            world.service.cast_vote(participant.participant_id, statement_id, 1)
+
+
 def test_worker_debounces_a_burst_into_one_recompute_on_the_latest_snapshot(
     world_factory: object,
 ) -> None:
     world: WebWorld = world_factory(  # type: ignore[operator]
         settings={"analysis_debounce_seconds": 0.3}
     )
-    analyser = _CountingAnalyser()
-    worker = AnalysisWorker(world.service, world.bus, world.settings, analyser=analyser).start()
+    analyser, clock = _CountingAnalyser(), _StillClock()
+    stored = _analysed(world)
+    worker = AnalysisWorker(
+        world.service, world.bus, world.settings, analyser=analyser, clock=clock
+    ).start()
     try:
-        statements = [s.statement_id for s in world.service.list_statements(world.consultation_id)]
-        for _ in range(5):
-            participant = world.service.join(world.consultation_id, consent_version="2026-11")
-            for statement_id in statements:
-                world.service.cast_vote(participant.participant_id, statement_id, 1)
-        deadline = time.monotonic() + 10
-        while world.service.latest_analysis(world.consultation_id) is None:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        time.sleep(0.8)
+        _cast(world, 5)  # a burst of 20 votes: however slowly it is cast, no quiet time passes
+        assert analyser.vote_counts == []
+        clock.now += 0.5  # more than the quiet time after the last vote
+        assert stored.wait(30), "the worker never stored an analysis"
     finally:
         worker.stop()
-    assert analyser.vote_counts[-1] == 20, "the last recompute saw every vote"
-    assert len(analyser.vote_counts) <= 3, f"a burst of 20 votes ran {analyser.vote_counts}"
-    stored = world.service.latest_analysis(world.consultation_id)
-    assert stored is not None
-    assert stored.version == len(analyser.vote_counts)
+    assert analyser.vote_counts == [20], "one recompute, on every vote of the burst"
+    stored_result = world.service.latest_analysis(world.consultation_id)
+    assert stored_result is not None
+    assert stored_result.version == 1
+
+
+def test_a_steady_stream_of_votes_cannot_postpone_the_recompute(world_factory: object) -> None:
+    # Each vote restarts the quiet time, but no later than twice the quiet time after the first.
+    world: WebWorld = world_factory(  # type: ignore[operator]
+        settings={"analysis_debounce_seconds": 0.3}
+    )
+    analyser, clock = _CountingAnalyser(), _StillClock()
+    stored = _analysed(world)
+    worker = AnalysisWorker(
+        world.service, world.bus, world.settings, analyser=analyser, clock=clock
+    ).start()
+    try:
+        for _ in range(3):
+            _cast(world, 1)  # 4 votes
+            clock.now += 0.19  # less than the quiet time: never quiet long enough
+        assert analyser.vote_counts == []
+        clock.now += 0.05  # past 0.6 s after the first vote: twice the quiet time
+        assert stored.wait(30), "the worker never stored an analysis"
+    finally:
+        worker.stop()
+    assert analyser.vote_counts == [12]
