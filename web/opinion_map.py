@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from deliberate.analysis.definitions import consensus_percent, stated_consensus
+from deliberate.analysis.definitions import characteristic, consensus_percent, stated_consensus
 
 __all__ = [
     "HEIGHT",
@@ -236,7 +236,9 @@ def build_map(
         representative = tuple(
             (texts[item["statement_id"]], str(item.get("direction", "agree")))
             for item in group.get("representative", [])
-            if isinstance(item, dict) and str(item.get("statement_id")) in texts
+            if isinstance(item, dict)
+            and str(item.get("statement_id")) in texts
+            and characteristic(item)  # only what the definition allows the map to say
         )
         groups.append(
             GroupView(

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from deliberate.advice.ledger import Claim, ClaimLedger, Figures, GroupRecord
-from deliberate.analysis.definitions import FindingRules, stated
+from deliberate.analysis.definitions import FindingRules, characteristic, stated
 from deliberate.analysis.labels import group_label
 from deliberate.analysis.tallies import ONLINE
 from deliberate.domain.sessions import session_of
@@ -150,10 +150,7 @@ def build_ledger(
         if int(group["id"]) in hidden:
             continue  # a group below the privacy threshold is described by no statement
         for item in group.get("representative", []):
-            if (
-                2 * int(item["n_success"]) > int(item["n_trials"])
-                and float(item["repness_test"]) > rules.significance
-            ):
+            if characteristic(item, rules.significance):
                 build.add(
                     "group_view",
                     str(item["statement_id"]),

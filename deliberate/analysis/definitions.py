@@ -56,6 +56,7 @@ __all__ = [
     "FloatArray",
     "Kind",
     "broad_support_mask",
+    "characteristic",
     "consensus_mask",
     "consensus_percent",
     "divisive_mask",
@@ -257,6 +258,20 @@ def stated(result: Mapping[str, Any], statement_id: object, word: str) -> bool:
         return False
     words = found.get(str(statement_id))
     return isinstance(words, (list, tuple)) and word in words
+
+
+def characteristic(item: Mapping[str, Any], significance: float = Z_90) -> bool:
+    """Whether a representative statement (JSON form) may be said to describe its group.
+
+    The group's share on its side is more than half of its votes, and the two-proportion z
+    against the other groups (``repness_test``) is above ``significance``. Polis's fallback
+    "best agreed" statement can fail this; then no surface names it.
+    """
+    try:
+        majority = 2 * int(item["n_success"]) > int(item["n_trials"])
+        return majority and float(item["repness_test"]) > significance
+    except (KeyError, TypeError, ValueError):
+        return False
 
 
 def stated_consensus(result: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -38,7 +38,25 @@ def test_map_from_the_design_json_is_anonymous_and_protects_small_groups() -> No
                 "id": 0,
                 "size": 5,
                 "participants": ["p1", "p2", "p3", "p4", "p5"],
-                "representative": [{"statement_id": "s1", "direction": "agree", "score": 2.0}],
+                "representative": [
+                    {
+                        "statement_id": "s1",
+                        "direction": "agree",
+                        "score": 2.0,
+                        "n_success": 5,
+                        "n_trials": 5,
+                        "repness_test": 2.0,
+                    },
+                    # A fallback pick without a majority of the group: the map names it not.
+                    {
+                        "statement_id": "s2",
+                        "direction": "agree",
+                        "score": 1.0,
+                        "n_success": 1,
+                        "n_trials": 4,
+                        "repness_test": 0.5,
+                    },
+                ],
             },
             {
                 "id": 1,
@@ -136,3 +154,24 @@ def test_a_vote_reaches_the_map_by_sse(world_factory: object) -> None:
         fragment = client.get(f"/f/c/{world.consultation_id}/map/fragment", headers=cookie)
         assert "<polygon" in fragment.text
         assert "Groep A" in fragment.text
+
+
+def test_the_room_projector_states_only_what_the_definitions_allow() -> None:
+    from web.room_figures import build_room_view
+
+    channel = "session:s1"
+    figures = {"online": {"agree": 8, "disagree": 2, "pass": 0, "from_tallies": 0},
+               channel: {"agree": 9, "disagree": 1, "pass": 0, "from_tallies": 0}}  # fmt: skip
+    payload = {
+        "channels": {"s1": figures, "s2": figures},
+        "statements": {"s1": {}, "s2": {}},
+        "consensus": [{"statement_id": "s1", "direction": "agree"}],
+        "divisive": [{"statement_id": "s2"}],
+    }
+    texts = {"s1": "Meer bomen.", "s2": "Minder auto's."}
+    view = build_room_view(json.dumps(payload).encode(), texts, channel)
+    assert (view.unite, view.divide) == ((), ()), "no verdicts, no claims"
+    payload["verdicts"] = {"s1": ["broad_support", "consensus:agree"], "s2": ["divisive"]}
+    view = build_room_view(json.dumps(payload).encode(), texts, channel)
+    assert [row.statement_id for row in view.unite] == ["s1"]
+    assert [row.statement_id for row in view.divide] == ["s2"]
