@@ -82,6 +82,12 @@ class Settings:
     statements_per_minute: int = _setting(
         10, "Statements one participant may submit per minute before 429"
     )
+    votes_burst: int = _setting(
+        120, "Votes one participant may cast at once before 429 (each worker counts its own)"
+    )
+    votes_per_minute: int = _setting(
+        60, "Votes one participant may cast per minute after the burst; 0 switches the limit off"
+    )
     joins_per_minute: int = _setting(
         120, "Participants one client address may create per minute before 429"
     )

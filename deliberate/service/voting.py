@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -27,8 +28,10 @@ from deliberate.errors import (
     IdempotencyConflict,
     InvalidInput,
     NotFound,
+    RateLimited,
 )
 from deliberate.service.base import ServiceBase
+from deliberate.service.ratelimit import TokenBuckets
 from deliberate.store import Connection
 from deliberate.store import statements as statement_rows
 from deliberate.store import votes as vote_rows
@@ -52,6 +55,7 @@ class VotingUseCases(ServiceBase):
     """Casting votes one at a time, as participants do."""
 
     _vote_writer: GroupCommit | None = None
+    _vote_buckets: TokenBuckets | None = None
 
     @property
     def vote_writer(self) -> GroupCommit:
@@ -101,10 +105,11 @@ class VotingUseCases(ServiceBase):
     ) -> Future[VoteRecord]:
         """:meth:`cast_vote` without waiting: the future resolves once the vote committed.
 
-        Invalid input raises at once; every other outcome (including errors) comes through
-        the future.
+        Invalid input and too many votes at once (:class:`RateLimited`) raise at once; every
+        other outcome (including errors) comes through the future.
         """
         vote = parse_vote(value)
+        self._throttle_votes(participant_id)
         if idempotency_key is not None and not (
             1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY_LENGTH
         ):
@@ -131,6 +136,20 @@ class VotingUseCases(ServiceBase):
 
         inner.add_done_callback(unwrap)
         return outer
+
+    def _throttle_votes(self, participant_id: str) -> None:
+        """:class:`RateLimited` past ``votes_burst`` votes at once, then ``votes_per_minute``.
+
+        Every request counts, a repeated vote too: 300 toggles in two seconds used to leave 300
+        rows in the vote log and ask for 300 recomputes.
+        """
+        if self._vote_buckets is None:
+            self._vote_buckets = TokenBuckets(
+                burst=self.settings.votes_burst, per_minute=self.settings.votes_per_minute
+            )
+        wait = self._vote_buckets.take(participant_id, now=self._now().timestamp())
+        if wait:
+            raise RateLimited("too many votes at once; slow down", retry_after=math.ceil(wait))
 
     def _write_vote(
         self,
