@@ -43,3 +43,35 @@ def test_texts_are_saved_and_versions_are_published_immutably(world: WebWorld) -
     assert client.get(f"/f/c/{world.consultation_id}/advice/3.md").status_code == 404
     assert client.get(f"/f/c/{world.consultation_id}/advice/1.exe").status_code == 404
     assert world.client().get(first_url).status_code in {401, 303}
+
+
+def test_a_claim_that_does_not_hold_is_refused_with_409(world: WebWorld, monkeypatch) -> None:
+    """Publication re-derives every claim from the votes; a wrong one is a 409 naming it."""
+    import dataclasses
+
+    from deliberate.service import publishing
+
+    store_an_analysis(world)
+    drafted = publishing.draft_advice
+
+    def with_a_wrong_figure(*args, **kwargs):  # type: ignore[no-untyped-def]
+        report = drafted(*args, **kwargs)
+        claim = next(c for c in report.ledger.claims if c.overall is not None)
+        wrong = dataclasses.replace(
+            claim, overall=dataclasses.replace(claim.overall, disagree=claim.overall.disagree + 3)
+        )
+        claims = tuple(wrong if c is claim else c for c in report.ledger.claims)
+        return dataclasses.replace(report, ledger=dataclasses.replace(report.ledger, claims=claims))
+
+    monkeypatch.setattr(publishing, "draft_advice", with_a_wrong_figure)
+    client = world.facilitator_client()
+    url = f"/f/c/{world.consultation_id}/report"
+    refused = client.post(
+        url,
+        data={"introduction": "", "conclusions": "", "format": "publish"},
+        headers=browser_headers(),
+        follow_redirects=False,
+    )
+    assert refused.status_code == 409
+    assert "does not hold" in refused.text
+    assert world.service.list_published_advice(world.consultation_id) == []
