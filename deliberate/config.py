@@ -130,6 +130,11 @@ class Settings:
     analysis_debounce_seconds: float = _setting(
         1.0, "Quiet time after a vote before the live analysis recomputes"
     )
+    analysis_full_reload_seconds: float = _setting(
+        60.0,
+        "Longest time the live analysis works from its in-memory copy of the votes (updated from"
+        " vote events) before it reads the whole consultation from the store again",
+    )
 
     # Text understanding
     embedding_model: str = _setting(

@@ -8,6 +8,14 @@ runs the analysis and stores the result as a new version; storing publishes an `
 event that live maps listen for. Changes that arrive during a recompute mark the consultation
 dirty again, so the latest snapshot always wins and at most one recompute per consultation runs
 at a time.
+
+The worker keeps each consultation's last snapshot in memory. A ``votes`` event that lists its
+changes (the vote path announces every committed batch so) is applied to that copy as a delta,
+and the next recompute analyses the copy without reading the store. Any other event of the
+consultation (a join, moderation, a bulk import, an erasure, a quarantine) drops the copy, and
+so does age: a full read from the store happens at least every
+``Settings.analysis_full_reload_seconds``, which bounds any drift (for example two workers'
+changes of one cell arriving out of order).
 """
 
 from __future__ import annotations
@@ -17,11 +25,12 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from deliberate.analysis import AnalysisParams, AnalysisResult, analyse
 from deliberate.config import Settings
-from deliberate.domain.snapshot import VoteSnapshot
+from deliberate.domain.snapshot import SnapshotVote, Vote, VoteSnapshot
 from deliberate.errors import AnalysisError, AnalysisWarning, DeliberateError
 from deliberate.events import Event, EventBus
 
@@ -31,6 +40,36 @@ TRIGGER_TOPICS = frozenset({"votes", "statements", "moderation", "participants"}
 _log = logging.getLogger("deliberate.worker")
 
 Analyser = Callable[[VoteSnapshot, Settings, bytes | None], bytes]
+Cell = tuple[str, str]
+
+
+@dataclass
+class _Cached:
+    """A consultation's snapshot as last analysed, with the votes by cell for deltas."""
+
+    snapshot: VoteSnapshot
+    votes: dict[Cell, SnapshotVote]
+    participants: frozenset[str]
+    read_at: float
+    pending: list[SnapshotVote] = field(default_factory=list)
+
+
+def _deltas(payload: Any) -> list[SnapshotVote] | None:
+    """The changes listed in a ``votes`` event, or ``None`` when it lists none (or is odd)."""
+    changes = payload.get("changes")
+    if not isinstance(changes, list):
+        return None
+    found = []
+    for item in changes:
+        if not (isinstance(item, list) and len(item) == 4):
+            return None
+        participant_id, statement_id, value, stamp = item
+        if not (isinstance(participant_id, str) and isinstance(statement_id, str)):
+            return None
+        if value not in (-1, 0, 1) or not isinstance(stamp, int | float):
+            return None
+        found.append(SnapshotVote(participant_id, statement_id, Vote(value), float(stamp)))
+    return found
 
 
 class _AnalysisStore(Protocol):
@@ -106,6 +145,8 @@ class AnalysisWorker:
         self._stopping = False
         self._unsubscribe: Callable[[], None] | None = None
         self._thread: threading.Thread | None = None
+        self._cache: dict[str, _Cached] = {}
+        self.store_reads = 0  # full snapshot reads from the store, for tests and benchmarks
 
     def start(self) -> AnalysisWorker:
         """Subscribe to the bus and start the background thread; return self."""
@@ -145,7 +186,7 @@ class AnalysisWorker:
         stays the latest, so live maps keep showing it.
         """
         try:
-            snapshot = self.service.snapshot(consultation_id)
+            snapshot = self._snapshot(consultation_id)
             latest = self.service.latest_analysis(consultation_id)
             previous = latest.payload if latest is not None else None
             payload = self.analyser(snapshot, self.settings, previous)
@@ -159,9 +200,49 @@ class AnalysisWorker:
         version = getattr(stored, "version", None)
         return int(version) if isinstance(version, int) else None
 
+    def _snapshot(self, consultation_id: str) -> VoteSnapshot:
+        """The consultation's snapshot: the cached copy with its deltas, or a fresh read."""
+        now = time.monotonic()
+        with self._condition:
+            cached = self._cache.get(consultation_id)
+            fresh_enough = (
+                cached is not None
+                and now - cached.read_at < self.settings.analysis_full_reload_seconds
+            )
+            if cached is not None and fresh_enough:
+                pending, cached.pending = cached.pending, []
+                if all(v.participant_id in cached.participants for v in pending):
+                    for vote in pending:
+                        cached.votes[vote.participant_id, vote.statement_id] = vote
+                    if pending:
+                        ordered = tuple(cached.votes[cell] for cell in sorted(cached.votes))
+                        cached.snapshot = replace(cached.snapshot, votes=ordered)
+                    return cached.snapshot
+            # Deltas that arrive while the store is read are kept and applied next time.
+            self._cache[consultation_id] = cached = _Cached(
+                VoteSnapshot(consultation_id, (), (), ()), {}, frozenset(), now
+            )
+        snapshot = self.service.snapshot(consultation_id)
+        self.store_reads += 1
+        with self._condition:
+            if self._cache.get(consultation_id) is cached:
+                cached.snapshot = snapshot
+                cached.votes = {(v.participant_id, v.statement_id): v for v in snapshot.votes}
+                cached.participants = frozenset(p.participant_id for p in snapshot.participants)
+        return snapshot
+
     def _on_event(self, event: Event) -> None:
         consultation_id = event.consultation_id
-        if event.topic in TRIGGER_TOPICS and consultation_id is not None:
+        if consultation_id is None or event.topic == "analysis":
+            return
+        deltas = _deltas(event.payload) if event.topic == "votes" else None
+        with self._condition:
+            cached = self._cache.get(consultation_id)
+            if cached is not None and deltas is not None:
+                cached.pending.extend(deltas)
+            else:
+                self._cache.pop(consultation_id, None)  # anything else: read the store again
+        if event.topic in TRIGGER_TOPICS:
             self.request(consultation_id)
 
     def _next_due(self, now: float) -> tuple[str | None, float]:

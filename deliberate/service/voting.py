@@ -239,7 +239,12 @@ class VotingUseCases(ServiceBase):
             if cast.record.changed and not cast.replayed:
                 record = cast.record
                 changes[cast.consultation_id].append(
-                    [record.participant_id, record.statement_id, int(record.value)]
+                    [
+                        record.participant_id,
+                        record.statement_id,
+                        int(record.value),
+                        record.updated_at.timestamp(),
+                    ]
                 )
         for consultation_id, items in changes.items():
             self._publish(

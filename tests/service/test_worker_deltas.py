@@ -1,0 +1,74 @@
+"""The live worker applies vote events to its copy of the snapshot instead of rereading the store.
+
+The copy it analyses must equal a fresh read, vote for vote; anything but a listed vote change
+(a join, a bulk import) and age make it read the store again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from store.builders import open_consultation
+
+from deliberate.config import Settings
+from deliberate.domain.snapshot import VoteSnapshot
+from deliberate.events import InProcessEventBus
+from deliberate.service import Service
+from deliberate.worker import AnalysisWorker
+
+
+def _worker(
+    service_factory: Callable[..., Service], **overrides: float
+) -> tuple[Service, AnalysisWorker, list[VoteSnapshot]]:
+    bus = InProcessEventBus()
+    service = service_factory(events=bus, analysis_debounce_seconds=3600.0, **overrides)
+    seen: list[VoteSnapshot] = []
+
+    def analyser(snapshot: VoteSnapshot, settings: Settings, previous: bytes | None) -> bytes:
+        seen.append(snapshot)
+        return b"{}"
+
+    worker = AnalysisWorker(service, bus, service.settings, analyser=analyser).start()
+    return service, worker, seen
+
+
+def test_vote_events_update_the_copy_without_reading_the_store(
+    service_factory: Callable[..., Service],
+) -> None:
+    service, worker, seen = _worker(service_factory)
+    setup = open_consultation(service, statements=4, participants=5)
+    cid = setup.consultation.consultation_id
+    people = [p.participant_id for p in setup.participants]
+    statements = [s.statement_id for s in setup.statements]
+    try:
+        service.cast_vote(people[0], statements[0], 1)
+        worker.recompute(cid)
+        assert worker.store_reads == 1
+        for n, (person, statement) in enumerate(zip(people, statements * 2, strict=False)):
+            service.cast_vote(person, statement, (-1, 0, 1)[n % 3])
+        service.cast_vote(people[0], statements[0], -1)  # a change of an existing position
+        service.cast_vote(people[0], statements[0], -1)  # no change, no event
+        worker.recompute(cid)
+        assert worker.store_reads == 1
+        assert seen[-1] == service.snapshot(cid)
+
+        service.join(cid, consent_version="2026-11")  # not a vote: read the store again
+        worker.recompute(cid)
+        assert worker.store_reads == 2
+        assert seen[-1] == service.snapshot(cid)
+    finally:
+        worker.stop()
+
+
+def test_the_copy_is_reread_when_it_is_old(service_factory: Callable[..., Service]) -> None:
+    service, worker, seen = _worker(service_factory, analysis_full_reload_seconds=0.0)
+    setup = open_consultation(service, statements=2, participants=2)
+    cid = setup.consultation.consultation_id
+    try:
+        worker.recompute(cid)
+        service.cast_vote(setup.participants[0].participant_id, setup.statements[0].statement_id, 1)
+        worker.recompute(cid)
+        assert worker.store_reads == 2
+        assert seen[-1] == service.snapshot(cid)
+    finally:
+        worker.stop()
