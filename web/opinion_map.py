@@ -14,12 +14,13 @@ from __future__ import annotations
 import json
 import string
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from deliberate.analysis.definitions import characteristic, consensus_percent, stated_consensus
+from web.map_labels import place_labels
 
 __all__ = [
     "HEIGHT",
@@ -216,23 +217,19 @@ def build_map(
         if len(marked) >= privacy_k
         else ()
     )
-    groups = []
+    groups, below = [], []
     for index, group in enumerate(raw_groups):
         members = np.array([(x, y) for x, y, g in points if g == index]).reshape(-1, 2)
         size = int(group.get("size", len(members)) or 0)
         suppressed = bool(group.get("suppressed", False)) or size < privacy_k
         hull = convex_hull(_padded(members)) if len(members) else members
-        # The label sits just above the group, so that it does not cover the points.
+        # The label prefers to sit just above the group, so that it does not cover the points.
         centre = (
             (float(members[:, 0].mean()), float(members[:, 1].min()) - _MARGIN - 34)
             if len(members)
             else (WIDTH / 2, HEIGHT / 2)
         )
-        # Keep the label (about 160 px wide, two lines) inside the picture.
-        centre = (
-            float(np.clip(centre[0], 85, WIDTH - 85)),
-            float(np.clip(centre[1], 60, HEIGHT - 40)),
-        )
+        below.append(float(members[:, 1].max()) + _MARGIN + 50 if len(members) else centre[1])
         representative = tuple(
             (texts[item["statement_id"]], str(item.get("direction", "agree")))
             for item in group.get("representative", [])
@@ -251,6 +248,8 @@ def build_map(
                 representative=() if suppressed else representative[:3],
             )
         )
+    anchors = place_labels([g.centre for g in groups], below, width=WIDTH, height=HEIGHT)
+    groups = [replace(g, centre=anchor) for g, anchor in zip(groups, anchors, strict=True)]
     # Only what the definition of consensus allows (deliberate.analysis.definitions).
     consensus = tuple((texts[sid], way) for sid, way in stated_consensus(data) if sid in texts)
     return MapView(
