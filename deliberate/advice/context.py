@@ -170,7 +170,14 @@ class DraftContext:
         reference = f"F{self.references}"
         for claim in claims:
             self.cited.setdefault(claim.claim_id, reference)
-        return Finding(reference, sentence, tuple(evidence), tuple(c.claim_id for c in claims))
+        rule = ""
+        if claims:
+            rule = self.say.say(
+                f"rule.{claims[0].kind}", threshold=percent(self.rules.consensus_share)
+            )
+        return Finding(
+            reference, sentence, tuple(evidence), tuple(c.claim_id for c in claims), rule
+        )
 
     def by_group(self, claim: Claim, direction: str = "agree") -> str:
         """``Groep A 80% (40/50), Groep B 75% (…)``: the claim's groups with figures."""

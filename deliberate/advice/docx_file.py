@@ -64,7 +64,9 @@ def _appendix(document: object, report: AdviceReport, findings: list[Finding]) -
         cell.paragraphs[0].runs[0].bold = True
     for finding in findings:
         for evidence in finding.evidence:
-            measures = ", ".join(f"{k} = {format_number(v)}" for k, v in evidence.measures)
+            measures = finding.rule or ", ".join(
+                f"{k} = {format_number(v)}" for k, v in evidence.measures
+            )
             row = [
                 finding.reference,
                 f"{evidence.number}: {evidence.text}",

@@ -196,6 +196,13 @@ PHRASES: Final[dict[str, str]] = {
         "This is a draft. The facilitators add their conclusions here before the advice is "
         "published."
     ),
+    "rule.participation": "who took part",
+    "rule.consensus": "at least {threshold}% on one side in every group",
+    "rule.broad_support": "broad support: more than half agree in every group",
+    "rule.divisive": "divided",
+    "rule.group_view": "characteristic of the group",
+    "rule.minority": "minority position",
+    "rule.room_difference": "the room voted differently from online",
     "label.group": "Group",
     "label.statement": "Statement",
     "label.agree": "Agree",

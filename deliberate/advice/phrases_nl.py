@@ -207,6 +207,13 @@ PHRASES: Final[dict[str, str]] = {
         "Dit is een concept. De begeleiders vullen hier de conclusies aan voordat het advies "
         "wordt gepubliceerd."
     ),
+    "rule.participation": "wie meedeed",
+    "rule.consensus": "in elke groep minstens {threshold}% dezelfde kant",
+    "rule.broad_support": "breed gedragen: in elke groep meer dan de helft eens",
+    "rule.divisive": "verdeeld",
+    "rule.group_view": "kenmerkend voor de groep",
+    "rule.minority": "minderheidsstandpunt",
+    "rule.room_difference": "de zaal stemde anders dan online",
     "label.group": "Groep",
     "label.statement": "Stelling",
     "label.agree": "Eens",

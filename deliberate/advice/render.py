@@ -169,9 +169,13 @@ def render_markdown(report: AdviceReport, *, attribution: str = "") -> str:
             lines.append("")
         for finding in section.findings:
             lines.append(f"- {_escape_markdown(finding.sentence)} [^{finding.reference}]")
+            rule = (
+                f" ({labels['measure']}: {_escape_markdown(finding.rule)})" if finding.rule else ""
+            )
             notes.append(
                 f"[^{finding.reference}]: "
                 + " — ".join(_escape_markdown(_footnote(report, e)) for e in finding.evidence)
+                + rule
             )
         if section.findings:
             lines.append("")

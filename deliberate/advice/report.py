@@ -104,6 +104,7 @@ class Finding:
     sentence: str
     evidence: tuple[Evidence, ...]
     claims: tuple[str, ...] = ()  # the ids of the ledger's claims this sentence states
+    rule: str = ""  # the rule those claims satisfy, in the advice's language
 
 
 @dataclass(frozen=True, slots=True)
