@@ -91,12 +91,14 @@ def _factories(device: str | None, cpu_threads: int | None) -> dict[str, Callabl
     return factories
 
 
-def corpus(embedder: Embedder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def corpus(embedder: Embedder) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """All pairs among the set's distinct statements, as ``deliberate duplicates FILE`` sees them.
 
     Positives are the labelled paraphrases and what follows from them by transitivity; every
     other pair counts as a negative (a few are unlabelled true duplicates, so precision here is
-    a lower bound).
+    a lower bound). The fourth array is each pair's split: the paraphrase clusters, in the order
+    of their first statement, go alternately to split 0 and split 1; a pair within one split
+    gets that split, a pair across the two gets -1 (used by neither).
     """
     _, labels, first, second = load_pairs()
     texts = sorted(set(first + second))
@@ -125,7 +127,36 @@ def corpus(embedder: Embedder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     truth = np.array(
         [root(a) == root(b) for a, b in zip(rows.tolist(), columns.tolist(), strict=True)]
     )
-    return scores, raw, truth
+    clusters = sorted({root(i) for i in range(len(texts))})
+    half = {cluster: n % 2 for n, cluster in enumerate(clusters)}
+    split = np.array(
+        [
+            half[root(a)] if half[root(a)] == half[root(b)] else -1
+            for a, b in zip(rows.tolist(), columns.tolist(), strict=True)
+        ]
+    )
+    return scores, raw, truth, split
+
+
+def held_out(scores: np.ndarray, truth: np.ndarray, split: np.ndarray) -> list[dict[str, object]]:
+    """Choose the threshold on one split, score it on the other, both ways round."""
+    found: list[dict[str, object]] = []
+    for chosen_on, scored_on in ((0, 1), (1, 0)):
+        chosen = calibrate_threshold(scores[split == chosen_on], truth[split == chosen_on])
+        held = score_at(scores[split == scored_on], truth[split == scored_on], chosen.threshold)
+        found.append(
+            {
+                "calibrated_on": chosen_on,
+                "threshold": chosen.threshold,
+                "calibration_f1": round(chosen.f1, 3),
+                "held_out_pairs": int(np.sum(split == scored_on)),
+                "held_out_positives": int(truth[split == scored_on].sum()),
+                "held_out_precision": round(held.precision, 3),
+                "held_out_recall": round(held.recall, 3),
+                "held_out_f1": round(held.f1, 3),
+            }
+        )
+    return found
 
 
 def quality(embedder: Embedder) -> dict[str, object]:
@@ -148,7 +179,7 @@ def quality(embedder: Embedder) -> dict[str, object]:
         kind: int(np.sum(flagged[[i for i, k in enumerate(kinds) if k == kind]]))
         for kind in sorted(set(kinds))
     }
-    all_scores, all_raw, all_truth = corpus(embedder)
+    all_scores, all_raw, all_truth, split = corpus(embedder)
     raw_best = calibrate_threshold(all_raw, all_truth)
     in_corpus = score_at(all_scores, all_truth, recorded.threshold)
     best_corpus = calibrate_threshold(all_scores, all_truth)
@@ -167,6 +198,7 @@ def quality(embedder: Embedder) -> dict[str, object]:
             "calibrated_f1": round(best_corpus.f1, 3),
             "without_stance_best_f1": round(raw_best.f1, 3),
             "without_stance_best_threshold": raw_best.threshold,
+            "split": held_out(all_scores, all_truth, split),
         },
         "precision": round(recorded.precision, 3),
         "recall": round(recorded.recall, 3),
