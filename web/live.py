@@ -4,6 +4,10 @@ The stream carries only *that* something changed (``analysis`` with the new vers
 ``moderation`` when the queue changed, ``round`` when a phase changed); the page then fetches
 the freshly rendered fragment. Nothing is computed on the request path: the analysis worker
 stores a new version and the bus delivers its event here, typically within milliseconds.
+
+A stream lives no longer than the session that opened it: every :data:`SESSION_CHECK_SECONDS`
+it checks (read only, so an open page does not keep an idle session alive) that the session is
+still valid, and ends after a logout, a revocation or an expiry.
 """
 
 from __future__ import annotations
@@ -12,18 +16,20 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 
 from deliberate.domain.facilitators import Role
 from deliberate.events import Event
-from web.identity import require_role
+from web.identity import SESSION_COOKIE, bearer_token, require_role
 from web.pages import state
 
-__all__ = ["HEARTBEAT_SECONDS", "STREAM_TOPICS", "routes", "sse_message"]
+__all__ = ["HEARTBEAT_SECONDS", "SESSION_CHECK_SECONDS", "STREAM_TOPICS", "routes", "sse_message"]
 
 HEARTBEAT_SECONDS = 15.0
+SESSION_CHECK_SECONDS = 0.5
 # Bus topic -> the event name pages listen for.
 STREAM_TOPICS = {
     "analysis": "analysis",
@@ -44,6 +50,8 @@ async def stream(request: Request) -> Response:
     app_state = state(request)
     consultation_id = request.path_params["consultation_id"]
     require_role(request, app_state.service, consultation_id, Role.VIEWER)
+    token = request.cookies.get(SESSION_COOKIE) or bearer_token(request) or ""
+    service = app_state.service
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=_QUEUE_LIMIT)
 
@@ -59,12 +67,23 @@ async def stream(request: Request) -> Response:
         try:
             yield b"retry: 2000\n\n"
             yield sse_message("hello", {"version": latest.version if latest else None})
+            quiet, checked = 0.0, loop.time()
             while True:
+                event: Event | None = None
                 try:
-                    event = await asyncio.wait_for(queue.get(), timeout=HEARTBEAT_SECONDS)
+                    event = await asyncio.wait_for(queue.get(), timeout=SESSION_CHECK_SECONDS)
                 except TimeoutError:
-                    yield b": keep-alive\n\n"
+                    quiet += SESSION_CHECK_SECONDS
+                if loop.time() - checked >= SESSION_CHECK_SECONDS:
+                    checked = loop.time()
+                    if not await run_in_threadpool(service.session_active, token):
+                        return  # logged out or expired: the stream ends with the session
+                if event is None:
+                    if quiet >= HEARTBEAT_SECONDS:
+                        quiet = 0.0
+                        yield b": keep-alive\n\n"
                     continue
+                quiet = 0.0
                 data: dict[str, object] = {"topic": event.topic}
                 if isinstance(event.payload.get("version"), int):
                     data["version"] = event.payload["version"]

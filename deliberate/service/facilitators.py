@@ -208,6 +208,19 @@ class FacilitatorUseCases(ServiceBase):
             raise AuthenticationRequired("your session has ended; log in again")
         return facilitator, self._session_state(facilitator.facilitator_id, row[1], now)
 
+    def session_active(self, token: str) -> bool:
+        """Whether the session is still valid, without recording activity on it (read only).
+
+        For open streams, which check often and must not keep an idle session alive.
+        """
+        now = self._now()
+        with self.store.read() as connection:
+            row = facilitator_rows.get_session_row(connection, _token_hash(token))
+        if row is None:
+            return False
+        state = self._session_state(row[0], row[1], row[2])
+        return now < state.idle_expires_at and now < state.absolute_expires_at
+
     def revoke_session(self, token: str) -> None:
         """End one session (log out). Unknown tokens are ignored."""
         with self.store.write() as connection:
