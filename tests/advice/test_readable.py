@@ -168,3 +168,14 @@ def test_plurals_and_the_period(demo_report) -> None:
     method = " ".join(demo_report.section("method").paragraphs)
     assert "zaal" not in method.split("Aan tafels")[0], "room versus online is a finding"
     assert demo_report.section("room").findings
+
+
+def test_who_took_part_comes_from_the_participation_claim(demo_report) -> None:
+    ledger = demo_report.ledger
+    assert ledger is not None
+    (claim,) = ledger.of_kind("participation")
+    text = " ".join(demo_report.section("question").paragraphs)
+    assert f"{claim.number('participants')} mensen deden mee" in text
+    assert f"{claim.number('online')} online en {claim.number('at_tables')} aan tafels" in text
+    assert f"{claim.number('votes')} stemmen op {claim.number('statements')} stellingen" in text
+    assert f"{claim.number('hands')} handen" in " ".join(demo_report.section("method").paragraphs)
