@@ -34,7 +34,13 @@ from deliberate.domain.snapshot import SnapshotVote, Vote, VoteSnapshot
 from deliberate.errors import AnalysisError, AnalysisWarning, DeliberateError
 from deliberate.events import Event, EventBus
 
-__all__ = ["TRIGGER_TOPICS", "Analyser", "AnalysisWorker", "analyse_snapshot"]
+__all__ = [
+    "TRIGGER_TOPICS",
+    "Analyser",
+    "AnalysisWorker",
+    "analyse_snapshot",
+    "Cell",
+]
 
 TRIGGER_TOPICS = frozenset({"votes", "statements", "moderation", "participants"})
 _log = logging.getLogger("deliberate.worker")

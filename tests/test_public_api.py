@@ -60,7 +60,9 @@ def test_all_is_the_public_api(relative: str) -> None:
         assert not public, f"{relative} defines public names but has no __all__: {sorted(public)}"
         return
     assert len(listed) == len(set(listed)), f"{relative}: __all__ lists a name twice"
-    assert sorted(public - set(listed)) == [], f"{relative}: public names missing from __all__"
+    assert sorted(public - set(listed)) == [], (
+        f"{relative}: public names missing from __all__ (list them, or start them with _)"
+    )
     name = relative.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
     module = importlib.import_module(name)
     assert [n for n in listed if not hasattr(module, n)] == [], f"{name}: __all__ lists absent"

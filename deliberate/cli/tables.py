@@ -31,6 +31,7 @@ __all__ = [
     "statement_command",
     "tables",
     "tally_command",
+    "people_command",
 ]
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "list_tallies",
     "put_tally",
     "set_access_code_hash",
+    "set_head_count",
 ]
 
 EnteredForm = tuple[int, int, str]  # (form number, table number, participant id)
