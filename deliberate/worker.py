@@ -38,8 +38,8 @@ __all__ = [
     "TRIGGER_TOPICS",
     "Analyser",
     "AnalysisWorker",
-    "analyse_snapshot",
     "Cell",
+    "analyse_snapshot",
 ]
 
 TRIGGER_TOPICS = frozenset({"votes", "statements", "moderation", "participants"})

@@ -27,11 +27,11 @@ __all__ = [
     "forms_command",
     "import_command",
     "list_command",
+    "people_command",
     "reissue_code_command",
     "statement_command",
     "tables",
     "tally_command",
-    "people_command",
 ]
 
 
