@@ -72,7 +72,8 @@ class StatementUseCases(ServiceBase):
         at: datetime,
     ) -> Statement:
         """A new statement awaiting moderation in ``round_``; :class:`DuplicateStatement` if the
-        consultation has it already."""
+        consultation has it already where participants can see it (or ``author_id`` wrote it).
+        """
         statement = Statement(
             statement_id=new_id(),
             consultation_id=round_.consultation_id,
@@ -84,6 +85,18 @@ class StatementUseCases(ServiceBase):
             created_at=at,
             origin=origin,
         )
+        key = duplicate_key(text)
+        existing = statement_rows.find_by_key(connection, round_.consultation_id, key)
+        if existing is not None and existing.author_id != author_id:
+            strict = self._consultation(connection, round_.consultation_id).strict_moderation
+            if not existing.is_included(strict_moderation=strict):
+                # Participants cannot see it (pending under strict moderation, rejected, merged):
+                # "already in the consultation" would tell them it exists, and its id. This one
+                # goes to moderation on its own, under a key of its own, like any new statement.
+                statement_rows.insert_statement(
+                    connection, statement, f"{key}#{statement.statement_id}"
+                )
+                return statement
         self._insert_unique(connection, statement)
         return statement
 
