@@ -7,6 +7,7 @@ the same advice. Every number a finding states is copied from that form unchange
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from deliberate.advice.context import ConsultationTexts, DraftContext, Theme, result_mapping
@@ -25,7 +26,9 @@ from deliberate.advice.sections import (
     room_section,
     themes_section,
 )
+from deliberate.advice.weighting import WeightingRecord, representation_section, weigh_ledger
 from deliberate.advice.wording import Phrasebook
+from deliberate.analysis.weighting import PopulationMargins
 from deliberate.domain.snapshot import VoteSnapshot
 
 __all__ = ["ConsultationTexts", "Theme", "draft_advice", "result_mapping"]
@@ -39,6 +42,8 @@ def draft_advice(
     texts: ConsultationTexts | None = None,
     themes: Sequence[Theme] | None = None,
     privacy_k: int = 5,
+    margins: PopulationMargins | None = None,
+    weight_cap: float = 5.0,
 ) -> AdviceReport:
     """Draft the citizens' advice from an analysis result.
 
@@ -56,6 +61,11 @@ def draft_advice(
         Topics from the text analysis; without them the themes follow the opinion groups.
     privacy_k : int
         Smallest group size with per-group figures, used when the result records none.
+    margins : PopulationMargins, optional
+        The neighbourhood's population figures: the advice then also gives every finding's
+        weighted figure and says which findings would change (docs/representativeness.md).
+    weight_cap : float
+        Largest weight of one participant, as a multiple of the mean weight.
 
     Returns
     -------
@@ -66,12 +76,17 @@ def draft_advice(
     texts = texts or ConsultationTexts()
     draft = DraftContext(result_mapping(result), snapshot, say, privacy_k)
     conclusions = [p for p in texts.conclusions.split("\n\n") if p.strip()]
+    record: WeightingRecord | None = None
+    if margins is not None and draft.ledger.groups:
+        record = weigh_ledger(draft.ledger, snapshot, margins, weight_cap)
+        draft.ledger = dataclasses.replace(draft.ledger, weighting=record.to_dict())
     found = [
         question_section(draft, texts),
         agreement_section(draft),
         difference_section(draft),
         minority_section(draft),
         room_section(draft),
+        representation_section(draft, record) if record is not None else None,
         themes_section(draft, themes),
         Section(
             "conclusions",

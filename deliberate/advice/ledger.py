@@ -121,6 +121,9 @@ class ClaimLedger:
     tally_weight: float
     groups: tuple[GroupRecord, ...]
     claims: tuple[Claim, ...]
+    # The findings weighted to the population figures, when the consultation has them
+    # (deliberate.advice.weighting.WeightingRecord in its JSON form, figures included).
+    weighting: dict[str, Any] | None = None
 
     def claim(self, claim_id: str) -> Claim:
         """The claim ``claim_id``; raises ``KeyError`` when there is none."""
@@ -150,6 +153,7 @@ class ClaimLedger:
             "tally_weight": self.tally_weight,
             "groups": [dataclasses.asdict(group) for group in self.groups],
             "claims": [_claim_dict(claim) for claim in self.claims],
+            "weighting": self.weighting,
         }
 
     def to_json(self) -> str:
@@ -171,6 +175,7 @@ class ClaimLedger:
                 for g in raw["groups"]
             ),
             claims=tuple(_claim_from(item) for item in raw["claims"]),
+            weighting=raw.get("weighting"),
         )
 
 

@@ -24,6 +24,7 @@ PHRASES: Final[dict[str, str]] = {
     "section.difference": "Where opinions differ",
     "section.minority": "Minority voices",
     "section.room": "Where the room voted differently from online",
+    "section.representation": "Does this speak for the whole neighbourhood?",
     "section.themes": "Themes",
     "section.method": "Method and accountability",
     "section.conclusions": "Conclusions",
@@ -127,6 +128,34 @@ PHRASES: Final[dict[str, str]] = {
         "not as proof."
     ),
     "room.none": "We compared the room with online and found no clear difference.",
+    "weighting.intro": (
+        "Not everyone in the neighbourhood took part, and not every group of residents equally"
+        " often. So we also weighted the results to the neighbourhood's population ({residents}"
+        " residents): each group of residents then counts for its share of the neighbourhood."
+        " After weighting, the {people} count as about {effective} people. Below, for each"
+        " statement in the findings, is the share who agreed, and that share after weighting. The"
+        " margin says how sure that figure is: in 9 cases out of 10 the true value lies within it."
+    ),
+    "weighting.caution": (
+        "Note: after weighting the participants count as fewer than 300 people. Weighted figures"
+        " can then be further from the truth than the plain ones. Read them as an indication."
+    ),
+    "weighting.groups": "The groups after weighting: {list}.",
+    "weighting.group": (
+        "{label} is {share}% of the participants and about {weighted}% of the neighbourhood"
+    ),
+    "weighting.statement": (
+        "Statement {number}, “{text}”: {plain}% agree; after weighting {weighted}% (margin {low}%"
+        " to {high}%)."
+    ),
+    "weighting.changed.both": "After weighting this statement is no longer {lost}, but {gained}.",
+    "weighting.changed.lost": "After weighting this statement is no longer {lost}.",
+    "weighting.changed.gained": "After weighting this statement is also {gained}.",
+    "weighting.none": "There are no findings about statements to weight.",
+    "weighting.word.consensus": "a point of agreement in every group",
+    "weighting.word.broad_support": "broadly supported",
+    "weighting.word.divisive": "divided",
+    "weighting.word.minority": "a minority's position",
     "themes.intro.groups": "Statements are ordered here by the group they characterise most.",
     "themes.intro.topics": "Statements are ordered here by topic.",
     "theme.item": "{title}: {list}.",

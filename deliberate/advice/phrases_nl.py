@@ -27,6 +27,7 @@ PHRASES: Final[dict[str, str]] = {
     "section.difference": "Waar de meningen verschillen",
     "section.minority": "Stemmen van minderheden",
     "section.room": "Waar de zaal anders stemde dan online",
+    "section.representation": "Spreekt dit voor de hele wijk?",
     "section.themes": "Thema's",
     "section.method": "Hoe we te werk gingen",
     "section.conclusions": "Conclusies",
@@ -134,6 +135,32 @@ PHRASES: Final[dict[str, str]] = {
         "naar te kijken, niet als bewijs."
     ),
     "room.none": "We vergeleken de zaal met online en vonden geen duidelijk verschil.",
+    "weighting.intro": (
+        "Niet iedereen in de wijk deed mee, en niet elke groep inwoners even vaak. Daarom rekenden"
+        " we de uitkomsten ook om naar de bevolking van de wijk ({residents} inwoners): dan telt"
+        " elke groep inwoners mee naar haar deel van de wijk. Na die weging tellen de {people}"
+        " als ongeveer {effective} mensen. Hieronder staat bij elke stelling uit de uitkomsten"
+        " hoeveel procent eens was, en hoeveel dat na weging is. De marge geeft aan hoe zeker"
+        " dat cijfer is: in 9 van de 10 gevallen ligt de echte waarde daartussen."
+    ),
+    "weighting.caution": (
+        "Let op: na weging tellen de deelnemers als minder dan 300 mensen. Gewogen cijfers kunnen"
+        " dan verder van de waarheid liggen dan de gewone. Lees ze als een aanwijzing."
+    ),
+    "weighting.groups": "De groepen na weging: {list}.",
+    "weighting.group": "{label} is {share}% van de deelnemers en ongeveer {weighted}% van de wijk",
+    "weighting.statement": (
+        "Stelling {number}, “{text}”: {plain}% eens; na weging {weighted}% (marge {low}% tot"
+        " {high}%)."
+    ),
+    "weighting.changed.both": ("Na weging is deze stelling niet meer {lost}, maar wel {gained}."),
+    "weighting.changed.lost": "Na weging is deze stelling niet meer {lost}.",
+    "weighting.changed.gained": "Na weging is deze stelling ook {gained}.",
+    "weighting.none": "Er zijn geen uitkomsten over stellingen om te wegen.",
+    "weighting.word.consensus": "een punt van overeenstemming in elke groep",
+    "weighting.word.broad_support": "breed gedragen",
+    "weighting.word.divisive": "verdeeld",
+    "weighting.word.minority": "het standpunt van een minderheid",
     "themes.intro.groups": (
         "De stellingen zijn hier geordend naar de groep die ze het sterkst kenmerken."
     ),

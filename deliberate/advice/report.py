@@ -33,6 +33,7 @@ SectionKind = Literal[
     "difference",
     "minority",
     "room",
+    "representation",
     "themes",
     "method",
     "conclusions",

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from deliberate.advice.claims import participation_numbers
 from deliberate.advice.ledger import Claim, ClaimLedger, Figures
+from deliberate.advice.weighting import check_weighting
 from deliberate.analysis.definitions import (
     FindingRules,
     broad_support_mask,
@@ -189,3 +190,4 @@ def check_ledger(
         _check_figures(claim, ledger, votes, column)
         if not _rule_holds(claim, ledger.rules, votes, column):
             _refuse(claim, "its rule fails on the votes")
+    check_weighting(ledger, snapshot)

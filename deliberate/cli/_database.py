@@ -15,10 +15,11 @@ from deliberate.config import DEMO_DATABASE_URL, Settings
 from deliberate.errors import NotFound
 
 if TYPE_CHECKING:  # the store and service load only when a command reads the database
+    from deliberate.analysis.weighting import PopulationMargins
     from deliberate.domain.consultations import Consultation
     from deliberate.domain.snapshot import VoteSnapshot
 
-__all__ = ["consultation_snapshot", "database_candidates", "sqlite_file"]
+__all__ = ["consultation_records", "consultation_snapshot", "database_candidates", "sqlite_file"]
 
 _HOW_TO_CHOOSE = (
     "Run the command in the folder where you ran `deliberate demo` (it keeps "
@@ -59,6 +60,14 @@ def database_candidates(settings: Settings) -> list[Settings]:
 def consultation_snapshot(source: str, settings: Settings) -> tuple[Consultation, VoteSnapshot]:
     """The consultation with id or join code ``source`` and its snapshot, from the first
     candidate database that has it (see :func:`database_candidates`)."""
+    consultation, snapshot, _ = consultation_records(source, settings)
+    return consultation, snapshot
+
+
+def consultation_records(
+    source: str, settings: Settings
+) -> tuple[Consultation, VoteSnapshot, PopulationMargins | None]:
+    """As :func:`consultation_snapshot`, with the consultation's population figures (or None)."""
     from deliberate.service.facade import open_service
     from deliberate.store import current_revision
 
@@ -76,7 +85,8 @@ def consultation_snapshot(source: str, settings: Settings) -> tuple[Consultation
                     consultation = service.find_consultation(source)
                 except NotFound:
                     continue
-            return consultation, service.snapshot(consultation.consultation_id)
+            cid = consultation.consultation_id
+            return consultation, service.snapshot(cid), service.population_margins(cid)
         finally:
             service.close()
     raise NotFound(

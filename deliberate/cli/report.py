@@ -18,8 +18,9 @@ from deliberate.advice.docx_file import render_docx
 from deliberate.advice.pdf_file import render_pdf
 from deliberate.analysis.params import AnalysisParams
 from deliberate.analysis.pipeline import analyse
+from deliberate.analysis.weighting import PopulationMargins
 from deliberate.cli._common import progress, settings_from_context
-from deliberate.cli._database import consultation_snapshot
+from deliberate.cli._database import consultation_records
 from deliberate.config import Settings
 from deliberate.domain.snapshot import VoteSnapshot
 from deliberate.errors import InvalidInput, InvalidUpload
@@ -43,27 +44,30 @@ POLIS_ATTRIBUTION = (
 )
 
 
-def load_consultation(source: str, settings: Settings) -> tuple[VoteSnapshot, ConsultationTexts]:
-    """A snapshot and its texts from a path (Polis folder, JSON) or a consultation in the database.
+def load_consultation(
+    source: str, settings: Settings
+) -> tuple[VoteSnapshot, ConsultationTexts, PopulationMargins | None]:
+    """A snapshot and its texts from a path (Polis folder, JSON) or a consultation in the database,
+    with the consultation's population figures when it has any (files have none).
 
     A consultation is named by its id or its join code.
     """
     path = Path(source)
     if path.is_dir():
         snapshot = read_polis_source(path)
-        return snapshot, ConsultationTexts(question=snapshot.question)
+        return snapshot, ConsultationTexts(question=snapshot.question), None
     if path.is_file():
         if path.suffix.lower() != ".json":
             raise InvalidUpload(f"{path.name} is neither a Polis export folder nor a .json export.")
         snapshot = snapshot_from_json(path.read_bytes())
-        return snapshot, ConsultationTexts(question=snapshot.question)
-    consultation, snapshot = consultation_snapshot(source, settings)
+        return snapshot, ConsultationTexts(question=snapshot.question), None
+    consultation, snapshot, margins = consultation_records(source, settings)
     texts = ConsultationTexts(
         title=consultation.question,
         question=consultation.question,
         introduction=consultation.description,
     )
-    return snapshot, texts
+    return snapshot, texts, margins
 
 
 def topics(snapshot: VoteSnapshot, *, seed: int) -> list[Theme]:
@@ -114,7 +118,7 @@ def report(
         raise InvalidInput(f"The folder for {out.name} does not exist; create it first.")
     with progress() as bar:
         task = bar.add_task("report", total=3)
-        snapshot, texts = load_consultation(source, settings)
+        snapshot, texts, margins = load_consultation(source, settings)
         bar.advance(task)
         params = AnalysisParams.from_settings(settings, seed=seed)
         result = analyse(snapshot, params=params, tally_weight=settings.tally_weight)
@@ -125,6 +129,9 @@ def report(
             language=lang or settings.default_language,
             texts=texts,
             themes=topics(snapshot, seed=params.seed),
+            privacy_k=settings.privacy_k,
+            margins=margins,
+            weight_cap=settings.weight_cap,
         )
         note = POLIS_ATTRIBUTION if snapshot.metadata.get("source") == "polis" else ""
         data = _RENDERERS[fmt](advice, note)
@@ -149,7 +156,7 @@ def report(
 def export(ctx: click.Context, consultation: str, fmt: str, out: Path, seed: int | None) -> None:
     """Export CONSULTATION (id, join code, or a source folder/file) as open data."""
     settings = settings_from_context(ctx)
-    snapshot, _ = load_consultation(consultation, settings)
+    snapshot, _, _ = load_consultation(consultation, settings)
     params = AnalysisParams.from_settings(settings, seed=seed)
     result = analyse(snapshot, params=params, tally_weight=settings.tally_weight)
     if fmt == "polis":

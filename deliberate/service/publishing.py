@@ -15,6 +15,7 @@ from deliberate.errors import Conflict, InvalidInput
 from deliberate.service.base import require
 from deliberate.service.records import RecordUseCases
 from deliberate.store import advice as advice_rows
+from deliberate.store import margins as margin_rows
 from deliberate.store import results as result_rows
 from deliberate.worker import analyse_snapshot
 
@@ -71,6 +72,7 @@ class PublishingUseCases(RecordUseCases):
             consultation = self._consultation(connection, consultation_id)
             stored = result_rows.latest_result(connection, consultation_id)
             texts = advice_rows.get_texts(connection, consultation_id)
+            margins = margin_rows.get_margins(connection, consultation_id)
         if stored is None:
             raise Conflict("there is no analysis result yet; run the analysis before publishing")
         chosen = language or consultation.language
@@ -92,6 +94,8 @@ class PublishingUseCases(RecordUseCases):
                 conclusions=texts.conclusions,
             ),
             privacy_k=self.settings.privacy_k,
+            margins=margins,
+            weight_cap=self.settings.weight_cap,
         )
         if report.ledger is not None:
             check_ledger(
