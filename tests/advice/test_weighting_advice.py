@@ -51,7 +51,8 @@ def _draft(
 def test_the_advice_says_who_is_missing_and_gives_weighted_figures(neighbourhood) -> None:
     snapshot, ledger, markdown = _draft(neighbourhood)
     assert "## Spreekt dit voor de hele wijk?" in markdown
-    assert "na weging" in markdown and "marge" in markdown
+    assert "na weging" in markdown
+    assert "marge" in markdown
     assert ledger.weighting is not None
     record = ledger.weighting
     statement_claims = {
@@ -72,7 +73,8 @@ def test_the_advice_says_who_is_missing_and_gives_weighted_figures(neighbourhood
 def test_without_figures_the_advice_has_no_weighting(neighbourhood) -> None:
     snapshot, result = neighbourhood
     report = draft_advice(result, snapshot)
-    assert report.ledger is not None and report.ledger.weighting is None
+    assert report.ledger is not None
+    assert report.ledger.weighting is None
     assert "Spreekt dit voor de hele wijk?" not in render_markdown(report)
 
 
