@@ -4,9 +4,9 @@ The analysis places every participant on a 2-D projection and assigns most of th
 groups. This module turns that JSON into what the templates draw: anonymous points in SVG
 coordinates, one convex hull per group, labels with size and representative statements, vote
 bars per group per statement, and the same facts as a table (the text alternative). Participant
-ids never leave this module: the map is anonymous even for facilitators. Groups smaller than
-``privacy_k`` (or flagged ``suppressed`` by the analysis) keep their place on the map but show no
-per-group figures (R-D5).
+ids never leave this module: the map is anonymous even for facilitators. Groups hidden by
+:mod:`deliberate.analysis.disclosure` (below ``privacy_k``, or hidden with such a group against
+subtraction) show no size and no figures; their points are drawn as in no group (R-D5).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from deliberate.analysis.definitions import characteristic, consensus_percent, stated_consensus
+from deliberate.analysis.disclosure import hidden_in_result
 from web.map_labels import place_labels
 
 __all__ = [
@@ -99,7 +100,7 @@ class GroupView:
 
     index: int
     label: str
-    size: int
+    size: int | None  # None for a hidden group: its size is not shown anywhere
     suppressed: bool
     hull: str  # SVG points attribute
     centre: tuple[float, float]
@@ -205,11 +206,14 @@ def build_map(
     for index, group in enumerate(raw_groups):
         for participant_id in group.get("participants", []):
             membership[str(participant_id)] = index
+    sizes, hidden = hidden_in_result(raw_groups, privacy_k=privacy_k)
     ids = [pid for pid, xy in projection.items() if _is_pair(xy)]
     coordinates = _fit(np.array([projection[pid] for pid in ids], dtype=np.float64).reshape(-1, 2))
+    # A hidden group's points are drawn as in no group: counting dots must not give its size.
     points = tuple(
-        (float(x), float(y), membership.get(pid))
+        (float(x), float(y), None if group is None or hidden[group] else group)
         for pid, (x, y) in zip(ids, coordinates, strict=True)
+        for group in (membership.get(pid),)
     )
     marked = [i for i, pid in enumerate(ids) if pid in highlight] if highlight else []
     highlighted = (
@@ -218,10 +222,8 @@ def build_map(
         else ()
     )
     groups, below = [], []
-    for index, group in enumerate(raw_groups):
+    for index, (group, suppressed) in enumerate(zip(raw_groups, hidden, strict=True)):
         members = np.array([(x, y) for x, y, g in points if g == index]).reshape(-1, 2)
-        size = int(group.get("size", len(members)) or 0)
-        suppressed = bool(group.get("suppressed", False)) or size < privacy_k
         hull = convex_hull(_padded(members)) if len(members) else members
         # The label prefers to sit just above the group, so that it does not cover the points.
         centre = (
@@ -241,7 +243,7 @@ def build_map(
             GroupView(
                 index=index,
                 label=group_label(index),
-                size=size,
+                size=None if suppressed else sizes[index],
                 suppressed=suppressed,
                 hull=" ".join(f"{x:.1f},{y:.1f}" for x, y in hull),
                 centre=(float(centre[0]), float(centre[1])),

@@ -13,6 +13,7 @@ from typing import Any
 
 from deliberate.advice.ledger import Claim, ClaimLedger, Figures, GroupRecord
 from deliberate.analysis.definitions import FindingRules, characteristic, stated
+from deliberate.analysis.disclosure import hidden_in_result
 from deliberate.analysis.labels import group_label
 from deliberate.analysis.tallies import ONLINE
 from deliberate.domain.sessions import session_of
@@ -56,13 +57,14 @@ class _Builder:
         self.result = result
         self.rules = rules
         self.groups: list[GroupRecord] = []
-        for group in result["groups"]:
-            size = int(group["size"])
+        # Below privacy_k, and the smallest others needed so that subtraction cannot give one back.
+        _, hidden = hidden_in_result(result["groups"], privacy_k=rules.privacy_k)
+        for group, suppressed in zip(result["groups"], hidden, strict=True):
             self.groups.append(
                 GroupRecord(
                     group_id=int(group["id"]),
                     label=str(group.get("label") or group_label(int(group["id"]))),
-                    suppressed=bool(group.get("suppressed")) or size < rules.privacy_k,
+                    suppressed=suppressed,
                     members=tuple(str(m) for m in group.get("participants", [])),
                 )
             )

@@ -116,7 +116,11 @@ def draft_advice(
         title=texts.title or snapshot.metadata.get("title", "") or say.say("document"),
         question=texts.question or snapshot.question,
         sections=sections,
-        groups=tuple((label, size, suppressed) for _, label, size, suppressed in draft.groups),
+        # A hidden group's size is not written anywhere, not even in the JSON.
+        groups=tuple(
+            (label, None if suppressed else size, suppressed)
+            for _, label, size, suppressed in draft.groups
+        ),
         map_points=map_points(draft),
         facts=facts,
         labels=say.labels(),

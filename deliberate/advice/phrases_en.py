@@ -49,7 +49,7 @@ PHRASES: Final[dict[str, str]] = {
         "their own: {list}."
     ),
     "group.item": "{label} ({people}, {share}%)",
-    "group.small": "{label} (fewer than {k} people)",
+    "group.small": "{label} (no figures, to protect fewer than {k} people)",
     "summary.consensus.agree": (
         "At least {threshold}% in every group agree with statement {number}: “{text}”."
     ),
@@ -115,8 +115,8 @@ PHRASES: Final[dict[str, str]] = {
         "({support} of {votes}). In the other groups, {others_share}% agree."
     ),
     "minority.small": (
-        "A small group (fewer than {k} people) thinks differently about statement {number}: "
-        "“{text}”. To protect them, we give no figures for this group."
+        "A group thinks differently about statement {number}: “{text}”. To protect a group "
+        "of fewer than {k} people, we give no figures for this group."
     ),
     "room.item": (
         "On statement {number}, “{text}”, the room voted differently from online. At {label}, "
@@ -189,7 +189,10 @@ PHRASES: Final[dict[str, str]] = {
         "because a hand has no voting record of its own."
     ),
     "method.privacy": (
-        "Groups of fewer than {k} people get no figures of their own, to protect the participants."
+        "Groups of fewer than {k} people get no figures of their own, to protect the "
+        "participants. The smallest other groups then get none either, until the groups "
+        "without figures hold at least {k} people together, so that nobody can work out a "
+        "small group by subtracting the groups shown from the total."
     ),
     "method.limits": (
         "Note: participants chose to take part. The outcome shows what they think, not what "

@@ -52,7 +52,7 @@ PHRASES: Final[dict[str, str]] = {
         "eigen mening: {list}."
     ),
     "group.item": "{label} ({people}, {share}%)",
-    "group.small": "{label} (minder dan {k} mensen)",
+    "group.small": "{label} (geen cijfers, ter bescherming van minder dan {k} mensen)",
     "summary.consensus.agree": (
         "In elke groep is minstens {threshold}% het eens met stelling {number}: “{text}”."
     ),
@@ -122,8 +122,8 @@ PHRASES: Final[dict[str, str]] = {
         "({support} van {votes}). In de andere groepen is {others_share}% het eens."
     ),
     "minority.small": (
-        "Een kleine groep (minder dan {k} mensen) denkt anders over stelling {number}: "
-        "“{text}”. Om deze mensen te beschermen, noemen we geen cijfers van deze groep."
+        "Een groep denkt anders over stelling {number}: “{text}”. Om een groep van minder "
+        "dan {k} mensen te beschermen, noemen we van deze groep geen cijfers."
     ),
     "room.item": (
         "Bij stelling {number}, “{text}”, stemde de zaal anders dan online. Bij {label} koos "
@@ -198,7 +198,9 @@ PHRASES: Final[dict[str, str]] = {
     ),
     "method.privacy": (
         "Groepen van minder dan {k} mensen krijgen geen eigen cijfers, om de deelnemers te "
-        "beschermen."
+        "beschermen. Dan laten we ook de cijfers van de kleinste andere groepen weg, tot de "
+        "groepen zonder cijfers samen minstens {k} mensen tellen. Zo kan niemand een kleine "
+        "groep terugrekenen door de getoonde groepen van het totaal af te trekken."
     ),
     "method.limits": (
         "Let op: wie meedoet, is zelf gekomen. De uitkomst laat zien wat de deelnemers vinden, "

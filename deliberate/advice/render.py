@@ -80,7 +80,7 @@ def render_html(
             label,
             size,
             suppressed,
-            percent(size / placed) if placed else 0,
+            percent(size / placed) if placed and size is not None else 0,
             group_colour(label, group_labels),
         )
         for label, size, suppressed in report.groups

@@ -159,7 +159,8 @@ class AdviceReport:
         In reading order; the minority section is present whenever the analysis found a minority
         position, and it is never shortened.
     groups : tuple of (label, size, suppressed)
-        The opinion groups; suppressed groups are below ``facts.privacy_k``.
+        The opinion groups; suppressed groups (below ``facts.privacy_k``, or hidden with such a
+        group so that it cannot be subtracted) have no size.
     map_points : tuple of MapPoint
         Participants on the opinion map, without identifiers; empty when there is no projection.
     facts : ReportFacts
@@ -170,7 +171,7 @@ class AdviceReport:
     title: str
     question: str
     sections: tuple[Section, ...]
-    groups: tuple[tuple[str, int, bool], ...]
+    groups: tuple[tuple[str, int | None, bool], ...]
     map_points: tuple[MapPoint, ...]
     facts: ReportFacts
     labels: dict[str, str] = field(default_factory=dict)

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 import deliberate
 from deliberate.analysis import definitions, findings
+from deliberate.analysis.disclosure import hidden_groups
 from deliberate.analysis.grouping import group_participants
 from deliberate.analysis.labels import group_label, stable_group_ids
 from deliberate.analysis.matrix import VoteMatrix
@@ -137,7 +138,8 @@ def analyse_matrix(
     group_counts = matrix.group_tally(labels, n_groups)
     totals = matrix.tally(voters)
     sizes = np.bincount(labels[labels >= 0], minlength=n_groups).astype(np.int64)
-    shown = sizes >= params.privacy_k
+    # Below privacy_k, and whatever else would let such a group be recovered by subtraction.
+    shown = ~np.array(hidden_groups(sizes.tolist(), privacy_k=params.privacy_k), dtype=bool)
     selectable = columns
 
     groups = []

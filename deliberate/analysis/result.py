@@ -5,7 +5,9 @@ fields the advice and the opinion map need. :meth:`AnalysisResult.to_json` is ca
 sorted, floats are rounded to 6 decimals, there is no NaN or infinity, so the same input and seed
 give byte-identical files. :meth:`AnalysisResult.from_json` reads such a file back.
 
-Privacy (R-D5): a group with fewer than ``privacy_k`` members is ``suppressed``. It keeps its
+Privacy (R-D5): a group with fewer than ``privacy_k`` members is ``suppressed``, and so are the
+smallest other groups needed to keep it from being recovered by subtraction
+(:func:`deliberate.analysis.disclosure.hidden_groups`). A suppressed group keeps its
 members (the map colours them) but carries no per-group figures: no representative statements, no
 entry in any ``by_group`` or ``group_agree`` mapping, and its minority positions have ``None``
 wherever a figure would describe it.
@@ -82,7 +84,8 @@ class Group:
 
     ``id`` is stable across recomputes (matched to the previous result's groups by membership);
     ``label`` is the letter shown to people ("A" for id 0). ``center`` is the mean map position of
-    the members. ``suppressed`` groups are below ``privacy_k`` and carry no figures.
+    the members. ``suppressed`` groups are below ``privacy_k`` (or hidden with such a group, see
+    :mod:`deliberate.analysis.disclosure`) and carry no figures.
     """
 
     id: int

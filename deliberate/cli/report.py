@@ -159,8 +159,12 @@ def export(ctx: click.Context, consultation: str, fmt: str, out: Path, seed: int
     snapshot, _, _ = load_consultation(consultation, settings)
     params = AnalysisParams.from_settings(settings, seed=seed)
     result = analyse(snapshot, params=params, tally_weight=settings.tally_weight)
+    k = settings.privacy_k
     if fmt == "polis":
-        written = export_polis(snapshot, out, groups=result.group_of())
+        # The members of a suppressed group get no group-id: that would name them.
+        hidden = {group.id for group in result.groups if group.suppressed}
+        groups = {pid: gid for pid, gid in result.group_of().items() if gid not in hidden}
+        written = export_polis(snapshot, out, groups=groups, privacy_k=k)
     else:
-        written = export_json(snapshot, out, analysis=result.to_json())
+        written = export_json(snapshot, out, analysis=result.to_json(), privacy_k=k)
     click.echo(f"{out}: {', '.join(path.name for path in written)}")

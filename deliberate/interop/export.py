@@ -12,6 +12,7 @@ Text cells that a spreadsheet would run as a formula get a quote in front
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from deliberate.domain.snapshot import Vote, VoteSnapshot
 from deliberate.errors import InvalidInput
+from deliberate.interop.anonymise import anonymise
 from deliberate.interop.cells import SafeCsvWriter
 from deliberate.interop.snapshot_json import snapshot_to_json
 
@@ -46,8 +48,22 @@ def _polis_datetime(milliseconds: int) -> str:
     return moment.strftime("%a %b %d %Y %H:%M:%S GMT+0000 (Coordinated Universal Time)")
 
 
+def _published(snapshot: VoteSnapshot, privacy_k: int) -> VoteSnapshot:
+    anonymised = anonymise(snapshot, k=privacy_k)
+    metadata = {
+        **anonymised.snapshot.metadata,
+        "open_data_k": str(privacy_k),
+        "open_data_left_out": ",".join(anonymised.left_out),
+    }
+    return dataclasses.replace(anonymised.snapshot, metadata=metadata)
+
+
 def export_polis(
-    snapshot: VoteSnapshot, folder: Path, *, groups: Mapping[str, int] | None = None
+    snapshot: VoteSnapshot,
+    folder: Path,
+    *,
+    groups: Mapping[str, int] | None = None,
+    privacy_k: int = 5,
 ) -> list[Path]:
     """Write ``snapshot`` as a Polis open-data folder and return the files written.
 
@@ -59,9 +75,15 @@ def export_polis(
         Created when missing; the four files are overwritten.
     groups : mapping of participant id to group id, optional
         The opinion group of each participant (``AnalysisResult.group_of()``), written to the
-        ``group-id`` column as Polis does.
+        ``group-id`` column as Polis does. Leave out the members of suppressed groups.
+    privacy_k : int
+        Vote times are cut to the day, and to one day where fewer than ``privacy_k`` people
+        share their voting days (:func:`deliberate.interop.anonymise.anonymise`).
     """
     folder = Path(folder)
+    # Polis's files carry no attributes and no channel: only the voting days can single out.
+    bare = [dataclasses.replace(p, channel="", attributes=()) for p in snapshot.participants]
+    snapshot = _published(dataclasses.replace(snapshot, participants=bare), privacy_k)
     if folder.exists() and not folder.is_dir():
         raise InvalidInput(f"{folder.name} exists and is not a folder.")
     folder.mkdir(parents=True, exist_ok=True)
@@ -143,12 +165,20 @@ def export_polis(
 
 
 def export_json(
-    snapshot: VoteSnapshot, folder: Path, *, analysis: bytes | None = None
+    snapshot: VoteSnapshot,
+    folder: Path,
+    *,
+    analysis: bytes | None = None,
+    privacy_k: int = 5,
 ) -> list[Path]:
     """Write ``snapshot.json`` (schema ``deliberate.snapshot/1``) and, given, ``analysis.json``.
 
-    Quarantined accounts stay in, marked, because deliberate's own format can say so.
+    Quarantined accounts stay in, marked, because deliberate's own format can say so. The
+    snapshot is k-anonymous on its quasi-identifiers (attributes, channel, voting days; see
+    :func:`deliberate.interop.anonymise.anonymise`), and its metadata names what was left out.
+    In ``analysis.json`` a suppressed group has no size and no member list.
     """
+    snapshot = _published(snapshot, privacy_k)
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InvalidInput(f"{folder.name} exists and is not a folder.")
@@ -156,7 +186,16 @@ def export_json(
     written = [folder / "snapshot.json"]
     written[0].write_bytes(snapshot_to_json(snapshot))
     if analysis is not None:
-        json.loads(analysis)  # refuse to publish a broken file
         written.append(folder / "analysis.json")
-        written[1].write_bytes(analysis)
+        written[1].write_bytes(_without_hidden_groups(analysis))
     return written
+
+
+def _without_hidden_groups(analysis: bytes) -> bytes:
+    document = json.loads(analysis)  # refuse to publish a broken file
+    for group in document.get("groups", []):
+        if group.get("suppressed"):
+            group["size"] = None
+            group["participants"] = []
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")

@@ -48,10 +48,10 @@ def _snapshot(texts: list[str], question: str = "Hoe maken we de wijk beter?") -
     statements = [SnapshotStatement(str(i), text) for i, text in enumerate(texts)]
     votes = [
         SnapshotVote(str(p), str(i), Vote((p + i) % 3 - 1), 1_764_979_200.0 + 100 * p + i)
-        for p in range(4)
+        for p in range(6)
         for i in range(len(texts))
     ]
-    participants = [SnapshotParticipant(str(p)) for p in range(4)]
+    participants = [SnapshotParticipant(str(p)) for p in range(6)]
     return VoteSnapshot("wijk", statements, participants, votes, question=question)
 
 

@@ -13,6 +13,7 @@ from sklearn.metrics import adjusted_rand_score
 from support import examples
 
 from deliberate.analysis import AnalysisParams, AnalysisResult, analyse
+from deliberate.analysis.disclosure import hidden_groups
 from deliberate.domain.snapshot import (
     SnapshotParticipant,
     SnapshotStatement,
@@ -84,8 +85,11 @@ def test_results_are_finite_valid_and_respect_the_thresholds(
                 assert sum(v is not None for v in row) >= threshold
         for entry in result.consensus:
             assert all(share >= params.consensus_share for share in entry.group_shares.values())
-    for group in result.groups:
-        assert group.suppressed == (group.size < params.privacy_k)
+    hidden = hidden_groups([g.size for g in result.groups], privacy_k=params.privacy_k)
+    for group, expected in zip(result.groups, hidden, strict=True):
+        assert group.suppressed == expected
+        if group.size < params.privacy_k:
+            assert group.suppressed
         if group.suppressed:
             assert group.representative == ()
 

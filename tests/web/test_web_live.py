@@ -85,11 +85,12 @@ def test_map_from_the_design_json_is_anonymous_and_protects_small_groups() -> No
     view = build_map(json.dumps(payload).encode(), 3, texts, privacy_k=5)
     assert len(view.points) == 7
     assert all(0 <= x <= 1000 and 0 <= y <= 620 for x, y, _ in view.points)
+    # Group B (2 people) is below k = 5. Showing A would give B back by subtraction (7 - 5, and
+    # everyone's votes minus A's), so A is hidden with it: no sizes, no bars, no coloured dots.
     big, small = view.groups
-    assert (big.label, big.size, big.suppressed) == ("A", 5, False)
-    assert big.representative == (("Meer bomen.", "agree"),)
-    assert small.suppressed
-    assert small.representative == ()
+    assert (big.label, big.size, big.suppressed) == ("A", None, True)
+    assert (small.size, small.suppressed, small.representative) == (None, True, ())
+    assert all(group is None for _, _, group in view.points)
     assert view.consensus == (), "without the analysis's verdict, no claim of consensus"
     payload["verdicts"] = {"s1": ["consensus:agree"]}
     payload["parameters"] = {"consensus_share": 0.8}
@@ -97,9 +98,16 @@ def test_map_from_the_design_json_is_anonymous_and_protects_small_groups() -> No
     assert view.consensus == (("Meer bomen.", "agree"),)
     assert view.consensus_share == 80
     (row, _) = view.statements
-    assert [bar.label for bar in row.groups] == ["A"], "no per-group bars for a small group"
-    assert row.groups[0].agree == 100
+    assert row.groups == (), "no per-group bars once a group must be hidden"
     assert "p1" not in repr(view)
+    # With k = 2 nobody needs hiding: sizes, bars and colours are back.
+    view = build_map(json.dumps(payload).encode(), 3, texts, privacy_k=2)
+    big, small = view.groups
+    assert (big.label, big.size, big.suppressed, small.size) == ("A", 5, False, 2)
+    assert big.representative == (("Meer bomen.", "agree"),)
+    (row, _) = view.statements
+    assert [bar.label for bar in row.groups] == ["A", "B"]
+    assert row.groups[0].agree == 100
     assert build_map(b"not json", None, texts, privacy_k=5).empty
 
 
