@@ -24,6 +24,7 @@ from deliberate.analysis.definitions import (
     divisive_mask,
     minority_mask,
 )
+from deliberate.analysis.disclosure import hidden_groups
 from deliberate.analysis.labels import group_label
 from deliberate.analysis.matrix import VoteMatrix
 from deliberate.analysis.repness import two_proportion_test
@@ -74,18 +75,19 @@ def _check_groups(ledger: ClaimLedger, privacy_k: int) -> None:
             claim="rules",
         )
     seen: set[str] = set()
-    for group in ledger.groups:
+    hidden = hidden_groups([group.size for group in ledger.groups], privacy_k=privacy_k)
+    for index, group in enumerate(ledger.groups):
         if group.label != group_label(group.group_id):
             raise ClaimDoesNotHold(
                 f"Group {group.group_id} is labelled {group.label!r}, not "
                 f"{group_label(group.group_id)!r}.",
                 claim="groups",
             )
-        if group.suppressed != (group.size < privacy_k):
+        if group.suppressed != hidden[index]:
             raise ClaimDoesNotHold(
                 f"Group {group.label} ({group.size} people) is "
                 f"{'hidden' if group.suppressed else 'shown'} against the privacy threshold "
-                f"of {privacy_k}.",
+                f"of {privacy_k} (below it, or needed to keep a smaller group from subtraction).",
                 claim="groups",
             )
         if seen & set(group.members):
