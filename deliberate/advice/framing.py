@@ -11,6 +11,7 @@ from collections import Counter
 
 from deliberate.advice.context import ConsultationTexts, DraftContext, quote
 from deliberate.advice.ledger import Claim
+from deliberate.advice.quarantine import quarantine_effect
 from deliberate.advice.report import Section
 from deliberate.advice.wording import Phrasebook, percent
 from deliberate.analysis.tallies import ONLINE
@@ -209,6 +210,17 @@ def method_section(draft: DraftContext) -> Section:
         ),
         _exclusions(say, moderated, max(below, 0), quarantined),
     ]  # fmt: skip
+    effect = quarantine_effect(result, snapshot)
+    if effect is not None:
+        accounts = say.count(effect.left_out, "account")
+        if effect.changed:
+            numbers = [draft.numbers.get(sid, sid) for sid in effect.changed]
+            paragraphs.append(
+                say.say("method.quarantine.changes", accounts=accounts,
+                        statements=say.count(len(numbers), "statement"), list=say.join(numbers))
+            )  # fmt: skip
+        else:
+            paragraphs.append(say.say("method.quarantine.same", accounts=accounts))
     claim = draft.ledger.of_kind("participation")[0]
     if claim.number("hands"):
         hands_on = len({t.statement_id for t in snapshot.tallies})

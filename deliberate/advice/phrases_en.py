@@ -179,6 +179,13 @@ PHRASES: Final[dict[str, str]] = {
     "method.excluded.moderated": "{statements} removed by moderation",
     "method.excluded.below": "{participants} with too few votes for a group",
     "method.excluded.quarantined": "{accounts} that are blocked",
+    "method.quarantine.changes": (
+        "With the {accounts} in quarantine counted, the findings would differ for "
+        "{statements}: {list}."
+    ),
+    "method.quarantine.same": (
+        "With the {accounts} in quarantine counted, every finding would be the same."
+    ),
     "method.excluded.none": (
         "Everything counted: moderation removed no statements, everyone voted enough to be "
         "placed in a group, and no account was blocked."

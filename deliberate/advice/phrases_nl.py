@@ -187,6 +187,13 @@ PHRASES: Final[dict[str, str]] = {
     "method.excluded.moderated": "{statements} die de moderatie weghaalde",
     "method.excluded.below": "{participants} met te weinig stemmen voor een groep",
     "method.excluded.quarantined": "{accounts} die geblokkeerd zijn",
+    "method.quarantine.changes": (
+        "Met de {accounts} in quarantaine erbij zou de uitkomst anders zijn bij "
+        "{statements}: {list}."
+    ),
+    "method.quarantine.same": (
+        "Met de {accounts} in quarantaine erbij zouden alle uitkomsten hetzelfde zijn."
+    ),
     "method.excluded.none": (
         "Alles telde mee: de moderatie haalde geen stellingen weg, iedereen stemde genoeg "
         "voor een groep en geen account was geblokkeerd."
