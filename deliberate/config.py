@@ -61,7 +61,9 @@ class Settings:
         "", "Public base URL (https://…) used in join links and QR codes; empty uses the request's"
     )
     https: bool = _setting(
-        False, "Serve behind TLS: adds HSTS and requires secure cookies on every response"
+        False,
+        "Served behind TLS: HSTS, and __Host-/Secure cookies on every request; off, plain-http"
+        " requests (a laptop on the room's wifi) get cookies without them (docs/security.md)",
     )
     secret_key: str = _setting(
         "",

@@ -6,7 +6,8 @@ Each is a small pure-ASGI middleware so that it also covers streaming responses 
   inline scripts or styles), ``X-Content-Type-Options``, ``Referrer-Policy``, framing denial,
   ``Permissions-Policy``, ``Cross-Origin-Opener-Policy`` and, behind TLS, HSTS (R-C1, R-C2);
   ``Cache-Control: no-store`` on every response that does not set its own (static files
-  excepted), and ``HttpOnly``/``SameSite`` on every cookie that lacks them.
+  excepted), and ``HttpOnly``/``SameSite`` on every cookie that lacks them. It also fits the
+  cookies to the scheme in use (see :func:`plain_http_cookies`).
 * :class:`CrossOriginGuard` refuses unsafe methods (POST, PUT, PATCH, DELETE) that a browser
   marks as cross-site, using ``Sec-Fetch-Site`` and falling back to ``Origin`` (R-C3), with or
   without cookies: a cookie-less forged post could otherwise make a visitor join a consultation
@@ -26,7 +27,14 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["CSP", "BodyLimit", "CrossOriginGuard", "NulGuard", "SecurityHeaders"]
+__all__ = [
+    "CSP",
+    "BodyLimit",
+    "CrossOriginGuard",
+    "NulGuard",
+    "SecurityHeaders",
+    "plain_http_cookies",
+]
 
 CSP = "; ".join(
     [
@@ -65,6 +73,46 @@ def _with_cookie_flags(name: bytes, value: bytes) -> tuple[bytes, bytes]:
     return name, value
 
 
+_HOST_PREFIX = b"__host-"
+
+
+def plain_http_cookies(scope: Scope, *, https: bool) -> bool:
+    """Whether cookies go without ``Secure`` and ``__Host-`` for this request.
+
+    The app always names its cookies ``__Host-…`` and marks them ``Secure``, as an https site
+    must. A browser refuses such a cookie over plain http at a LAN address (a laptop serving the
+    phones in a room; only localhost is exempt), so every visitor there would land back on the
+    consent page. Over plain http, and only while ``DELIBERATE_HTTPS`` is off, the cookies are
+    therefore sent as ``participant-…`` without ``Secure``, and read back under their ``__Host-``
+    name. Over https nothing changes, and a cookie without the prefix is never read there.
+    The trade-off (anyone on the wifi can read plain-http traffic) is in docs/security.md.
+    """
+    return not https and scope.get("scheme") == "http"
+
+
+def _unprefixed(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    """A Set-Cookie header for plain http: no ``__Host-`` prefix and no ``Secure`` flag."""
+    if name.lower() != b"set-cookie":
+        return name, value
+    cookie, *flags = value.split(b";")
+    if cookie.strip().lower().startswith(_HOST_PREFIX):
+        cookie = cookie.strip()[len(_HOST_PREFIX) :]
+    kept = [flag for flag in flags if flag.strip().lower() != b"secure"]
+    return name, b";".join([cookie, *kept])
+
+
+def _prefixed_request_cookies(scope: Scope) -> Scope:
+    """``scope`` whose Cookie header also names each plain cookie under its ``__Host-`` name."""
+    headers = []
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            pairs = [pair.strip() for pair in value.split(b";") if pair.strip()]
+            extra = [b"__Host-" + p for p in pairs if not p.lower().startswith(_HOST_PREFIX)]
+            value = b"; ".join([*pairs, *extra])
+        headers.append((key, value))
+    return {**scope, "headers": headers}
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope.get("headers", []):
         if key == name:
@@ -99,10 +147,14 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
         self.app = app
+        self.https = https
         self.headers = [
             (b"content-security-policy", CSP.encode()),
             (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"no-referrer"),
+            # same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with
+            # its own form posts, and over plain http at a LAN address (no Sec-Fetch-Site there)
+            # the cross-origin guard could then not tell them from a forged post.
+            (b"referrer-policy", b"same-origin"),
             (b"x-frame-options", b"DENY"),
             (b"cross-origin-opener-policy", b"same-origin"),
             (b"cross-origin-resource-policy", b"same-origin"),
@@ -120,10 +172,15 @@ class SecurityHeaders:
             return
 
         cacheable = scope.get("path", "").startswith(_CACHEABLE_PREFIXES)
+        plain = plain_http_cookies(scope, https=self.https)
+        if plain:
+            scope = _prefixed_request_cookies(scope)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [_with_cookie_flags(k, v) for k, v in message.get("headers", [])]
+                if plain:
+                    headers = [_unprefixed(k, v) for k, v in headers]
                 present = {key.lower() for key, _ in headers}
                 extra = [(k, v) for k, v in self.headers if k not in present]
                 if b"cache-control" not in present and not cacheable:

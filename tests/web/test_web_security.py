@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from starlette.routing import Route
+from starlette.testclient import TestClient
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import WebWorld, browser_headers
 
@@ -31,7 +33,7 @@ def test_security_headers_and_csp_without_third_party_origins(world: WebWorld) -
     assert "unsafe-inline" not in csp
     assert not re.search(r"https?://", csp), "no third-party origins"
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
     page = response.text
     assert "<script>" not in page, "no inline scripts"
     assert "style=" not in page, "no inline styles"
@@ -269,3 +271,42 @@ def test_tokens_signed_with_another_secret_fail(world: WebWorld) -> None:
     valid = world.client()
     valid.headers["authorization"] = f"Bearer {participant_token(secret_key, participant_id)}"
     assert valid.get(f"{base}/next").status_code == 200
+
+
+def _join(client: Any, world: WebWorld, origin: str) -> Any:
+    return client.post(
+        f"/c/{world.consultation_id}/join",
+        data={"consent": "on"},
+        headers={"origin": origin},
+        follow_redirects=False,
+    )
+
+
+def test_cookies_follow_the_scheme_in_use(world: WebWorld) -> None:
+    # Plain http at a LAN name (a laptop on the room's wifi): no __Host- prefix, no Secure.
+    lan = TestClient(world.app, base_url="http://192.168.1.20:8000", follow_redirects=False)
+    joined = _join(lan, world, "http://192.168.1.20:8000")
+    assert joined.status_code == 303
+    (set_cookie,) = joined.headers.get_list("set-cookie")
+    assert set_cookie.startswith(f"participant-{world.consultation_id}=")
+    assert "secure" not in set_cookie.lower()
+    assert "HttpOnly" in set_cookie
+    assert lan.get(f"/c/{world.consultation_id}/vote").status_code == 200  # read back
+    # Over https the same request keeps __Host- and Secure.
+    https = world.client()
+    (set_cookie,) = _join(https, world, "https://testserver").headers.get_list("set-cookie")
+    assert set_cookie.startswith("__Host-participant-")
+    assert "Secure" in set_cookie
+    # A prefix-less cookie (one a network attacker could plant over http) is never read there.
+    token = lan.cookies[f"participant-{world.consultation_id}"]
+    planted = TestClient(world.app, base_url="https://testserver", follow_redirects=False)
+    planted.cookies.set(f"participant-{world.consultation_id}", token)
+    assert planted.get(f"/c/{world.consultation_id}/vote").status_code == 303
+
+
+def test_with_https_on_plain_http_keeps_secure_cookies(world_factory: Any) -> None:
+    world = world_factory(settings={"https": True})
+    lan = TestClient(world.app, base_url="http://192.168.1.20:8000")
+    (set_cookie,) = _join(lan, world, "http://192.168.1.20:8000").headers.get_list("set-cookie")
+    assert set_cookie.startswith("__Host-participant-")
+    assert "Secure" in set_cookie
