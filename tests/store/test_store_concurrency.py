@@ -22,7 +22,9 @@ STATEMENTS = 10  # 10 × 10 = 100 (participant, statement) triples in one round
 def test_parallel_identical_votes_leave_one_position(
     service_factory: Callable[..., Service],
 ) -> None:
-    service = service_factory()
+    # Each participant sends PARALLEL votes on each statement at once: far past the per-person
+    # vote limit, which is not what this test is about.
+    service = service_factory(votes_burst=PARALLEL * STATEMENTS)
     setup = open_consultation(service, statements=STATEMENTS, participants=PARTICIPANTS)
     triples = [
         (participant.participant_id, statement.statement_id, Vote.AGREE if n % 2 else Vote.DISAGREE)
