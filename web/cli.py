@@ -20,6 +20,7 @@ from deliberate.sample.demo import build_demo_consultation
 from deliberate.service import open_service
 from deliberate.worker import AnalysisWorker
 from web.app import create_app
+from web.room_link import room_lines
 
 __all__ = ["app_from_environ", "demo", "serve"]
 
@@ -87,6 +88,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
         )
     if settings.redis_url:
         click.echo("Redis is set: run `deliberate worker` once to keep live maps fresh.", err=True)
+    if not settings.public_url:
+        click.echo("\n".join(room_lines(bind_host, bind_port)))
     if workers == 1:
         uvicorn.run(create_app(settings), host=bind_host, port=bind_port, proxy_headers=True)
         return
@@ -145,6 +148,7 @@ def demo(ctx: click.Context, host: str, port: int, seed: int | None) -> None:
                 f"  Login:         {info.facilitator_username} / {info.facilitator_password}",
                 f"  Live map:      {base}/f/c/{info.consultation_id}/map",
                 *rooms,
+                *([] if settings.public_url else room_lines(host, port, f"/j/{info.join_code}")),
                 "Press Ctrl+C to stop.",
                 "",
             ]

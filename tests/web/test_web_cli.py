@@ -80,6 +80,7 @@ def test_demo_answers_within_30_seconds_and_prints_how_to_use_it(tmp_path: Path)
         assert f"http://127.0.0.1:{port}/j/GROEN" in text
         assert f"http://127.0.0.1:{port}/f/login" in text
         assert "Login:         demo / " in text
+        assert "Phones in the room: restart with --host 0.0.0.0" in text
     finally:
         process.send_signal(signal.SIGINT)
         try:
