@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 import pytest
 import segno
+from web_helpers import *  # noqa: F403 - the fixtures
 
 from web import room_link
 from web.room_link import room_lines
@@ -38,3 +40,12 @@ def test_all_interfaces_use_this_machines_lan_address(monkeypatch: pytest.Monkey
     monkeypatch.setattr(room_link, "lan_address", lambda: None)
     (line,) = room_lines(EVERY_INTERFACE, 8140)
     assert "no network address" in line
+
+
+def test_the_main_projector_shows_the_join_qr_code(world: Any) -> None:
+    client = world.facilitator_client()
+    page = client.get(f"/f/c/{world.consultation_id}/projector").text
+    qr = f"/f/c/{world.consultation_id}/qr.svg"
+    assert f'src="{qr}"' in page
+    assert f"/j/{world.join_code}" in page
+    assert client.get(qr).headers["content-type"] == "image/svg+xml"
