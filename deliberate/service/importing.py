@@ -210,4 +210,7 @@ def _add_votes(
         return zip(*parts[:width], strict=True)
 
     copy_rows(connection, vote_events, columns[:5], rows_in(history, 5), on_chunk=progress)
-    return copy_rows(connection, votes, columns, rows_in(latest, 6), on_chunk=progress)
+    positions = copy_rows(connection, votes, columns, rows_in(latest, 6), on_chunk=progress)
+    if progress is not None:  # the caller counted two rows per source vote
+        progress(count - positions)
+    return positions
