@@ -25,7 +25,15 @@ from dataclasses import dataclass
 from deliberate.domain.snapshot import SnapshotParticipant, SnapshotVote, VoteSnapshot
 from deliberate.errors import InvalidInput
 
-__all__ = ["DAY", "Anonymised", "anonymise", "equivalence_classes", "quasi_identifiers"]
+__all__ = [
+    "CHANNEL",
+    "DAY",
+    "DAYS",
+    "Anonymised",
+    "anonymise",
+    "equivalence_classes",
+    "quasi_identifiers",
+]
 
 DAY = 86_400.0
 CHANNEL = "channel"
