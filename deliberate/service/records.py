@@ -176,6 +176,9 @@ class RecordUseCases(ServiceBase):
             votes = vote_rows.list_votes(connection, participant_id)
             history = vote_rows.list_vote_events(connection, participant_id)
             latest = result_rows.latest_result(connection, participant.consultation_id)
+            # Each vote names the text voted on: an id with 1 or -1 says nothing to a resident.
+            every = statement_rows.list_statements(connection, participant.consultation_id)
+        text = {s.statement_id: s.text for s in every}
         strict = consultation.strict_moderation
         return {
             "schema": PARTICIPANT_EXPORT_SCHEMA,
@@ -192,6 +195,7 @@ class RecordUseCases(ServiceBase):
             "votes": [
                 {
                     "statement_id": v.statement_id,
+                    "text": text.get(v.statement_id, ""),
                     "round_id": v.round_id,
                     "value": int(v.value),
                     "updated_at": _time(v.updated_at),
@@ -201,6 +205,7 @@ class RecordUseCases(ServiceBase):
             "vote_history": [
                 {
                     "statement_id": e.statement_id,
+                    "text": text.get(e.statement_id, ""),
                     "round_id": e.round_id,
                     "value": int(e.value),
                     "created_at": _time(e.created_at),

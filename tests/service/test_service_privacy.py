@@ -73,6 +73,13 @@ def test_export_holds_exactly_the_participants_records(
     assert exported["consent"]["version"] == "2026-11"
     assert exported["consent"]["given_at"]
     assert all(v["updated_at"] for v in exported["votes"])
+    # Each vote says what it was on in words, not only by id.
+    texts = {
+        s.statement_id: s.text
+        for s in service.list_statements(exported["participant"]["consultation_id"])
+    }
+    assert all(v["text"] == texts[v["statement_id"]] for v in exported["votes"])
+    assert all(e["text"] for e in exported["vote_history"])
     assert exported["group"] == 0
     text = json.dumps(exported)
     assert other not in text
