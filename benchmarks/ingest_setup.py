@@ -143,6 +143,7 @@ class Server:
                     return time.monotonic() - started
             except OSError:
                 time.sleep(0.05)
+        self.kill()  # leave nothing running behind a failed start
         raise RuntimeError("server did not answer in time")
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
