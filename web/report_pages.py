@@ -41,14 +41,17 @@ _DOWNLOADS = {
 }
 
 
+# What the download buttons say: the kind of file, not its extension ("Downloaden MD").
+_FILE_KINDS = {"pdf": "PDF", "docx": "Word", "html": "HTML", "md": "Markdown"}
+
+
 def _toolbar(
     report: AdviceReport, action: str, introduction: str, conclusions: str, extra: str
 ) -> str:
     labels = report.labels
-    buttons = "".join(
-        f'<button type="submit" name="format" value="{fmt}">{escape(labels["download"])} '
-        f"{fmt.upper()}</button>"
-        for fmt in _DOWNLOADS
+    buttons = f'<span class="download">{escape(labels["download"])}:</span>' + "".join(
+        f'<button type="submit" name="format" value="{fmt}" class="secondary">{name}</button>'
+        for fmt, name in _FILE_KINDS.items()
     )
     return (
         f'<form class="tools" method="post" action="{escape(action)}">'
@@ -75,7 +78,8 @@ async def report_page(request: Request) -> Response:
             409, "no_analysis", "There is no analysis yet; try again after the first votes."
         )
     saved = service.advice_texts(consultation_id)
-    introduction = saved.introduction if saved.updated_at else consultation.description
+    # The residents' instructions are no introduction to an advice: it starts empty.
+    introduction = saved.introduction if saved.updated_at else ""
     conclusions, fmt = saved.conclusions, "preview"
     if request.method == "POST":
         form = await read_form(request)
@@ -111,10 +115,14 @@ async def report_page(request: Request) -> Response:
             f"{escape(_('Save and publish a new version'))}</button>"
             + versions_fragment(service.list_published_advice(consultation_id), messages)
         )
+        back = (
+            f'<p class="back"><a href="{escape(_PREFIX.format(consultation_id=consultation_id))}">'
+            f"{escape(_('Back to the consultation'))}</a></p>"
+        )
         html = render_html(
             report,
             stylesheet_href=f"{action}.css",
-            toolbar=_toolbar(report, action, introduction, conclusions, extra),
+            toolbar=back + _toolbar(report, action, introduction, conclusions, extra),
         )
         return HTMLResponse(html)
     media_type, suffix = _DOWNLOADS[fmt]
@@ -126,7 +134,9 @@ async def report_page(request: Request) -> Response:
     }
     # Rendering a PDF takes seconds: keep it off the event loop.
     body = await run_in_threadpool(renderers[fmt])
-    name = f"concept-advies-v{stored.version}.{suffix}"
+    # A draft is named after the version it would become when published (not the analysis's).
+    published = len(service.list_published_advice(consultation_id))
+    name = f"concept-advies-{consultation.join_code}-voor-v{published + 1}.{suffix}"
     return attachment(body, media_type, name)
 
 
