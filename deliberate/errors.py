@@ -28,7 +28,8 @@ released; ``docs/errors.md`` lists them and ``tests/test_docs.py`` checks the li
     │   └── ClaimDoesNotHold             claim_does_not_hold    (publication: a claim fails)
     ├── RateLimited                      rate_limited           (429, carries retry_after seconds)
     ├── Unavailable                      unavailable            (503: store or worker down)
-    │   └── ModelUnavailable             model_unavailable      (no embedding model can be loaded)
+    │   ├── ModelUnavailable             model_unavailable      (no embedding model can be loaded)
+    │   └── Busy                         busy                   (503: heavy work queue is full)
     └── AnalysisError                    analysis_error         (input the analysis cannot use)
 
 Warnings are not errors: non-fatal analysis issues are :class:`AnalysisWarning` subclasses,
@@ -44,6 +45,7 @@ __all__ = [
     "AnalysisError",
     "AnalysisWarning",
     "AuthenticationRequired",
+    "Busy",
     "ClaimDoesNotHold",
     "ConfigurationError",
     "Conflict",
@@ -225,6 +227,18 @@ class Unavailable(DeliberateError):
     """A dependency (database, worker) is unavailable; try again later."""
 
     code = "unavailable"
+
+
+class Busy(Unavailable):
+    """Too much heavy work is waiting already; ``retry_after`` says how many seconds to wait."""
+
+    code = "busy"
+
+    def __init__(
+        self, message: str, *, retry_after: int, detail: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message, detail=detail)
+        self.retry_after = max(1, int(retry_after))
 
 
 class ModelUnavailable(Unavailable):

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 
 from deliberate.errors import (
     AuthenticationRequired,
+    Busy,
     Conflict,
     ConsentRequired,
     DeliberateError,
@@ -119,7 +120,8 @@ async def handle_deliberate_error(request: Request, exc: Exception) -> Response:
     if status == 500:
         _log.error("unmapped error %s: %s", exc.code, exc.message)
         return error_response(request, 500, "internal_error", "something went wrong on our side")
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    retry_after = exc.retry_after if isinstance(exc, RateLimited | Busy) else None
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
     return error_response(request, status, exc.code, exc.message, headers)
 
 

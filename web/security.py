@@ -33,6 +33,7 @@ __all__ = [
     "CrossOriginGuard",
     "NulGuard",
     "SecurityHeaders",
+    "header",
     "plain_http_cookies",
 ]
 
@@ -113,7 +114,8 @@ def _prefixed_request_cookies(scope: Scope) -> Scope:
     return {**scope, "headers": headers}
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def header(scope: Scope, name: bytes) -> str | None:
+    """The first value of request header ``name`` (lower case), or None."""
     for key, value in scope.get("headers", []):
         if key == name:
             return str(value.decode("latin-1"))
@@ -209,15 +211,15 @@ class CrossOriginGuard:
     @staticmethod
     def allowed(scope: Scope) -> bool:
         """Whether an unsafe request may proceed (same origin, or not from a browser page)."""
-        site = _header(scope, b"sec-fetch-site")
+        site = header(scope, b"sec-fetch-site")
         if site is not None:
             # "none" is a user action such as a bookmark; same-site is a sibling subdomain,
             # which is still another origin, so only same-origin passes.
             return site in {"same-origin", "none"}
-        origin = _header(scope, b"origin")
+        origin = header(scope, b"origin")
         if origin is None:
             return True
-        host = _header(scope, b"host") or ""
+        host = header(scope, b"host") or ""
         if origin == "null":
             return False
         try:
@@ -255,7 +257,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         message = f"the request body is larger than {self.max_body_size} bytes"
-        declared = _header(scope, b"content-length")
+        declared = header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_size:
             await _send_error(send, scope, 413, "body_too_large", message)
             return

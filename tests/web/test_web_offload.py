@@ -1,0 +1,63 @@
+"""The heavy-work pool: the event loop stays free, and a full queue answers Busy at once."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import pytest
+
+from deliberate.errors import Busy
+from web.offload import CpuPool
+
+
+def test_a_full_pool_refuses_at_once_and_the_loop_stays_free() -> None:
+    release = threading.Event()
+    pool = CpuPool(workers=2, queue=1)
+
+    async def scenario() -> tuple[list[object], float]:
+        jobs = [asyncio.ensure_future(pool.run(release.wait, 5)) for _ in range(3)]
+        await asyncio.sleep(0.05)
+        assert pool.admitted == 3
+        started = time.perf_counter()
+        with pytest.raises(Busy) as refused:
+            await pool.run(release.wait, 5)
+        assert refused.value.retry_after == 2
+        # The loop answers while every worker is busy.
+        await asyncio.sleep(0.01)
+        waited = time.perf_counter() - started
+        release.set()
+        return list(await asyncio.gather(*jobs)), waited
+
+    results, waited = asyncio.run(scenario())
+    assert results == [True, True, True]
+    assert waited < 0.5
+    assert pool.admitted == 0
+    pool.shutdown()
+
+
+def test_errors_come_back_and_free_their_slot() -> None:
+    pool = CpuPool(workers=1, queue=0)
+
+    def fail() -> None:
+        raise ValueError("kapot")
+
+    async def scenario() -> int:
+        with pytest.raises(ValueError, match="kapot"):
+            await pool.run(fail)
+        return await pool.run(sum, [1, 2, 3])
+
+    assert asyncio.run(scenario()) == 6
+    pool.shutdown()
+
+
+def test_busy_is_a_503_with_retry_after() -> None:
+    from starlette.requests import Request
+
+    from web.errors import handle_deliberate_error
+
+    request = Request({"type": "http", "method": "GET", "path": "/api/x", "headers": []})
+    response = asyncio.run(handle_deliberate_error(request, Busy("vol", retry_after=3)))
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "3"

@@ -1,0 +1,61 @@
+"""Forwarded headers count only from trusted proxies (DELIBERATE_TRUSTED_PROXIES).
+
+The security review: uvicorn trusted ``X-Forwarded-For`` from loopback by default, so rotating it
+bypassed every per-address throttle (25 wrong passwords then the right one, 200 joins in 9.8 s).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from starlette.types import Receive, Scope, Send
+
+from web.proxies import TrustedProxies, parse_networks
+
+
+def _seen(trusted: str, peer: str, headers: dict[str, str]) -> tuple[str, str]:
+    """The client address and scheme the app sees for one request."""
+    found: list[tuple[str, str]] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        found.append((scope["client"][0], scope["scheme"]))
+
+    scope = {
+        "type": "http",
+        "scheme": "http",
+        "client": (peer, 5555),
+        "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
+    }
+    asyncio.run(TrustedProxies(app, trusted=parse_networks(trusted))(scope, None, None))  # type: ignore[arg-type]
+    return found[0]
+
+
+def test_nothing_is_trusted_by_default_not_even_loopback() -> None:
+    forged = {"x-forwarded-for": "203.0.113.9", "x-forwarded-proto": "https"}
+    assert _seen("", "127.0.0.1", forged) == ("127.0.0.1", "http")
+    assert _seen("10.0.0.0/8", "198.51.100.7", forged) == ("198.51.100.7", "http")
+
+
+def test_a_trusted_proxy_names_the_client() -> None:
+    headers = {"x-forwarded-for": "203.0.113.9", "x-forwarded-proto": "https"}
+    assert _seen("10.0.0.1", "10.0.0.1", headers) == ("203.0.113.9", "https")
+
+
+def test_the_right_most_untrusted_hop_is_the_client() -> None:
+    # A visitor can put anything on the left; each proxy appends what it saw.
+    chain = {"x-forwarded-for": "1.1.1.1, 203.0.113.9, 10.0.0.2"}
+    assert _seen("10.0.0.0/8", "10.0.0.1", chain)[0] == "203.0.113.9"
+    assert _seen("10.0.0.0/8", "10.0.0.1", {"x-forwarded-for": "10.0.0.3"})[0] == "10.0.0.3"
+
+
+@pytest.mark.parametrize("value", ["not-an-address", "", "[::1", "203.0.113.9:80"])
+def test_unreadable_forwarded_values_keep_the_proxy_address(value: str) -> None:
+    assert _seen("10.0.0.1", "10.0.0.1", {"x-forwarded-for": value})[0] == "10.0.0.1"
+
+
+def test_ipv6_and_bad_settings() -> None:
+    headers = {"x-forwarded-for": "2001:db8::7"}
+    assert _seen("::1, fd00::/8", "fd00::5", headers)[0] == "2001:db8::7"
+    with pytest.raises(ValueError, match="no address or network"):
+        parse_networks("10.0.0.1, proxy.example")
