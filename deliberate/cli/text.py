@@ -196,6 +196,8 @@ def themes(
         ]
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
+    if not found:
+        click.echo("no themes: no label describes most of its statements")
     for theme in found:
         click.echo(f"{theme.label} ({len(theme.statement_ids)} statements)")
         for statement_id in theme.statement_ids[:3]:

@@ -80,7 +80,10 @@ def test_themes_json(run: Callable[..., Result], statements: Path) -> None:
     result = run("themes", str(statements), "--json", "--count", "2")
     assert result.exit_code == 0, result.output
     themes = json.loads(result.stdout)
-    assert sorted(line for theme in themes for line in theme["lines"]) == [0, 1, 3, 4, 5]
+    lines = sorted(line for theme in themes for line in theme["lines"])
+    # Only statements the labels describe are themed (docs/text.md, "Themes that are true").
+    assert lines
+    assert set(lines) <= {0, 1, 3, 4, 5}
     assert all(theme["label"] and theme["keywords"] for theme in themes)
 
 

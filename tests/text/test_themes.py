@@ -6,6 +6,7 @@ import pytest
 
 from deliberate.errors import InvalidInput
 from deliberate.text import CombinedEmbedder, Theme, extract_themes
+from deliberate.text.themes import described_themes
 from deliberate.text.vocabulary import DUTCH_STOP_WORDS
 
 TOPICS = {
@@ -50,7 +51,7 @@ def test_themes_recover_topics_with_their_own_words(
 ) -> None:
     ids, texts, topic_of = _statements()
     embedder = default_embedder if use_embedder else None
-    themes = extract_themes(ids, texts, n_themes=3, embedder=embedder, random_state=0)
+    themes = extract_themes(ids, texts, n_themes=3, embedder=embedder, random_state=0, check=False)
     assert len(themes) == 3
     assert sorted(statement_id for theme in themes for statement_id in theme.statement_ids) == (
         sorted(ids)
@@ -70,7 +71,7 @@ def test_themes_recover_topics_with_their_own_words(
 
 def test_theme_count_is_chosen_when_not_given() -> None:
     ids, texts, _ = _statements()
-    themes = extract_themes(ids, texts, random_state=0)
+    themes = extract_themes(ids, texts, random_state=0, check=False)
     assert 2 <= len(themes) <= 5
     assert all(isinstance(theme, Theme) for theme in themes)
 
@@ -85,8 +86,37 @@ def test_small_inputs() -> None:
     (single,) = extract_themes(["1", "2"], ["Meer bomen in het park", "Bomen in het park"])
     assert single.statement_ids == ("1", "2")
     assert "bomen" in single.keywords
-    (only_stop_words,) = extract_themes(["1"], ["Wat is dat?"])
+    (only_stop_words,) = extract_themes(["1"], ["Wat is dat?"], check=False)
     assert only_stop_words.label == "overig"
+    assert extract_themes(["1"], ["Wat is dat?"]) == [], "'overig' describes nothing"
+
+
+def test_a_theme_is_shown_only_where_its_label_describes_its_members() -> None:
+    ids, texts, _ = _statements()
+    themes = extract_themes(ids, texts, random_state=0)
+    assert themes
+    text_of = dict(zip(ids, texts, strict=True))
+    for theme in themes:
+        stems = {word[:5] for word in theme.label.split(", ")}
+        for statement_id in theme.statement_ids:
+            assert stems & {w.lower()[:5] for w in text_of[statement_id].split()}, theme
+    # The demo's "Aed" theme: one AED statement, the rest about a garage, tiles and a garden.
+    wrong = Theme(
+        "aed",
+        ("aed", "garage", "tegels"),
+        ("1", "2", "3", "4"),
+    )
+    found = described_themes(
+        [wrong],
+        ["1", "2", "3", "4"],
+        [
+            "Een AED bij het buurthuis.",
+            "De parkeergarage moet open blijven.",
+            "Minder tegels in de tuinen.",
+            "Een moestuin voor de buurt.",
+        ],
+    )
+    assert found == []
 
 
 @pytest.mark.parametrize(
