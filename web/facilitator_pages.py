@@ -315,10 +315,14 @@ async def moderate(request: Request) -> Response:
     status = form.text("status", max_length=16)
     if status not in {"accepted", "rejected", "pending"}:
         raise InvalidInput("choose accept or reject")
+    reason = form.text("reason", default="", max_length=2000)
+    if status == "rejected" and not reason.strip():
+        # A form error shown at the statement's row, not an error page.
+        return redirect(f"/f/c/{consultation_id}?reason_for={statement.statement_id}#moderation")
     service.moderate(
         statement.statement_id,
         status,
-        reason=form.text("reason", default="", max_length=2000),
+        reason=reason,
         facilitator_id=facilitator.facilitator_id,
     )
     return redirect(f"/f/c/{consultation_id}#moderation")
