@@ -8,6 +8,8 @@ __all__ = ["PHRASES"]
 
 PHRASES: Final[dict[str, str]] = {
     "document": "Draft citizens' advice",
+    "document.published": "Citizens' advice, version {version} of {date}",
+    "document.final": "Published citizens' advice",
     "noun.person": "person|people",
     "noun.participant": "participant|participants",
     "noun.statement": "statement|statements",

@@ -11,6 +11,8 @@ __all__ = ["PHRASES"]
 
 PHRASES: Final[dict[str, str]] = {
     "document": "Concept-burgeradvies",
+    "document.published": "Burgeradvies, versie {version} van {date}",
+    "document.final": "Gepubliceerd burgeradvies",
     "noun.person": "persoon|mensen",
     "noun.participant": "deelnemer|deelnemers",
     "noun.statement": "stelling|stellingen",

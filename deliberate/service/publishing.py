@@ -7,8 +7,11 @@ never changed afterwards: votes cast later change the next version, not this one
 
 from __future__ import annotations
 
+import dataclasses
+
 from deliberate.advice import ConsultationTexts, draft_advice, render_markdown
 from deliberate.advice.verify import check_ledger
+from deliberate.advice.wording import Phrasebook
 from deliberate.analysis.result import AnalysisResult
 from deliberate.domain.publications import AdviceTexts, PublishedAdvice, clean_advice_text
 from deliberate.errors import Conflict, InvalidInput
@@ -104,13 +107,18 @@ class PublishingUseCases(RecordUseCases):
                 privacy_k=self.settings.privacy_k,
                 tally_weight=self.settings.tally_weight,
             )
-        markdown, report_json = render_markdown(report), report.to_json()
         with self.store.write() as connection:
-            version = advice_rows.next_version(connection, consultation_id)
+            version, now = advice_rows.next_version(connection, consultation_id), self._now()
+            # Published means final: no "Concept" in the title, but its version and date.
+            say = Phrasebook(chosen)
+            title = say.say("document.published", version=version, date=say.date(now.date()))
+            labels = {**report.labels, "document": say.say("document.final")}
+            report = dataclasses.replace(report, title=title, labels=labels)
+            markdown, report_json = render_markdown(report), report.to_json()
             published = PublishedAdvice(
                 consultation_id=consultation_id,
                 version=version,
-                created_at=self._now(),
+                created_at=now,
                 facilitator_id=facilitator_id,
                 introduction=texts.introduction,
                 conclusions=texts.conclusions,

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from deliberate.advice.wording import Phrasebook
 from deliberate.analysis import analyse
 from deliberate.analysis.result import AnalysisResult
 from deliberate.domain.statements import ModerationStatus
@@ -80,6 +81,11 @@ def test_published_versions_increase_and_never_change(service: Service) -> None:
     first = service.publish_advice(cid, facilitator_id=None)
     assert first.version == 1
     assert first.analysis_version == 1
+    # Published means final: the title has its version and date, and no "Concept".
+    title = f"Burgeradvies, versie 1 van {Phrasebook('nl').date(first.created_at.date())}"
+    assert first.markdown.startswith(f"# {title}\n")
+    assert json.loads(first.report_json)["title"] == title
+    assert "concept" not in first.markdown.lower()
     assert "De wijkraad vroeg om dit gesprek." in first.markdown
     assert "Meer groen, graag." in first.markdown
     facts = json.loads(first.report_json)["facts"]
@@ -100,6 +106,7 @@ def test_published_versions_increase_and_never_change(service: Service) -> None:
     newer = _analyse(service, cid)
     second = service.publish_advice(cid)
     assert second.version == 2
+    assert "Burgeradvies, versie 2 van" in second.markdown
     assert second.analysis_version == 2
     assert json.loads(second.report_json)["facts"]["n_votes"] == newer.n_votes
     assert newer.n_votes != result.n_votes
@@ -149,10 +156,11 @@ def test_published_advice_applies_the_privacy_threshold(
 
     def drafted(privacy_k: int) -> str:
         report = draft_advice(result, snapshot, language="nl", texts=texts, privacy_k=privacy_k)
-        return render_markdown(report)
+        return render_markdown(report).split("\n", 3)[3]  # below the title and its kind
 
-    assert published.markdown == drafted(7)
-    assert published.markdown != drafted(5)
+    body = published.markdown.split("\n", 3)[3]
+    assert body == drafted(7)
+    assert body != drafted(5)
 
 
 def test_publishing_refuses_a_claim_that_does_not_hold(
