@@ -220,8 +220,13 @@ async def vote(request: Request) -> Response:
         raise InvalidInput("choose agree, disagree or pass")
     statement_id = form.text("statement_id", max_length=64)
     app_state.service.cast_vote(participant.participant_id, statement_id, value)
-    if form.text("back", default="vote", max_length=16) == "votes":
-        return redirect(f"/c/{consultation.consultation_id}/votes#s-{statement_id}")
+    back = form.text("back", default="vote", max_length=16)
+    if back == "votes":
+        return redirect(
+            f"/c/{consultation.consultation_id}/votes?changed={statement_id}#s-{statement_id}"
+        )
+    if back == "add":  # a vote on a similar statement, from the add page: stay there
+        return redirect(f"/c/{consultation.consultation_id}/add?voted={statement_id}")
     return redirect(f"/c/{consultation.consultation_id}/vote?voted=1")
 
 
@@ -244,6 +249,7 @@ async def my_votes(request: Request) -> Response:
         {
             "consultation": consultation,
             "items": [(s, votes[s.statement_id]) for s in statements],
+            "changed": request.query_params.get("changed", ""),
             "Vote": Vote,
         },
     )
@@ -298,10 +304,14 @@ async def add(request: Request) -> Response:
     try:
         app_state.service.submit_statement(participant.participant_id, text)
     except (InvalidInput, DuplicateStatement) as error:
+        # An exact duplicate is no dead end: the one already there can be voted on in place.
+        visible = visible_statements(app_state.service, consultation)
+        same = [(v, 1.0) for v in visible if v.statement_id == error.detail.get("statement_id")]
         return _render_add(
             request,
             consultation,
             text=text,
+            similar=same,
             error=error.code,
             status=422 if isinstance(error, InvalidInput) else 409,
         )

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from browser.conftest import Site, assert_accessible, open_consultation
+from browser.conftest import STATEMENTS, Site, assert_accessible, open_consultation
 from browser.test_browser_moderation import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -96,3 +96,28 @@ def test_round_changes_ask_first_and_warn_about_two_open_rounds(browser: Any, si
     assert "niet meer stemmen" in asked[1]
     assert [r.phase.value for r in site.service.list_rounds(consultation_id)] == ["closed", "draft"]
     context.close()
+
+
+def test_the_duplicate_hint_lets_the_resident_vote_in_place(
+    browser: Any, site: Site, resident: tuple[Any, str]
+) -> None:
+    page, consultation_id = resident
+    page.goto(f"{site.base}/c/{consultation_id}/add")
+    page.get_by_label("Jouw stelling").fill(STATEMENTS[0])
+    page.get_by_role("button", name="Toevoegen", exact=True).click()
+    hint = page.locator("section.similar")
+    assert hint.get_by_text(STATEMENTS[0]).is_visible()
+    assert_accessible(browser, page, "duplicate hint")
+    with page.expect_navigation():
+        hint.get_by_role("group", name=STATEMENTS[0]).get_by_role(
+            "button", name="Eens", exact=True
+        ).click()
+    assert page.url.startswith(f"{site.base}/c/{consultation_id}/add?voted=")
+    assert page.get_by_text("Je stem is opgeslagen.").is_visible()
+    assert len(site.service.snapshot(consultation_id).votes) == 1
+    # "Toch toevoegen" on the very same text: the one already there can be voted on, no dead end.
+    page.get_by_label("Jouw stelling").fill(STATEMENTS[0])
+    page.get_by_role("button", name="Toevoegen", exact=True).click()
+    page.get_by_role("button", name="Toch toevoegen").click()
+    assert page.get_by_role("heading", name="Deze stelling staat er al").is_visible()
+    assert page.locator("section.similar button", has_text="Oneens").is_visible()
