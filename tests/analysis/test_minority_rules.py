@@ -9,6 +9,7 @@ statement below breaks exactly one rule at its boundary, next to one that breaks
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from deliberate.analysis.findings import GroupView, minority_positions
 from deliberate.analysis.params import AnalysisParams
@@ -77,3 +78,15 @@ def test_one_group_has_no_others() -> None:
     counts = np.array([[(9, 1, 0)]], dtype=np.int64)
     view = GroupView(["s"], np.ones(1, dtype=bool), [1], np.ones(1, dtype=bool))
     assert minority_positions(counts, np.array([10]), view, params=AnalysisParams()) == []
+
+
+def test_divisive_score_is_the_largest_gap_to_the_rest() -> None:
+    from deliberate.analysis.findings import divisive
+
+    # Group 7 agrees 18 of 20, group 8 disagrees 18 of 20: smoothed 19/22 against 3/22.
+    counts = np.array([[(18, 2, 0)], [(2, 18, 0)]], dtype=np.int64)
+    view = GroupView(["s"], np.ones(1, dtype=bool), [7, 8], np.ones(2, dtype=bool))
+    (found,) = divisive(counts, view, limit=5)
+    assert found.score == pytest.approx(19 / 22 - 3 / 22)
+    assert found.n_votes == 40
+    assert found.group_agree == {7: pytest.approx(19 / 22), 8: pytest.approx(3 / 22)}

@@ -182,3 +182,11 @@ def test_roles_per_consultation(service_factory: Callable[..., Service]) -> None
         service.require_role(owner.facilitator_id, other.consultation_id, Role.VIEWER)
     service.grant_role(helper.facilitator_id, mine.consultation_id, Role.VIEWER)
     assert service.roles(helper.facilitator_id) == {mine.consultation_id: Role.VIEWER}
+
+
+def test_finding_an_account_by_its_username(service_factory: Callable[..., Service]) -> None:
+    service = service_factory()
+    account = service.create_facilitator("anne", PASSWORD)
+    assert service.find_facilitator(" Anne ").facilitator_id == account.facilitator_id
+    with pytest.raises(NotFound):
+        service.find_facilitator("bram")

@@ -166,6 +166,17 @@ def test_merged_statement_leaves_analysis_but_keeps_its_votes(
         service.merge_statements(source, target)
 
 
+def test_nothing_merges_into_a_merged_statement(service_factory: Callable[..., Service]) -> None:
+    # Chains would hide where a statement went: merge into the end of the chain instead.
+    service = service_factory()
+    setup = open_consultation(service, statements=3, participants=1)
+    first, second, third = (s.statement_id for s in setup.statements)
+    service.merge_statements(first, second)
+    with pytest.raises(Conflict, match="itself merged"):
+        service.merge_statements(third, first)
+    assert service.get_statement(third).merged_into is None
+
+
 def test_seeding_is_all_or_nothing_on_duplicates(service_factory: Callable[..., Service]) -> None:
     service = service_factory()
     consultation = service.create_consultation("Hoe maken we onze wijk groener?")
