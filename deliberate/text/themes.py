@@ -30,7 +30,13 @@ from deliberate.text.lexical import LexicalEmbedder
 from deliberate.text.stance import tokenize
 from deliberate.text.vocabulary import DUTCH_STOP_WORDS
 
-__all__ = ["Theme", "described_themes", "extract_themes"]
+__all__ = [
+    "MIN_COVERAGE",
+    "MIN_DESCRIBED",
+    "Theme",
+    "described_themes",
+    "extract_themes",
+]
 
 _MAX_AUTO_THEMES = 8
 _KEYWORDS = 5
