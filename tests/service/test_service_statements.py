@@ -228,3 +228,16 @@ def test_a_question_needs_a_letter_or_digit(
     service = service_factory()
     with pytest.raises(InvalidInput, match="needs a question"):
         service.create_consultation(question)
+
+
+def test_a_rejection_reason_has_at_most_500_characters(
+    service_factory: Callable[..., Service],
+) -> None:
+    service = service_factory()
+    setup = open_consultation(service, statements=2, participants=1)
+    first, second = (s.statement_id for s in setup.statements)
+    rejected = service.moderate(first, "rejected", reason="x" * 500)
+    assert rejected.reason == "x" * 500
+    with pytest.raises(InvalidInput, match="at most 500"):
+        service.moderate(second, "rejected", reason="x" * 501)
+    assert service.get_statement(second).status is not ModerationStatus.REJECTED

@@ -243,6 +243,21 @@ def test_form_entered_before_refuses_the_whole_upload(
     assert _counts(service) == before
 
 
+def test_seeded_statements_get_the_first_form_codes(
+    service: Service, room: dict[str, str], clock: FakeClock
+) -> None:
+    clock.advance(minutes=5)
+    participant = service.join(room["consultation_id"], consent_version="v1")
+    written = service.submit_statement(participant.participant_id, "Er moeten meer bankjes komen.")
+    service.moderate(written.statement_id, ModerationStatus.ACCEPTED)
+    clock.advance(minutes=5)
+    seeded = service.seed_statements(room["consultation_id"], ["Fietsen krijgen meer ruimte."])
+    # Nothing was printed yet: all four seeded statements come first, then the participant's.
+    codes = [(s.code, s.statement_id) for s in service.form_statements(room["session_id"])]
+    assert codes[3] == ("S4", seeded[0].statement_id)
+    assert codes[4] == ("S5", written.statement_id)
+
+
 def test_form_codes_stay_stable_when_statements_arrive(
     service: Service, room: dict[str, str], clock: FakeClock
 ) -> None:
