@@ -19,7 +19,7 @@ def demo_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A folder holding the demo's deliberate-demo.db (as `deliberate demo` leaves it)."""
     service = open_service(Settings(database_url=f"sqlite:///{tmp_path / 'deliberate-demo.db'}"))
     try:
-        build_demo_consultation(service, n_participants=40)
+        build_demo_consultation(service, n_participants=120)
     finally:
         service.close()
     monkeypatch.chdir(tmp_path)
