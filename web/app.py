@@ -1,4 +1,4 @@
-"""The application factory: routes and middleware assembled from plain lists.
+"""The application factory: the route table (:mod:`web.routes`) and the middleware.
 
 >>> from deliberate.config import Settings
 >>> app = create_app(Settings(database_url="sqlite://"))  # doctest: +SKIP
@@ -22,27 +22,25 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-# Imported for their side effect: each adds its page to the facilitator console.
-import web.report_pages
-import web.statement_groups
-import web.table_sessions  # noqa: F401
 from deliberate.config import Settings
 from deliberate.errors import DeliberateError
 from deliberate.events import EventBus, create_event_bus
 from deliberate.service import Service, open_service
 from deliberate.worker import AnalysisWorker
-from web import api, api_tables, facilitator_pages, host_pages, live, participant_pages
-from web.errors import (
+from web.core.errors import (
     WebError,
     handle_deliberate_error,
     handle_http_exception,
     handle_unexpected,
     handle_web_error,
 )
-from web.pages import AppState, make_environment
-from web.security import BodyLimit, CrossOriginGuard, NulGuard, SecurityHeaders
-from web.similarity import SimilarStatements
-from web.throttle import SlidingWindow
+from web.core.routing import starlette_routes
+from web.core.security import BodyLimit, CrossOriginGuard, NulGuard, SecurityHeaders
+from web.core.state import AppState
+from web.core.templates import make_environment
+from web.core.throttle import SlidingWindow
+from web.routes import ROUTES
+from web.views.similarity import SimilarStatements
 
 __all__ = ["create_app"]
 
@@ -51,12 +49,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 def _routes() -> list[BaseRoute]:
     return [
-        *participant_pages.routes(),
-        *facilitator_pages.routes(),
-        *host_pages.routes(),
-        *live.routes(),
-        *api.routes(),
-        *api_tables.routes(),
+        *starlette_routes(ROUTES),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
 

@@ -7,18 +7,14 @@ Screenshots go to ``test-artifacts/`` (git-ignored).
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from live_server import live_server
 from store.databases import database_url, postgres_database
 from support import REPO_ROOT, missing
 
@@ -64,28 +60,6 @@ class Site:
     settings: Settings
 
 
-@contextlib.contextmanager
-def _serve(app: Any) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture
 def site(database_url: str, settings_factory: Callable[..., Settings]) -> Iterator[Site]:
     """The app on a fresh database with one facilitator account and the live worker."""
@@ -94,7 +68,7 @@ def site(database_url: str, settings_factory: Callable[..., Settings]) -> Iterat
     service = open_service(settings, events=bus)
     service.create_facilitator("gespreksleider", PASSWORD)
     app = create_app(settings, service=service, bus=bus, run_worker=True)
-    with _serve(app) as base:
+    with live_server(app) as base:
         yield Site(base=base, service=service, settings=settings)
     bus.close()
     service.store.dispose()

@@ -15,8 +15,7 @@ from deliberate.config import Settings
 from deliberate.events import InProcessEventBus
 from deliberate.service import open_service
 from web.app import create_app
-from web.host_identity import host_token
-from web.identity import participant_token
+from web.core.identity import host_token, participant_token
 
 __all__ = ["FuzzTarget", "database_url", "fuzz_target", "postgres_database"]
 

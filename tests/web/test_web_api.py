@@ -6,7 +6,7 @@ from starlette.routing import Route
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import PASSWORD, WebWorld
 
-from web.openapi import openapi_document
+from web.api.openapi import openapi_document
 
 
 def _login(world: WebWorld) -> dict[str, str]:

@@ -8,7 +8,7 @@ import sys
 from babel.messages.pofile import read_po
 from support import REPO_ROOT
 
-from web.i18n import LOCALE_DIR, choose_language, translator
+from web.core.i18n import LOCALE_DIR, choose_language, translator
 
 
 def _ids(path: object) -> set[str]:

@@ -11,7 +11,7 @@ import pytest
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import PASSWORD, WebWorld, live_server
 
-from web.opinion_map import build_map, convex_hull
+from web.views.opinion_map import build_map, convex_hull
 
 
 def test_convex_hull_encloses_every_point() -> None:

@@ -14,8 +14,7 @@ from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import PASSWORD, WebWorld, publish_first_version
 
 from deliberate.domain.facilitators import Role
-from web.host_identity import host_cookie_name, host_token
-from web.identity import participant_token
+from web.core.identity import host_cookie_name, host_token, participant_token
 
 ROLES = ("anonymous", "participant", "stranger", "viewer", "moderator", "owner", "host")
 _OPEN_TO_ALL = {"/f/login", "/f/logout", "/h/{session_id}/login", "/h/{session_id}/logout"}

@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import WebWorld, browser_headers
 
-from web.identity import participant_id_from_token, participant_token
+from web.core.identity import participant_id_from_token, participant_token
 
 BASE_OTHER = "https://kwaadwillend.example"
 

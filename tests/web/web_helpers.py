@@ -6,16 +6,12 @@ The client talks to ``https://testserver`` because participant and session cooki
 
 from __future__ import annotations
 
-import contextlib
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import uvicorn
+from live_server import live_server
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 from store.databases import database_url, postgres_database
@@ -187,25 +183,3 @@ def world_factory(
 def world(world_factory: Callable[..., WebWorld]) -> WebWorld:
     """A default world."""
     return world_factory()
-
-
-@contextlib.contextmanager
-def live_server(app: Starlette) -> Iterator[str]:
-    """Serve ``app`` with uvicorn on a free loopback port in a thread; yield its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -6,7 +6,7 @@ all statements of the consultation into labelled themes. Merging goes through
 :meth:`deliberate.service.Service.merge_statements`: the merged statement leaves routing and the
 analysis, but its votes stay stored and attributable to it.
 
-Embeddings come from the app's :class:`web.similarity.SimilarStatements` model (the offline,
+Embeddings come from the app's :class:`web.views.similarity.SimilarStatements` model (the offline,
 Dutch-capable default of :func:`deliberate.text.resolve_embedder`, loaded once per process) and are
 cached in the store per statement, so each statement is embedded once, ever.
 """
@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from deliberate.domain.facilitators import Role
 from deliberate.domain.statements import ModerationStatus, Statement
@@ -32,12 +31,10 @@ from deliberate.text import (
     embed_cached,
     extract_themes,
 )
-from web.bodies import read_form
-from web.errors import WebError
-from web.facilitator_pages import CONSOLE_LINKS, EXTRA_ROUTES, ConsoleLink
-from web.i18n import N_
-from web.identity import require_role
-from web.pages import redirect, render, state
+from web.core.bodies import read_form
+from web.core.routing import Context
+from web.core.state import state
+from web.core.templates import redirect, render
 
 __all__ = ["merge", "statement_groups_page"]
 
@@ -81,54 +78,35 @@ def _group(service: Service, embedder: Embedder, consultation_id: str) -> _Group
     )
 
 
-async def statement_groups_page(request: Request) -> Response:
+async def statement_groups_page(request: Request, ctx: Context) -> Response:
     """Near-duplicate clusters with a merge form per cluster, and the consultation's themes."""
-    consultation_id = request.path_params["consultation_id"]
-    app_state = state(request)
-    facilitator = require_role(request, app_state.service, consultation_id, Role.VIEWER)
-    role = app_state.service.role_of(facilitator.facilitator_id, consultation_id)
+    role = ctx.role
     embedder = await run_in_threadpool(_embedder, request)
-    grouping = await run_in_threadpool(_group, app_state.service, embedder, consultation_id)
+    grouping = await run_in_threadpool(
+        _group, ctx.service, embedder, ctx.consultation.consultation_id
+    )
     return render(
         request,
         "f_statement_groups.html",
         {
-            "consultation": app_state.service.get_consultation(consultation_id),
+            "consultation": ctx.consultation,
             "grouping": grouping,
             "can_merge": role is not None and role.includes(Role.MODERATOR),
         },
     )
 
 
-async def merge(request: Request) -> Response:
+async def merge(request: Request, ctx: Context) -> Response:
     """Merge the chosen statements of a cluster into the one to keep."""
-    consultation_id = request.path_params["consultation_id"]
-    service = state(request).service
-    facilitator = require_role(request, service, consultation_id, Role.MODERATOR)
+    consultation_id = ctx.consultation.consultation_id
     form = await read_form(request)
     keep = form.text("keep", max_length=64)
     members = form.text("members", max_length=64 * 200).split()
     if keep not in members or len(members) < 2:
         raise InvalidInput("choose the statement to keep from the cluster")
     for statement_id in [keep, *members]:
-        if service.get_statement(statement_id).consultation_id != consultation_id:
-            raise WebError(404, "not_found", "this statement does not exist")
+        ctx.statement_of_consultation(statement_id)
     for statement_id in members:
         if statement_id != keep:
-            service.merge_statements(statement_id, keep, facilitator_id=facilitator.facilitator_id)
+            ctx.service.merge_statements(statement_id, keep, facilitator_id=ctx.facilitator_id)
     return redirect(_PREFIX.format(consultation_id=consultation_id) + "/statement-groups")
-
-
-CONSOLE_LINKS.append(
-    ConsoleLink(N_("Duplicates and themes"), f"{_PREFIX}/statement-groups", Role.VIEWER)
-)
-EXTRA_ROUTES.extend(
-    [
-        Route(
-            "/f/c/{consultation_id:str}/statement-groups",
-            statement_groups_page,
-            methods=["GET"],
-        ),
-        Route("/f/c/{consultation_id:str}/statement-groups/merge", merge, methods=["POST"]),
-    ]
-)

@@ -8,7 +8,7 @@ analysis flagged. The projector view shows the live map with the room's people r
 statements that unite or divide, room and online side by side, plus a QR code that lets people
 in the room vote on their phones with the session as their channel.
 
-Hosts work at ``/h/<session id>`` (:mod:`web.host_pages`).
+Hosts work at ``/h/<session id>`` (:mod:`web.host.pages`).
 """
 
 from __future__ import annotations
@@ -17,51 +17,29 @@ from datetime import date
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from deliberate.domain.facilitators import Role
 from deliberate.domain.sessions import PhysicalSession, format_access_code
-from deliberate.errors import InvalidInput, NotFound
-from web.bodies import Fields, read_form
-from web.facilitator_pages import (
-    CONSOLE_LINKS,
-    EXTRA_ROUTES,
-    ConsoleLink,
-    included_texts,
-    map_view,
-    qr_svg_response,
-)
-from web.i18n import N_
-from web.identity import require_role
-from web.opinion_map import MapView
-from web.pages import redirect, render, state
-from web.room_figures import RoomView, build_room_view
+from deliberate.errors import InvalidInput
+from web.console.maps import included_texts, map_view, public_base, qr_svg_response
+from web.core.bodies import Fields, read_form
+from web.core.routing import Context
+from web.core.state import state
+from web.core.templates import redirect, render
+from web.views.opinion_map import MapView
+from web.views.room_figures import RoomView, build_room_view
 
-__all__ = ["consultation_session", "host_url", "room_url", "session_view"]
-
-_PREFIX = "/f/c/{consultation_id:str}/sessions"
-
-
-def _base(request: Request) -> str:
-    return state(request).settings.public_url.rstrip("/") or str(request.base_url).rstrip("/")
+__all__ = ["host_url", "room_url", "session_view"]
 
 
 def room_url(request: Request, session_id: str) -> str:
     """The link people in the room open to vote on their phones (also the QR code)."""
-    return f"{_base(request)}/r/{session_id}"
+    return f"{public_base(request)}/r/{session_id}"
 
 
 def host_url(request: Request, session_id: str) -> str:
     """The page table hosts open to log in with the session's code."""
-    return f"{_base(request)}/h/{session_id}"
-
-
-def consultation_session(request: Request, consultation_id: str) -> PhysicalSession:
-    """The session in the path, which must belong to the consultation in the path."""
-    session = state(request).service.get_table_session(request.path_params["session_id"])
-    if session.consultation_id != consultation_id:
-        raise NotFound("this session does not exist")
-    return session
+    return f"{public_base(request)}/h/{session_id}"
 
 
 def session_view(request: Request, session: PhysicalSession) -> RoomView:
@@ -108,33 +86,29 @@ def _code_page(
     )
 
 
-async def sessions_page(request: Request) -> Response:
+async def sessions_page(request: Request, ctx: Context) -> Response:
     """The consultation's sessions, and the form to create one."""
-    consultation_id = request.path_params["consultation_id"]
-    service = state(request).service
-    facilitator = require_role(request, service, consultation_id, Role.VIEWER)
+    consultation_id = ctx.consultation.consultation_id
+    service = ctx.service
     sessions = service.list_table_sessions(consultation_id)
     return render(
         request,
         "f_sessions.html",
         {
-            "consultation": service.get_consultation(consultation_id),
+            "consultation": ctx.consultation,
             "sessions": [(s, service.list_tables(s.session_id)) for s in sessions],
-            "role": service.role_of(facilitator.facilitator_id, consultation_id),
+            "role": ctx.role,
             "Role": Role,
             "today": date.today().isoformat(),
         },
     )
 
 
-async def create_session(request: Request) -> Response:
+async def create_session(request: Request, ctx: Context) -> Response:
     """Create a session (and, optionally, its first table); show the host code once."""
-    consultation_id = request.path_params["consultation_id"]
-    service = state(request).service
-    require_role(request, service, consultation_id, Role.OWNER)
     fields = await read_form(request)
-    session, code = service.create_table_session(
-        consultation_id,
+    session, code = ctx.service.create_table_session(
+        ctx.consultation.consultation_id,
         place=fields.text("place", max_length=200),
         held_on=_date(fields),
         neighbourhood=fields.text("neighbourhood", default="", max_length=200),
@@ -142,13 +116,9 @@ async def create_session(request: Request) -> Response:
     return _code_page(request, session, code, status=201)
 
 
-async def session_page(request: Request) -> Response:
+async def session_page(request: Request, ctx: Context) -> Response:
     """One session: its tables, what came in, and the room beside online."""
-    consultation_id = request.path_params["consultation_id"]
-    app_state = state(request)
-    service = app_state.service
-    facilitator = require_role(request, service, consultation_id, Role.VIEWER)
-    session = consultation_session(request, consultation_id)
+    service, session = ctx.service, ctx.session
     contributions = service.session_contributions(session.session_id)
     forms_by_table: dict[int, int] = {}
     for _, table_number, _ in contributions.forms:
@@ -157,12 +127,12 @@ async def session_page(request: Request) -> Response:
         request,
         "f_session.html",
         {
-            "consultation": service.get_consultation(consultation_id),
+            "consultation": ctx.consultation,
             "session": session,
             "contributions": contributions,
             "forms_by_table": forms_by_table,
             "room": session_view(request, session),
-            "role": service.role_of(facilitator.facilitator_id, consultation_id),
+            "role": ctx.role,
             "Role": Role,
             "host_link": host_url(request, session.session_id),
             "room_link": room_url(request, session.session_id),
@@ -170,14 +140,11 @@ async def session_page(request: Request) -> Response:
     )
 
 
-async def add_table(request: Request) -> Response:
+async def add_table(request: Request, ctx: Context) -> Response:
     """Add a numbered table with its host to the session."""
-    consultation_id = request.path_params["consultation_id"]
-    service = state(request).service
-    require_role(request, service, consultation_id, Role.OWNER)
-    session = consultation_session(request, consultation_id)
+    consultation_id, session = ctx.consultation.consultation_id, ctx.session
     fields = await read_form(request)
-    service.add_table(
+    ctx.service.add_table(
         session.session_id,
         _number(fields, "number"),
         host_name=fields.text("host_name", max_length=200),
@@ -187,33 +154,27 @@ async def add_table(request: Request) -> Response:
     return redirect(f"/f/c/{consultation_id}/sessions/{session.session_id}#tables")
 
 
-async def reissue_code(request: Request) -> Response:
+async def reissue_code(request: Request, ctx: Context) -> Response:
     """Replace the host code: the old one and every host login with it stop working."""
-    consultation_id = request.path_params["consultation_id"]
-    service = state(request).service
-    require_role(request, service, consultation_id, Role.MODERATOR)
-    session = consultation_session(request, consultation_id)
-    return _code_page(request, session, service.reissue_host_code(session.session_id))
+    session = ctx.session
+    return _code_page(request, session, ctx.service.reissue_host_code(session.session_id))
 
 
-async def room_projector(request: Request) -> Response:
+async def room_projector(request: Request, ctx: Context) -> Response:
     """For the wall of the room: the map with the room ringed, what unites and divides, a QR."""
-    consultation_id = request.path_params["consultation_id"]
-    service = state(request).service
-    require_role(request, service, consultation_id, Role.VIEWER)
-    session = consultation_session(request, consultation_id)
+    session = ctx.session
     return render(
         request,
         "f_room_projector.html",
         {
-            "consultation": service.get_consultation(consultation_id),
+            "consultation": ctx.consultation,
             "session": session,
             "map": _room_map(request, session),
             "room": session_view(request, session),
             "room_link": room_url(request, session.session_id),
             "projector": True,
             "hide_consensus": True,
-            "privacy_k": state(request).settings.privacy_k,
+            "privacy_k": ctx.app.settings.privacy_k,
         },
     )
 
@@ -223,11 +184,9 @@ def _room_map(request: Request, session: PhysicalSession) -> MapView:
     return map_view(request, session.consultation_id, highlight=people)
 
 
-async def room_map_fragment(request: Request) -> Response:
+async def room_map_fragment(request: Request, ctx: Context) -> Response:
     """The map with the room's people ringed, for the live update of the projector."""
-    consultation_id = request.path_params["consultation_id"]
-    require_role(request, state(request).service, consultation_id, Role.VIEWER)
-    session = consultation_session(request, consultation_id)
+    session = ctx.session
     return render(
         request,
         "map_fragment.html",
@@ -240,11 +199,9 @@ async def room_map_fragment(request: Request) -> Response:
     )
 
 
-async def room_figures_fragment(request: Request) -> Response:
+async def room_figures_fragment(request: Request, ctx: Context) -> Response:
     """The room-beside-online figures alone, for live updates (``?projector=1``: large)."""
-    consultation_id = request.path_params["consultation_id"]
-    require_role(request, state(request).service, consultation_id, Role.VIEWER)
-    session = consultation_session(request, consultation_id)
+    session = ctx.session
     projector = request.query_params.get("projector") == "1"
     return render(
         request,
@@ -253,28 +210,7 @@ async def room_figures_fragment(request: Request) -> Response:
     )
 
 
-async def room_qr(request: Request) -> Response:
+async def room_qr(request: Request, ctx: Context) -> Response:
     """The room's voting link as an SVG QR code."""
-    consultation_id = request.path_params["consultation_id"]
-    require_role(request, state(request).service, consultation_id, Role.VIEWER)
-    session = consultation_session(request, consultation_id)
+    session = ctx.session
     return qr_svg_response(room_url(request, session.session_id))
-
-
-CONSOLE_LINKS.append(
-    ConsoleLink(N_("Table sessions"), "/f/c/{consultation_id}/sessions", Role.VIEWER)
-)
-_SESSION = f"{_PREFIX}/{{session_id:str}}"
-EXTRA_ROUTES.extend(
-    [
-        Route(_PREFIX, sessions_page, methods=["GET"]),
-        Route(_PREFIX, create_session, methods=["POST"]),
-        Route(_SESSION, session_page, methods=["GET"]),
-        Route(f"{_SESSION}/tables", add_table, methods=["POST"]),
-        Route(f"{_SESSION}/code", reissue_code, methods=["POST"]),
-        Route(f"{_SESSION}/projector", room_projector, methods=["GET"]),
-        Route(f"{_SESSION}/map/fragment", room_map_fragment, methods=["GET"]),
-        Route(f"{_SESSION}/figures/fragment", room_figures_fragment, methods=["GET"]),
-        Route(f"{_SESSION}/qr.svg", room_qr, methods=["GET"]),
-    ]
-)

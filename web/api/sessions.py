@@ -5,7 +5,7 @@ Facilitators (the ``session_token`` of ``POST /api/session``) work under
 (viewer), create a session with its tables and add tables (owner), hand out a new host code
 (moderator; the old code and every host login with it stop at once) and read the room beside
 online from the latest stored analysis (viewer). A host code is in one answer only: deliberate
-keeps its hash. What table hosts do is in :mod:`web.api_table_hosts`.
+keeps its hash. What table hosts do is in :mod:`web.api.hosts`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
 
-from deliberate.domain.facilitators import Role
 from deliberate.domain.sessions import (
     FORMS_PER_TABLE_MAX,
     MAX_NAME_LENGTH,
@@ -30,16 +28,15 @@ from deliberate.domain.sessions import (
 from deliberate.errors import AlreadyExists, InvalidInput
 from deliberate.service.contributions import SessionContributions
 from deliberate.service.sessions import TablePlan
-from web.api import ok
-from web.api_table_hosts import host_routes, table_json, whole_number
-from web.bodies import Fields, read_json
-from web.errors import WebError
-from web.identity import require_role
-from web.pages import state
-from web.room_figures import RoomRow
-from web.table_sessions import consultation_session, host_url, room_url, session_view
+from web.api.common import ok
+from web.api.hosts import table_json, whole_number
+from web.console.sessions import host_url, room_url, session_view
+from web.core.bodies import Fields, read_json
+from web.core.errors import WebError
+from web.core.routing import Context
+from web.views.room_figures import RoomRow
 
-__all__ = ["routes"]
+__all__ = ["add_table", "create_session", "list_sessions", "reissue_code", "room_figures"]
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WORD = re.compile(r"\w")
@@ -154,11 +151,9 @@ def _row_json(row: RoomRow) -> dict[str, Any]:
     }
 
 
-async def list_sessions(request: Request) -> Response:
+async def list_sessions(request: Request, ctx: Context) -> Response:
     """The consultation's sessions with their tables and what each brought in (viewer)."""
-    service = state(request).service
-    consultation_id = request.path_params["consultation_id"]
-    require_role(request, service, consultation_id, Role.VIEWER)
+    service, consultation_id = ctx.service, ctx.consultation.consultation_id
     found = [
         _session_json(request, s, service.session_contributions(s.session_id))
         for s in service.list_table_sessions(consultation_id)
@@ -166,11 +161,9 @@ async def list_sessions(request: Request) -> Response:
     return ok({"sessions": found})
 
 
-async def create_session(request: Request) -> Response:
+async def create_session(request: Request, ctx: Context) -> Response:
     """Create a session and its tables (owner); the host code is in this answer only."""
-    service = state(request).service
-    consultation_id = request.path_params["consultation_id"]
-    require_role(request, service, consultation_id, Role.OWNER)
+    service, consultation_id = ctx.service, ctx.consultation.consultation_id
     fields = await read_json(request)
     place = _name(fields, "place")
     held_on = _held_on(fields)
@@ -195,12 +188,9 @@ async def create_session(request: Request) -> Response:
     )
 
 
-async def add_table(request: Request) -> Response:
+async def add_table(request: Request, ctx: Context) -> Response:
     """Add a numbered table with its host (owner); 409 when the number is taken."""
-    service = state(request).service
-    consultation_id = request.path_params["consultation_id"]
-    require_role(request, service, consultation_id, Role.OWNER)
-    session = consultation_session(request, consultation_id)
+    service, session = ctx.service, ctx.session
     checked = _table_fields((await read_json(request)).data, "the table")
     table = service.add_table(
         session.session_id,
@@ -212,12 +202,9 @@ async def add_table(request: Request) -> Response:
     return ok({"table": table_json(table)}, status=201)
 
 
-async def reissue_code(request: Request) -> Response:
+async def reissue_code(request: Request, ctx: Context) -> Response:
     """A new host code, in this answer only (moderator); the old one and its logins stop."""
-    service = state(request).service
-    consultation_id = request.path_params["consultation_id"]
-    require_role(request, service, consultation_id, Role.MODERATOR)
-    session = consultation_session(request, consultation_id)
+    service, session = ctx.service, ctx.session
     code = service.reissue_host_code(session.session_id)
     return ok(
         {
@@ -229,11 +216,9 @@ async def reissue_code(request: Request) -> Response:
     )
 
 
-async def room_figures(request: Request) -> Response:
+async def room_figures(request: Request, ctx: Context) -> Response:
     """The room beside online per statement, from the latest stored analysis (viewer)."""
-    consultation_id = request.path_params["consultation_id"]
-    require_role(request, state(request).service, consultation_id, Role.VIEWER)
-    view = session_view(request, consultation_session(request, consultation_id))
+    view = session_view(request, ctx.session)
     return ok(
         {
             "session_id": request.path_params["session_id"],
@@ -245,17 +230,3 @@ async def room_figures(request: Request) -> Response:
             "divide": [row.statement_id for row in view.divide],
         }
     )
-
-
-def routes() -> list[BaseRoute]:
-    """The table-session routes of the API: facilitators' and hosts'."""
-    sessions = "/api/consultations/{consultation_id:str}/sessions"
-    one = f"{sessions}/{{session_id:str}}"
-    return [
-        Route(sessions, list_sessions, methods=["GET"]),
-        Route(sessions, create_session, methods=["POST"]),
-        Route(f"{one}/tables", add_table, methods=["POST"]),
-        Route(f"{one}/host-code", reissue_code, methods=["POST"]),
-        Route(f"{one}/figures", room_figures, methods=["GET"]),
-        *host_routes(),
-    ]

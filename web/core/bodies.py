@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 
-from web.errors import WebError
+from web.core.errors import WebError
 
 __all__ = ["MAX_DEPTH", "Fields", "read_form", "read_json"]
 

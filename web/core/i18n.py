@@ -27,7 +27,7 @@ __all__ = [
     "translator",
 ]
 
-LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 LANGUAGES = ("nl", "en")
 LANGUAGE_COOKIE = "lang"
 

@@ -108,7 +108,7 @@ def error_response(
         body: dict[str, Any] = {"ok": False, "error": message, "code": code, "status": status}
         return JSONResponse(body, status_code=status, headers=headers)
     # Imported here: the page renderer needs the app's templates, which import this module.
-    from web.pages import render_error_page
+    from web.core.templates import render_error_page
 
     return render_error_page(request, status, code, message, headers=headers)
 

@@ -10,15 +10,11 @@ from __future__ import annotations
 from markupsafe import escape
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from deliberate.domain.facilitators import Role
 from deliberate.domain.publications import PublishedAdvice
 from deliberate.errors import NotFound
-from web.facilitator_pages import EXTRA_ROUTES
-from web.i18n import Translator
-from web.identity import require_role
-from web.pages import state
+from web.core.i18n import Translator
+from web.core.routing import Context
 
 __all__ = ["published_version", "version_url", "versions_fragment"]
 
@@ -54,11 +50,9 @@ def versions_fragment(versions: list[PublishedAdvice], messages: Translator) -> 
     )
 
 
-async def published_version(request: Request) -> Response:
+async def published_version(request: Request, ctx: Context) -> Response:
     """One published version, exactly as stored."""
-    consultation_id = request.path_params["consultation_id"]
-    service = state(request).service
-    require_role(request, service, consultation_id, Role.VIEWER)
+    consultation_id, service = ctx.consultation.consultation_id, ctx.service
     fmt, number = request.path_params["fmt"], request.path_params["version"]
     if fmt not in _FORMATS or not number.isdigit() or len(number) > 9:
         raise NotFound("a published version is a number, served as .md or .json")
@@ -70,12 +64,3 @@ async def published_version(request: Request) -> Response:
         media_type=_FORMATS[fmt],
         headers={"content-disposition": f'inline; filename="{name}"'},
     )
-
-
-EXTRA_ROUTES.append(
-    Route(
-        "/f/c/{consultation_id:str}/advice/{version:str}.{fmt:str}",
-        published_version,
-        methods=["GET"],
-    )
-)

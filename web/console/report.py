@@ -14,7 +14,6 @@ from markupsafe import escape
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
-from starlette.routing import Route
 
 from deliberate.advice import AdviceReport, ConsultationTexts, draft_advice, render_markdown
 from deliberate.advice.docx_file import render_docx
@@ -22,13 +21,12 @@ from deliberate.advice.pdf_file import render_pdf
 from deliberate.advice.render import render_html, report_css
 from deliberate.advice.wording import LANGUAGES
 from deliberate.domain.facilitators import Role
-from web.bodies import read_form
-from web.errors import WebError
-from web.facilitator_pages import CONSOLE_LINKS, EXTRA_ROUTES, ConsoleLink
-from web.i18n import N_, translator
-from web.identity import require_role
-from web.pages import attachment, state
-from web.published_advice import version_url, versions_fragment
+from web.console.published_advice import version_url, versions_fragment
+from web.core.bodies import read_form
+from web.core.errors import WebError
+from web.core.i18n import translator
+from web.core.routing import Context
+from web.core.templates import attachment
 
 __all__ = ["report_page", "report_stylesheet"]
 
@@ -65,13 +63,10 @@ def _toolbar(
     )
 
 
-async def report_page(request: Request) -> Response:
+async def report_page(request: Request, ctx: Context) -> Response:
     """GET: the draft advice of the latest analysis; POST: the same with edited texts, or a file."""
-    consultation_id = request.path_params["consultation_id"]
-    app_state = state(request)
-    require_role(request, app_state.service, consultation_id, Role.VIEWER)
-    service = app_state.service
-    consultation = service.get_consultation(consultation_id)
+    service, consultation = ctx.service, ctx.consultation
+    consultation_id = consultation.consultation_id
     stored = service.latest_analysis(consultation_id)
     if stored is None:
         raise WebError(
@@ -89,7 +84,7 @@ async def report_page(request: Request) -> Response:
         if fmt not in {"preview", "save", "publish", *_DOWNLOADS}:
             raise WebError(400, "invalid_format", "Choose html, md, docx or pdf.")
         if fmt in {"save", "publish"}:
-            return _save_or_publish(request, consultation_id, fmt, introduction, conclusions)
+            return _save_or_publish(ctx, fmt, introduction, conclusions)
     texts = ConsultationTexts(
         title=consultation.question,
         question=consultation.question,
@@ -103,7 +98,7 @@ async def report_page(request: Request) -> Response:
         snapshot,
         language=language,
         texts=texts,
-        privacy_k=app_state.settings.privacy_k,
+        privacy_k=ctx.app.settings.privacy_k,
     )
     if fmt == "preview":
         action = _PREFIX.format(consultation_id=consultation_id) + "/report"
@@ -140,38 +135,24 @@ async def report_page(request: Request) -> Response:
     return attachment(body, media_type, name)
 
 
-def _save_or_publish(
-    request: Request, consultation_id: str, action: str, introduction: str, conclusions: str
-) -> Response:
+def _save_or_publish(ctx: Context, action: str, introduction: str, conclusions: str) -> Response:
     """Save the texts (moderator) and, to publish, make the next version (owner)."""
-    service = state(request).service
-    minimum = Role.OWNER if action == "publish" else Role.MODERATOR
-    facilitator = require_role(request, service, consultation_id, minimum)
+    service, consultation_id = ctx.service, ctx.consultation.consultation_id
+    ctx.require(Role.OWNER if action == "publish" else Role.MODERATOR)
     service.save_advice_texts(
         consultation_id,
         introduction=introduction,
         conclusions=conclusions,
-        facilitator_id=facilitator.facilitator_id,
+        facilitator_id=ctx.facilitator_id,
     )
     if action == "save":
         target = _PREFIX.format(consultation_id=consultation_id) + "/report"
     else:
-        published = service.publish_advice(
-            consultation_id, facilitator_id=facilitator.facilitator_id
-        )
+        published = service.publish_advice(consultation_id, facilitator_id=ctx.facilitator_id)
         target = version_url(consultation_id, published.version, "md")
     return RedirectResponse(target, status_code=303)
 
 
-async def report_stylesheet(request: Request) -> Response:
+async def report_stylesheet(request: Request, ctx: Context) -> Response:
     """The report's CSS, served from this origin so the page's CSP allows it."""
     return Response(report_css(), media_type="text/css; charset=utf-8")
-
-
-CONSOLE_LINKS.append(ConsoleLink(N_("Draft advice"), f"{_PREFIX}/report", Role.VIEWER))
-EXTRA_ROUTES.extend(
-    [
-        Route("/f/c/{consultation_id:str}/report", report_page, methods=["GET", "POST"]),
-        Route("/f/c/{consultation_id:str}/report.css", report_stylesheet, methods=["GET"]),
-    ]
-)

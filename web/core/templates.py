@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,38 +9,13 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from deliberate.config import Settings
 from deliberate.domain.sessions import provenance
-from deliberate.events import EventBus
-from deliberate.service import Service
-from deliberate.worker import AnalysisWorker
-from web.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translator
-from web.similarity import SimilarStatements
-from web.throttle import SlidingWindow
+from web.core.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translator
+from web.core.state import state
 
-__all__ = ["AppState", "attachment", "redirect", "render", "render_error_page", "state"]
+__all__ = ["attachment", "make_environment", "redirect", "render", "render_error_page"]
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-
-
-@dataclass
-class AppState:
-    """What every request handler needs, kept on ``app.state.deliberate``."""
-
-    settings: Settings
-    service: Service
-    bus: EventBus
-    worker: AnalysisWorker | None
-    templates: jinja2.Environment
-    similar: SimilarStatements
-    joins: SlidingWindow
-
-
-def state(request: Request) -> AppState:
-    """The :class:`AppState` of the app serving ``request``."""
-    found = request.app.state.deliberate
-    assert isinstance(found, AppState)  # noqa: S101 - set by create_app
-    return found
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def make_environment() -> jinja2.Environment:

@@ -3,9 +3,9 @@
 A host trades the session's host code for a host token (``POST /api/sessions/{id}/host-token``,
 throttled per session and address like the login page) and sends it as ``Authorization:
 Bearer``; a moderator or owner of the consultation may do the same with their own session token
-(:func:`web.host_identity.require_table_access`). Paper forms (one at a time, or a CSV/XLSX sent
+(the route table's loader, :mod:`web.core.routing`). Paper forms (one at a time, or a CSV/XLSX sent
 as the raw body), shows of hands and statements written at the table go through the same use
-cases as the host pages (:mod:`web.host_pages`): a refused form or file saves nothing, and the
+cases as the host pages (:mod:`web.host.pages`): a refused form or file saves nothing, and the
 error message names the row and the core's ``problem`` code.
 """
 
@@ -19,7 +19,6 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
 
 from deliberate.domain.sessions import MAX_TALLY_COUNT, PhysicalSession, Table
 from deliberate.errors import (
@@ -28,19 +27,17 @@ from deliberate.errors import (
     DuplicateStatement,
     InvalidInput,
     InvalidUpload,
-    NotFound,
 )
-from web.api import ok, statement_json
-from web.bodies import Fields, read_json
-from web.errors import WebError, status_for
-from web.host_identity import HOST_LOGIN_SECONDS, host_token, require_table_access
-from web.pages import attachment, state
-from web.table_sessions import room_url
+from web.api.common import ok, statement_json
+from web.console.sessions import room_url
+from web.core.bodies import Fields, read_json
+from web.core.errors import WebError, status_for
+from web.core.identity import HOST_LOGIN_SECONDS, host_token
+from web.core.routing import Context
+from web.core.templates import attachment
 
-__all__ = ["ANSWERS", "host_routes", "path_session", "table_json", "whole_number"]
+__all__ = ["ANSWERS", "table_json", "whole_number"]
 
-_ID = re.compile(r"[0-9a-f]{32}")
-_TABLE = re.compile(r"[0-9]{1,2}")
 _CODE = re.compile(r"[sS][0-9]{1,4}")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _UPLOAD_TYPES = frozenset({"text/csv", _XLSX})
@@ -79,14 +76,6 @@ def table_json(table: Table, entered: int = 0) -> dict[str, Any]:
     }
 
 
-def path_session(request: Request) -> PhysicalSession:
-    """The session named in the path; 404 for an unknown or malformed id."""
-    session_id = request.path_params["session_id"]
-    if not _ID.fullmatch(session_id):
-        raise NotFound("this session does not exist")
-    return state(request).service.get_table_session(session_id)
-
-
 def _refused(error: DeliberateError) -> WebError:
     """A refused form, file or statement as an API error whose message names the problem."""
     detail = error.detail or {}
@@ -101,10 +90,9 @@ def _refused(error: DeliberateError) -> WebError:
     return WebError(status_for(error), error.code, f"{message}; nothing was saved")
 
 
-async def login(request: Request) -> Response:
+async def login(request: Request, ctx: Context) -> Response:
     """Trade the session's host code for a host token (throttled per session and address)."""
-    app_state = state(request)
-    session = path_session(request)
+    app_state, session = ctx.app, ctx.session
     fields = await read_json(request)
     code = fields.text("code", max_length=64)
     address = request.client.host if request.client else ""
@@ -123,22 +111,9 @@ async def login(request: Request) -> Response:
     )
 
 
-def _host_session(request: Request) -> PhysicalSession:
-    session = path_session(request)
-    return require_table_access(request, state(request).service, session.session_id)
-
-
-def _table(request: Request, session: PhysicalSession) -> Table:
-    raw = request.path_params["table"]
-    if not _TABLE.fullmatch(raw):
-        raise NotFound(f"this session has no table {raw[:8]}")
-    return state(request).service.get_table(session.session_id, int(raw))
-
-
-async def form_statements(request: Request) -> Response:
+async def form_statements(request: Request, ctx: Context) -> Response:
     """The statements on the session's paper forms (``S1``…) and its tables."""
-    session = _host_session(request)
-    service = state(request).service
+    session, service = ctx.session, ctx.service
     statements = service.form_statements(session.session_id)
     return ok(
         {
@@ -168,14 +143,13 @@ def _answers(fields: Fields) -> dict[str, str]:
     return answers
 
 
-async def enter_form(request: Request) -> Response:
+async def enter_form(request: Request, ctx: Context) -> Response:
     """One paper form: its number and an answer per statement code; one new participant."""
-    session = _host_session(request)
-    table = _table(request, session)
+    session, table = ctx.session, ctx.table
     fields = await read_json(request)
     form_number = whole_number(fields, "form_number", low=1, high=_MAX_FORM_NUMBER)
     answers = _answers(fields)
-    service = state(request).service
+    service = ctx.service
     try:
         result = service.enter_form(session.session_id, table.number, form_number, answers)
     except (AlreadyExists, InvalidUpload) as error:
@@ -195,16 +169,15 @@ async def enter_form(request: Request) -> Response:
     )
 
 
-async def upload_forms(request: Request) -> Response:
+async def upload_forms(request: Request, ctx: Context) -> Response:
     """A CSV or XLSX sent as the raw body: every row is saved, or none."""
-    session = _host_session(request)
-    table = _table(request, session)
+    session, table = ctx.session, ctx.table
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in _UPLOAD_TYPES:
         raise WebError(415, "unsupported_media_type", f"send the file as text/csv or {_XLSX}")
     data = await request.body()
     try:
-        result = state(request).service.import_forms(session.session_id, table.number, data)
+        result = ctx.service.import_forms(session.session_id, table.number, data)
     except (AlreadyExists, InvalidUpload) as error:
         raise _refused(error) from None
     return ok(
@@ -219,9 +192,9 @@ async def upload_forms(request: Request) -> Response:
     )
 
 
-def _statement_id(request: Request, session: PhysicalSession, wanted: str) -> tuple[str, str]:
+def _statement_id(ctx: Context, session: PhysicalSession, wanted: str) -> tuple[str, str]:
     """``(statement id, code)`` for a form code such as ``S3`` or a statement id."""
-    on_form = state(request).service.form_statements(session.session_id)
+    on_form = ctx.service.form_statements(session.session_id)
     for statement in on_form:
         if wanted.upper() == statement.code or wanted == statement.statement_id:
             return statement.statement_id, statement.code
@@ -233,18 +206,17 @@ def _statement_id(request: Request, session: PhysicalSession, wanted: str) -> tu
     return wanted, ""  # not (or no longer) on the form: the core decides whether it may be counted
 
 
-async def record_tally(request: Request) -> Response:
+async def record_tally(request: Request, ctx: Context) -> Response:
     """A show of hands on one statement; a new count replaces the earlier one."""
-    session = _host_session(request)
-    table = _table(request, session)
+    session, table = ctx.session, ctx.table
     fields = await read_json(request)
     wanted = fields.text("statement", max_length=64).strip()
     counts = {
         name: whole_number(fields, name, low=0, high=MAX_TALLY_COUNT, default=0)
         for name in ("agree", "disagree", "pass")
     }
-    statement_id, code = _statement_id(request, session, wanted)
-    service = state(request).service
+    statement_id, code = _statement_id(ctx, session, wanted)
+    service = ctx.service
     recorded = service.record_tally(
         session.session_id,
         table.number,
@@ -272,11 +244,10 @@ async def record_tally(request: Request) -> Response:
     )
 
 
-async def add_statement(request: Request) -> Response:
+async def add_statement(request: Request, ctx: Context) -> Response:
     """A statement written at the table: pending moderation, its table as origin."""
-    session = _host_session(request)
-    table = _table(request, session)
-    app_state = state(request)
+    session, table = ctx.session, ctx.table
+    app_state = ctx.app
     fields = await read_json(request)
     text = fields.text("text", max_length=10 * app_state.settings.max_statement_length)
     try:
@@ -286,30 +257,14 @@ async def add_statement(request: Request) -> Response:
     return ok({"statement": statement_json(statement) | {"origin": statement.origin}}, status=201)
 
 
-async def forms_pdf(request: Request) -> Response:
+async def forms_pdf(request: Request, ctx: Context) -> Response:
     """The table's numbered paper forms as one A4 PDF."""
-    session = _host_session(request)
-    table = _table(request, session)
+    session, table = ctx.session, ctx.table
     # Rendering 20 forms takes seconds: keep it off the event loop.
     pdf = await run_in_threadpool(
-        state(request).service.paper_forms_pdf,
+        ctx.service.paper_forms_pdf,
         session.session_id,
         table.number,
         join_url=room_url(request, session.session_id),
     )
     return attachment(pdf, "application/pdf", f"formulieren-tafel-{table.number}.pdf")
-
-
-def host_routes() -> list[BaseRoute]:
-    """The routes of table hosts, under ``/api/sessions/{session_id}``."""
-    host = "/api/sessions/{session_id:str}"
-    table = f"{host}/tables/{{table:str}}"
-    return [
-        Route(f"{host}/host-token", login, methods=["POST"]),
-        Route(f"{host}/forms", form_statements, methods=["GET"]),
-        Route(f"{table}/forms", enter_form, methods=["POST"]),
-        Route(f"{table}/forms/upload", upload_forms, methods=["POST"]),
-        Route(f"{table}/tallies", record_tally, methods=["POST"]),
-        Route(f"{table}/statements", add_statement, methods=["POST"]),
-        Route(f"{table}/forms.pdf", forms_pdf, methods=["GET"]),
-    ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deliberate.analysis.definitions import stated
-from web.opinion_map import Bar, bar_of
+from web.views.opinion_map import Bar, bar_of
 
 __all__ = ["RoomRow", "RoomView", "build_room_view"]
 

@@ -19,14 +19,12 @@ from collections.abc import AsyncIterator
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import BaseRoute, Route
 
-from deliberate.domain.facilitators import Role
 from deliberate.events import Event
-from web.identity import SESSION_COOKIE, bearer_token, require_role
-from web.pages import state
+from web.core.identity import SESSION_COOKIE, bearer_token
+from web.core.routing import Context
 
-__all__ = ["HEARTBEAT_SECONDS", "SESSION_CHECK_SECONDS", "STREAM_TOPICS", "routes", "sse_message"]
+__all__ = ["HEARTBEAT_SECONDS", "SESSION_CHECK_SECONDS", "STREAM_TOPICS", "sse_message", "stream"]
 
 HEARTBEAT_SECONDS = 15.0
 SESSION_CHECK_SECONDS = 0.5
@@ -45,11 +43,10 @@ def sse_message(event: str, data: dict[str, object]) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, sort_keys=True)}\n\n".encode()
 
 
-async def stream(request: Request) -> Response:
+async def stream(request: Request, ctx: Context) -> Response:
     """``text/event-stream`` of one consultation's changes (viewer role and up)."""
-    app_state = state(request)
-    consultation_id = request.path_params["consultation_id"]
-    require_role(request, app_state.service, consultation_id, Role.VIEWER)
+    app_state = ctx.app
+    consultation_id = ctx.consultation.consultation_id
     token = request.cookies.get(SESSION_COOKIE) or bearer_token(request) or ""
     service = app_state.service
     loop = asyncio.get_running_loop()
@@ -103,8 +100,3 @@ def _put_latest(queue: asyncio.Queue[Event], event: Event) -> None:
     if queue.full():
         queue.get_nowait()
     queue.put_nowait(event)
-
-
-def routes() -> list[BaseRoute]:
-    """The SSE route."""
-    return [Route("/f/c/{consultation_id:str}/events", stream, methods=["GET"])]

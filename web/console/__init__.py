@@ -1,0 +1,1 @@
+"""The facilitator console: consultations, rounds, moderation, maps, tables, reports."""

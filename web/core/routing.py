@@ -1,0 +1,312 @@
+"""The route table's vocabulary and its one loader.
+
+Each audience declares its routes as :class:`Endpoint` rows: path, methods, handler, who may call
+it (:class:`Who`) and the parent resource it lives under (:class:`Parent`). :func:`starlette_routes`
+turns rows into Starlette routes whose first step is :func:`load`: it resolves the parent from the
+path (a consultation, a round or statement of it, a table session, a table of that session),
+checks once that each child belongs to its parent, and authorises the caller. A handler receives
+a :class:`Context` with the objects it may use; no handler looks up or checks ownership itself.
+
+Refusals follow one rule: no identity is :class:`AuthenticationRequired` (401; a page with an
+``entry`` sends the visitor there instead), a facilitator without a role in the consultation gets
+:class:`NotFound` (ids cannot be probed), one with a lower role :class:`NotPermitted`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from deliberate.domain.consultations import Consultation
+from deliberate.domain.facilitators import Facilitator, Role
+from deliberate.domain.participants import Participant
+from deliberate.domain.rounds import Round
+from deliberate.domain.sessions import PhysicalSession, Table
+from deliberate.domain.statements import Statement
+from deliberate.errors import AuthenticationRequired, NotFound, NotPermitted
+from deliberate.service import Service
+from web.core.identity import facilitator_of, is_host_of, participant_of
+from web.core.state import AppState, state
+from web.core.templates import redirect
+
+__all__ = ["Context", "Endpoint", "Parent", "Who", "load", "owned", "starlette_routes"]
+
+
+class Who(enum.Enum):
+    """Who may call a route. Facilitator roles include the lower ones."""
+
+    PUBLIC = "public"
+    PARTICIPANT = "participant"  # joined the consultation in the path
+    FACILITATOR = "facilitator"  # any logged-in facilitator
+    VIEWER = "viewer"
+    MODERATOR = "moderator"
+    OWNER = "owner"
+    HOST = "host"  # the session's table host, or a moderator of its consultation
+
+    @property
+    def role(self) -> Role | None:
+        """The facilitator role this needs in the consultation, if any."""
+        return {Who.VIEWER: Role.VIEWER, Who.MODERATOR: Role.MODERATOR, Who.OWNER: Role.OWNER}.get(
+            self
+        )
+
+
+class Parent(enum.Enum):
+    """The resource a route lives under; the loader resolves the whole chain up to it."""
+
+    NONE = "none"
+    CONSULTATION = "consultation"
+    ROUND = "round"  # a round of the consultation
+    STATEMENT = "statement"  # a statement of the consultation
+    SESSION = "session"  # a table session (of the consultation, when the path names one)
+    TABLE = "table"  # a table of the session
+
+
+class _Owned(Protocol):
+    @property
+    def consultation_id(self) -> str: ...
+
+
+_T = TypeVar("_T", bound=_Owned)
+_SESSION_ID = re.compile(r"[0-9a-f]{32}")
+_TABLE_NUMBER = re.compile(r"[0-9]{1,2}")
+
+
+def owned(child: _T, consultation: Consultation, what: str) -> _T:
+    """``child`` when it belongs to ``consultation``; :class:`NotFound` otherwise.
+
+    The one ownership check of the web layer: every "this X belongs to that consultation" goes
+    through here.
+    """
+    if child.consultation_id != consultation.consultation_id:
+        raise NotFound(f"this {what} does not exist")
+    return child
+
+
+@dataclass
+class Context:
+    """What the loader resolved for one request."""
+
+    app: AppState
+    facilitator: Facilitator | None = None
+    role: Role | None = None
+    participant: Participant | None = None
+    host: bool = False
+    loaded: dict[Parent, object] = field(default_factory=dict)
+
+    @property
+    def service(self) -> Service:
+        """The application service."""
+        return self.app.service
+
+    def _get(self, kind: Parent, cls: type[_T]) -> _T:
+        found = self.loaded.get(kind)
+        if not isinstance(found, cls):
+            raise RuntimeError(f"the route declares no {kind.value} parent")  # a table bug
+        return found
+
+    @property
+    def consultation(self) -> Consultation:
+        """The consultation in (or above) the path."""
+        return self._get(Parent.CONSULTATION, Consultation)
+
+    @property
+    def round(self) -> Round:
+        """The round in the path, of :attr:`consultation`."""
+        return self._get(Parent.ROUND, Round)
+
+    @property
+    def statement(self) -> Statement:
+        """The statement in the path, of :attr:`consultation`."""
+        return self._get(Parent.STATEMENT, Statement)
+
+    @property
+    def session(self) -> PhysicalSession:
+        """The table session in the path, of :attr:`consultation`."""
+        return self._get(Parent.SESSION, PhysicalSession)
+
+    @property
+    def table(self) -> Table:
+        """The table in the path, of :attr:`session`."""
+        found = self.loaded.get(Parent.TABLE)
+        if not isinstance(found, Table):
+            raise RuntimeError("the route declares no table parent")
+        return found
+
+    @property
+    def facilitator_id(self) -> str:
+        """The logged-in facilitator's id (routes for facilitators only)."""
+        if self.facilitator is None:
+            raise RuntimeError("the route is not for facilitators")
+        return self.facilitator.facilitator_id
+
+    @property
+    def joined(self) -> Participant:
+        """The participant (routes for participants only)."""
+        if self.participant is None:
+            raise RuntimeError("the route is not for participants")
+        return self.participant
+
+    def require(self, minimum: Role) -> None:
+        """For an action whose role depends on the form (save or publish): the loaded role
+        must include ``minimum``."""
+        if self.role is None or not self.role.includes(minimum):
+            raise NotPermitted(f"this needs the {minimum.value} role in this consultation")
+
+    def statement_of_consultation(self, statement_id: str) -> Statement:
+        """A statement named in a form or body, which must belong to :attr:`consultation`."""
+        return owned(self.service.get_statement(statement_id), self.consultation, "statement")
+
+    def session_of_consultation(self, session_id: str) -> PhysicalSession:
+        """A table session named in a form or body, which must belong to :attr:`consultation`."""
+        session = self.service.get_table_session(session_id)
+        return owned(session, self.consultation, "session")
+
+
+Handler = Callable[[Request, Context], Awaitable[Response]]
+_CHAIN = {
+    Parent.NONE: (),
+    Parent.CONSULTATION: (Parent.CONSULTATION,),
+    Parent.ROUND: (Parent.CONSULTATION, Parent.ROUND),
+    Parent.STATEMENT: (Parent.CONSULTATION, Parent.STATEMENT),
+    Parent.SESSION: (Parent.SESSION,),
+    Parent.TABLE: (Parent.SESSION, Parent.TABLE),
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One row of the route table.
+
+    ``entry`` is for pages: where a visitor without the needed identity is sent (the login or
+    join page, formatted with the path parameters) instead of a 401.
+    """
+
+    methods: tuple[str, ...]
+    path: str
+    handler: Handler
+    who: Who
+    parent: Parent = Parent.NONE
+    entry: str | None = None
+
+    @property
+    def template(self) -> str:
+        """The path without convertors, as documented (``/c/{consultation_id}``)."""
+        return re.sub(r":[a-z]+}", "}", self.path)
+
+    @property
+    def summary(self) -> str:
+        """The first line of the handler's docstring."""
+        return (self.handler.__doc__ or "").strip().splitlines()[0] if self.handler.__doc__ else ""
+
+
+def _facilitator(ctx: Context, request: Request) -> Facilitator:
+    if ctx.facilitator is None:
+        ctx.facilitator = facilitator_of(request, ctx.service)
+    if ctx.facilitator is None:
+        raise AuthenticationRequired("log in as a facilitator first")
+    return ctx.facilitator
+
+
+def _authorise_role(
+    ctx: Context, request: Request, consultation: Consultation, minimum: Role
+) -> None:
+    facilitator = _facilitator(ctx, request)
+    ctx.role = ctx.service.role_of(facilitator.facilitator_id, consultation.consultation_id)
+    if ctx.role is None:
+        raise NotFound("this consultation does not exist")
+    if not ctx.role.includes(minimum):
+        raise NotPermitted(f"this needs the {minimum.value} role in this consultation")
+
+
+def _session(ctx: Context, request: Request) -> PhysicalSession:
+    session_id = request.path_params["session_id"]
+    if not _SESSION_ID.fullmatch(session_id):
+        raise NotFound("this session does not exist")
+    session = ctx.service.get_table_session(session_id)
+    if Parent.CONSULTATION in ctx.loaded:
+        return owned(session, ctx.consultation, "session")
+    ctx.loaded[Parent.CONSULTATION] = ctx.service.get_consultation(session.consultation_id)
+    return session
+
+
+def _table(ctx: Context, request: Request) -> Table:
+    raw = str(request.path_params["table"])
+    if not _TABLE_NUMBER.fullmatch(raw):
+        raise NotFound(f"this session has no table {raw[:8]}")
+    return ctx.service.get_table(ctx.session.session_id, int(raw))
+
+
+def _authorise_host(ctx: Context, request: Request) -> None:
+    """The session's host, or a facilitator with at least the moderator role."""
+    if is_host_of(request, ctx.service, ctx.session.session_id):
+        ctx.host = True
+        return
+    ctx.facilitator = facilitator_of(request, ctx.service)
+    if ctx.facilitator is None:
+        raise AuthenticationRequired("log in with the session's host code first")
+    _authorise_role(ctx, request, ctx.consultation, Role.MODERATOR)
+
+
+def load(endpoint: Endpoint, request: Request) -> Context:
+    """Resolve the parent chain of ``endpoint`` from the path and authorise the caller."""
+    ctx = Context(app=state(request))
+    who, params = endpoint.who, request.path_params
+    if who is Who.FACILITATOR or who.role is not None:
+        _facilitator(ctx, request)
+    chain = _CHAIN[endpoint.parent]
+    if "consultation_id" in params and chain:
+        consultation = ctx.service.get_consultation(params["consultation_id"])
+        ctx.loaded[Parent.CONSULTATION] = consultation
+        if who.role is not None:
+            _authorise_role(ctx, request, consultation, who.role)
+    for kind in chain:
+        if kind is Parent.ROUND:
+            round_ = ctx.service.get_round(params["round_id"])
+            ctx.loaded[kind] = owned(round_, ctx.consultation, "round")
+        elif kind is Parent.STATEMENT:
+            ctx.loaded[kind] = ctx.statement_of_consultation(params["statement_id"])
+        elif kind is Parent.SESSION:
+            ctx.loaded[kind] = _session(ctx, request)
+            if who is Who.HOST:
+                _authorise_host(ctx, request)
+        elif kind is Parent.TABLE:
+            ctx.loaded[kind] = _table(ctx, request)
+    if Parent.CONSULTATION in ctx.loaded and who in (Who.PUBLIC, Who.PARTICIPANT):
+        found = participant_of(request, ctx.service, ctx.consultation.consultation_id)
+        with contextlib.suppress(NotFound):  # a token of another consultation counts as none
+            ctx.participant = owned(found, ctx.consultation, "participant") if found else None
+        if who is Who.PARTICIPANT and (
+            ctx.participant is None
+            or (endpoint.entry is not None and not ctx.participant.has_consented)
+        ):
+            raise AuthenticationRequired("join this consultation first")
+    return ctx
+
+
+def _route(endpoint: Endpoint) -> Route:
+    async def app(request: Request) -> Response:
+        try:
+            ctx = load(endpoint, request)
+        except AuthenticationRequired:
+            if endpoint.entry is None:
+                raise
+            return redirect(endpoint.entry.format(**request.path_params))
+        return await endpoint.handler(request, ctx)
+
+    app.__name__ = endpoint.handler.__name__
+    app.__doc__ = endpoint.handler.__doc__
+    return Route(endpoint.path, app, methods=list(endpoint.methods))
+
+
+def starlette_routes(table: Sequence[Endpoint]) -> list[BaseRoute]:
+    """The Starlette routes of a route table, in table order."""
+    return [_route(endpoint) for endpoint in table]

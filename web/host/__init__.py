@@ -1,0 +1,1 @@
+"""Table hosts: log in with the session's code, then bring in what the table thinks."""

@@ -1,0 +1,1 @@
+"""Participants: join with consent, vote, add statements, see the map, own their data."""
