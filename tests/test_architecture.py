@@ -60,3 +60,52 @@ def test_no_outbound_http_outside_allow_list(path: Path) -> None:
     clients = {"httpx", "requests", "urllib.request", "http.client", "aiohttp"}
     bad = {n for n in _imports(path) if n in clients or n.split(".")[0] in {"requests", "aiohttp"}}
     assert not bad, f"{relative} imports network clients {sorted(bad)}"
+
+
+def _web_graph() -> dict[str, set[str]]:
+    """Module → the web modules it imports (at any depth of the file, functions included)."""
+    web = ROOT / "web"
+    names = {
+        ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+        for p in web.rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in names.items():
+        edges = set()
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                continue
+            edges.update(t for t in targets if t in names and t != name)
+        graph[name] = edges
+    return graph
+
+
+def test_web_has_no_import_cycles() -> None:
+    graph = _web_graph()
+    done: set[str] = set()
+
+    def visit(name: str, path: list[str]) -> None:
+        if name in path:
+            cycle = [*path[path.index(name) :], name]
+            raise AssertionError("import cycle: " + " -> ".join(cycle))
+        if name in done:
+            return
+        for target in sorted(graph[name]):
+            visit(target, [*path, name])
+        done.add(name)
+
+    for module in sorted(graph):
+        visit(module, [])
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "web").rglob("*.py")), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_web_modules_stay_small(path: Path) -> None:
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines <= 300, f"{path.relative_to(ROOT)} has {lines} lines (web: at most 300)"

@@ -15,8 +15,9 @@ from web_helpers import PASSWORD, WebWorld, publish_first_version
 
 from deliberate.domain.facilitators import Role
 from web.core.identity import host_cookie_name, host_token, participant_token
+from web.permissions import ROLES, allowed, permissions_markdown
+from web.routes import ROUTES
 
-ROLES = ("anonymous", "participant", "stranger", "viewer", "moderator", "owner", "host")
 _OPEN_TO_ALL = {"/f/login", "/f/logout", "/h/{session_id}/login", "/h/{session_id}/logout"}
 _ROW = re.compile(r"^\| `(GET|POST|PATCH|DELETE|PUT) ([^`]+)` \|(.+)\|$")
 
@@ -27,12 +28,26 @@ def _documented() -> dict[tuple[str, str], dict[str, bool]]:
     for line in text.splitlines():
         found = _ROW.match(line.strip())
         if found:
-            cells = [cell.strip() for cell in found.group(3).split("|")]
+            cells = [cell.strip() for cell in found.group(3).split("|")][: len(ROLES)]
             assert len(cells) == len(ROLES), line
             matrix[(found.group(1), found.group(2))] = dict(
                 zip(ROLES, (c == "yes" for c in cells), strict=True)
             )
     return matrix
+
+
+def test_the_document_is_generated_from_the_route_table() -> None:
+    on_disk = (REPO_ROOT / "docs" / "permissions.md").read_text(encoding="utf-8")
+    assert on_disk == permissions_markdown(), "run: python -m web.permissions"
+
+
+def test_the_document_follows_the_table() -> None:
+    table = {
+        (method, endpoint.template): allowed(endpoint)
+        for endpoint in ROUTES
+        for method in endpoint.methods
+    }
+    assert _documented() == table
 
 
 def _routes(world: WebWorld) -> set[tuple[str, str]]:

@@ -15,7 +15,6 @@ that names the row and the problem; nothing is saved.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -24,23 +23,19 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from deliberate.domain.facilitators import Role
 from deliberate.domain.sessions import MAX_TALLY_COUNT, PhysicalSession, Table
 from deliberate.errors import (
     AlreadyExists,
-    AuthenticationRequired,
     DeliberateError,
     DuplicateStatement,
     InvalidInput,
     InvalidUpload,
     PhaseNotAllowed,
-    RateLimited,
 )
 from deliberate.interop.form_upload import MAX_UPLOAD_BYTES, upload_template_csv
 from web.console.sessions import room_url
 from web.core.bodies import Fields, read_form
 from web.core.errors import WebError
-from web.core.identity import HOST, HOST_LOGIN_SECONDS, facilitator_of, host_token, is_host_of
 from web.core.routing import Context
 from web.core.templates import attachment, redirect, render
 from web.host.refusals import CHOOSE_STATEMENT, COUNTS, refusal_message
@@ -49,83 +44,13 @@ __all__ = [
     "add_statement",
     "enter_form",
     "forms_pdf",
-    "login",
-    "logout",
     "record_tally",
-    "session_home",
     "table_page",
     "upload_forms",
     "upload_template",
 ]
 
 _UPLOAD_FIELDS = 8
-
-
-def _client_address(request: Request) -> str:
-    return request.client.host if request.client else ""
-
-
-async def session_home(request: Request, ctx: Context) -> Response:
-    """The login form, or, once logged in, the session's tables to choose from."""
-    service, session = ctx.service, ctx.session
-    if not is_host_of(request, service, session.session_id):
-        facilitator = facilitator_of(request, service)
-        role = (
-            service.role_of(facilitator.facilitator_id, session.consultation_id)
-            if facilitator is not None
-            else None
-        )
-        if role is None or not role.includes(Role.MODERATOR):
-            return render(request, "h_login.html", {"session": session, "failed": False})
-    return render(
-        request,
-        "h_session.html",
-        {
-            "session": session,
-            "consultation": ctx.consultation,
-            "tables": service.list_tables(session.session_id),
-        },
-    )
-
-
-async def login(request: Request, ctx: Context) -> Response:
-    """Check the host code (throttled per session and address) and remember the login."""
-    app_state, session = ctx.app, ctx.session
-    session_id = session.session_id
-    fields = await read_form(request)
-    code = fields.text("code", default="", max_length=64)
-    try:
-        app_state.service.verify_host_code(session_id, code, address=_client_address(request))
-    except AuthenticationRequired:
-        return render(request, "h_login.html", {"session": session, "failed": True}, status=401)
-    except RateLimited as error:
-        return render(
-            request,
-            "h_login.html",
-            {"session": session, "limited": True},
-            status=429,
-            headers={"Retry-After": str(error.retry_after)},
-        )
-    except InvalidInput:
-        return render(request, "h_login.html", {"session": session, "failed": True}, status=401)
-    version = app_state.service.host_code_version(session_id)
-    token = host_token(
-        app_state.settings.secret_key,
-        session_id,
-        version,
-        expires=int(time.time()) + HOST_LOGIN_SECONDS,
-    )
-    response = redirect(f"/h/{session_id}")
-    HOST.set_cookie(response, token, session_id)
-    return response
-
-
-async def logout(request: Request, ctx: Context) -> Response:
-    """Forget the host login in this browser."""
-    session_id = request.path_params["session_id"]
-    response = redirect(f"/h/{session_id}")
-    HOST.clear_cookie(response, session_id)
-    return response
 
 
 def _table_page(
@@ -313,4 +238,3 @@ async def upload_template(request: Request, ctx: Context) -> Response:
     sheet = upload_template_csv(table, service.form_statements(session.session_id))
     name = f"formulieren-tafel-{table.number}.csv"
     return attachment(sheet, "text/csv; charset=utf-8", name)
-

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from web.core.routing import Endpoint, Parent, Who
-from web.host import pages
+from web.host import login, pages
 
 __all__ = ["ROUTES"]
 
@@ -14,9 +14,9 @@ _GET, _POST = ("GET",), ("POST",)
 _HOST, _TABLE = Who.HOST, Parent.TABLE
 
 ROUTES: list[Endpoint] = [
-    Endpoint(_GET, _H, pages.session_home, Who.PUBLIC, Parent.SESSION),
-    Endpoint(_POST, f"{_H}/login", pages.login, Who.PUBLIC, Parent.SESSION),
-    Endpoint(_POST, f"{_H}/logout", pages.logout, Who.PUBLIC),
+    Endpoint(_GET, _H, login.session_home, Who.PUBLIC, Parent.SESSION),
+    Endpoint(_POST, f"{_H}/login", login.login, Who.PUBLIC, Parent.SESSION),
+    Endpoint(_POST, f"{_H}/logout", login.logout, Who.PUBLIC),
     Endpoint(_GET, _T, pages.table_page, _HOST, _TABLE, _LOGIN),
     Endpoint(_POST, f"{_T}/forms", pages.enter_form, _HOST, _TABLE),
     Endpoint(_POST, f"{_T}/upload", pages.upload_forms, _HOST, _TABLE),

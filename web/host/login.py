@@ -1,0 +1,84 @@
+"""The table host's way in: the session page, and logging in and out with the host code."""
+
+from __future__ import annotations
+
+import time
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from deliberate.domain.facilitators import Role
+from deliberate.errors import AuthenticationRequired, InvalidInput, RateLimited
+from web.core.bodies import read_form
+from web.core.identity import HOST, HOST_LOGIN_SECONDS, facilitator_of, host_token, is_host_of
+from web.core.routing import Context
+from web.core.templates import redirect, render
+
+__all__ = ["login", "logout", "session_home"]
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+async def session_home(request: Request, ctx: Context) -> Response:
+    """The login form, or, once logged in, the session's tables to choose from."""
+    service, session = ctx.service, ctx.session
+    if not is_host_of(request, service, session.session_id):
+        facilitator = facilitator_of(request, service)
+        role = (
+            service.role_of(facilitator.facilitator_id, session.consultation_id)
+            if facilitator is not None
+            else None
+        )
+        if role is None or not role.includes(Role.MODERATOR):
+            return render(request, "h_login.html", {"session": session, "failed": False})
+    return render(
+        request,
+        "h_session.html",
+        {
+            "session": session,
+            "consultation": ctx.consultation,
+            "tables": service.list_tables(session.session_id),
+        },
+    )
+
+
+async def login(request: Request, ctx: Context) -> Response:
+    """Check the host code (throttled per session and address) and remember the login."""
+    app_state, session = ctx.app, ctx.session
+    session_id = session.session_id
+    fields = await read_form(request)
+    code = fields.text("code", default="", max_length=64)
+    try:
+        app_state.service.verify_host_code(session_id, code, address=_client_address(request))
+    except AuthenticationRequired:
+        return render(request, "h_login.html", {"session": session, "failed": True}, status=401)
+    except RateLimited as error:
+        return render(
+            request,
+            "h_login.html",
+            {"session": session, "limited": True},
+            status=429,
+            headers={"Retry-After": str(error.retry_after)},
+        )
+    except InvalidInput:
+        return render(request, "h_login.html", {"session": session, "failed": True}, status=401)
+    version = app_state.service.host_code_version(session_id)
+    token = host_token(
+        app_state.settings.secret_key,
+        session_id,
+        version,
+        expires=int(time.time()) + HOST_LOGIN_SECONDS,
+    )
+    response = redirect(f"/h/{session_id}")
+    HOST.set_cookie(response, token, session_id)
+    return response
+
+
+async def logout(request: Request, ctx: Context) -> Response:
+    """Forget the host login in this browser."""
+    session_id = request.path_params["session_id"]
+    response = redirect(f"/h/{session_id}")
+    HOST.clear_cookie(response, session_id)
+    return response
