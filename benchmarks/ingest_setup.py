@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, func, select, text
 from deliberate.config import Settings
 from deliberate.service import open_service
 from deliberate.store.schema import statements, vote_events, votes
-from web.identity import participant_token
+from web.core.identity import participant_token
 
 ROOT = Path(__file__).resolve().parent.parent
 CONSENT = "2026-11"

@@ -80,8 +80,15 @@ PACKAGES: dict[str, dict[str, list[str]]] = {
         ],
     },
     "web security and permissions": {
-        "web/security.py": ["tests/web/test_web_security.py", "tests/web/test_web_origin_ports.py"],
-        "web/identity.py": [
+        "web/core/security.py": [
+            "tests/web/test_web_security.py",
+            "tests/web/test_web_origin_ports.py",
+        ],
+        "web/core/identity.py": [
+            "tests/web/test_web_permissions.py",
+            "tests/web/test_web_cross_consultation.py",
+        ],
+        "web/core/routing.py": [
             "tests/web/test_web_permissions.py",
             "tests/web/test_web_cross_consultation.py",
         ],

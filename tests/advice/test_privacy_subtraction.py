@@ -23,8 +23,8 @@ from deliberate.analysis.disclosure import hidden_groups
 from deliberate.analysis.params import AnalysisParams
 from deliberate.analysis.pipeline import analyse
 from deliberate.errors import AnalysisWarning
-from web.api import map_json
-from web.opinion_map import build_map
+from web.api.common import map_json
+from web.views.opinion_map import build_map
 
 K = 30
 

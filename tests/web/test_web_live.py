@@ -165,7 +165,7 @@ def test_a_vote_reaches_the_map_by_sse(world_factory: object) -> None:
 
 
 def test_the_room_projector_states_only_what_the_definitions_allow() -> None:
-    from web.room_figures import build_room_view
+    from web.views.room_figures import build_room_view
 
     channel = "session:s1"
     figures = {"online": {"agree": 8, "disagree": 2, "pass": 0, "from_tallies": 0},

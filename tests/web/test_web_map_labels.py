@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from web.map_labels import LABEL_BOX, place_labels
+from web.views.map_labels import LABEL_BOX, place_labels
 
 WIDTH, HEIGHT = 1000.0, 620.0
 

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from deliberate.errors import Busy
-from web.offload import CpuPool
+from web.core.offload import CpuPool
 
 
 def test_a_full_pool_refuses_at_once_and_the_loop_stays_free() -> None:
@@ -55,7 +55,7 @@ def test_errors_come_back_and_free_their_slot() -> None:
 def test_busy_is_a_503_with_retry_after() -> None:
     from starlette.requests import Request
 
-    from web.errors import handle_deliberate_error
+    from web.core.errors import handle_deliberate_error
 
     request = Request({"type": "http", "method": "GET", "path": "/api/x", "headers": []})
     response = asyncio.run(handle_deliberate_error(request, Busy("vol", retry_after=3)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import WebWorld, browser_headers, store_an_analysis
 
-from web.i18n import LANGUAGE_COOKIE
+from web.core.i18n import LANGUAGE_COOKIE
 
 
 def test_report_and_advice_draft_are_not_stored(world: WebWorld) -> None:

@@ -11,7 +11,7 @@ import asyncio
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from web.proxies import TrustedProxies, parse_networks
+from web.core.proxies import TrustedProxies, parse_networks
 
 
 def _seen(trusted: str, peer: str, headers: dict[str, str]) -> tuple[str, str]:

@@ -21,7 +21,7 @@ import numpy as np
 
 from deliberate.analysis.definitions import characteristic, consensus_percent, stated_consensus
 from deliberate.analysis.disclosure import hidden_in_result
-from web.map_labels import place_labels
+from web.views.map_labels import place_labels
 
 __all__ = [
     "HEIGHT",

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from web.security import header
+from web.core.security import header
 
 __all__ = ["Network", "TrustedProxies", "parse_networks"]
 
