@@ -180,8 +180,12 @@ def load(endpoint: Endpoint, request: Request) -> Context:
     return ctx
 
 
-def _route(endpoint: Endpoint) -> Route:
+def _route(rows: Sequence[Endpoint]) -> Route:
+    """One Starlette route per path, so that a 405 lists every method the path allows."""
+    by_method = {method: row for row in rows for method in row.methods}
+
     async def app(request: Request) -> Response:
+        endpoint = by_method["GET" if request.method == "HEAD" else request.method]
         try:
             ctx = load(endpoint, request)
         except AuthenticationRequired:
@@ -190,11 +194,13 @@ def _route(endpoint: Endpoint) -> Route:
             return redirect(endpoint.entry.format(**request.path_params))
         return await endpoint.handler(request, ctx)
 
-    app.__name__ = endpoint.handler.__name__
-    app.__doc__ = endpoint.handler.__doc__
-    return Route(endpoint.path, app, methods=list(endpoint.methods))
+    app.__name__ = "_".join(row.handler.__name__ for row in rows)
+    return Route(rows[0].path, app, methods=list(by_method))
 
 
 def starlette_routes(table: Sequence[Endpoint]) -> list[BaseRoute]:
-    """The Starlette routes of a route table, in table order."""
-    return [_route(endpoint) for endpoint in table]
+    """The Starlette routes of a route table: one per path, in the order paths first appear."""
+    by_path: dict[str, list[Endpoint]] = {}
+    for endpoint in table:
+        by_path.setdefault(endpoint.path, []).append(endpoint)
+    return [_route(rows) for rows in by_path.values()]
