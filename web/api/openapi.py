@@ -12,6 +12,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from deliberate.service.consultations import MAX_QUESTION_LENGTH
 from web.api.openapi_parts import (
     _CID,
     _ERROR,
@@ -50,7 +51,7 @@ def openapi_document() -> dict[str, Any]:
                     request={
                         "type": "object",
                         "required": ["title"],
-                        "properties": {"title": {"type": "string"}},
+                        "properties": {"title": {**_WORDS, "maxLength": MAX_QUESTION_LENGTH}},
                     },
                     security=_FACILITATOR,
                 ),
