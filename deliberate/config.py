@@ -70,6 +70,11 @@ class Settings:
         "Key that signs session and export tokens; generated per process when empty",
         secret=True,
     )
+    trusted_proxies: str = _setting(
+        "",
+        "Comma-separated addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For"
+        " and X-Forwarded-Proto are honoured; empty (the default) trusts none, not even loopback",
+    )
     max_body_size: int = _setting(
         1_048_576, "Largest request body accepted, in bytes (larger bodies get 413)"
     )

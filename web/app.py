@@ -34,6 +34,7 @@ from web.core.errors import (
     handle_unexpected,
     handle_web_error,
 )
+from web.core.proxies import TrustedProxies, parse_networks
 from web.core.routing import starlette_routes
 from web.core.security import BodyLimit, CrossOriginGuard, NulGuard, SecurityHeaders
 from web.core.state import AppState
@@ -55,8 +56,10 @@ def _routes() -> list[BaseRoute]:
 
 
 def _middleware(settings: Settings) -> list[Middleware]:
-    # Outermost first: headers go on every answer, including the guards' refusals.
+    # Outermost first: the client address and scheme are settled before anything reads them
+    # (DELIBERATE_TRUSTED_PROXIES); headers go on every answer, including the guards' refusals.
     return [
+        Middleware(TrustedProxies, trusted=parse_networks(settings.trusted_proxies)),
         Middleware(SecurityHeaders, https=settings.https),
         Middleware(CrossOriginGuard),
         Middleware(NulGuard),

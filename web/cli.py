@@ -91,7 +91,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
     if not settings.public_url:
         click.echo("\n".join(room_lines(bind_host, bind_port)))
     if workers == 1:
-        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, proxy_headers=True)
+        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, proxy_headers=False)
         return
     open_service(settings).store.dispose()  # migrate once, before the workers start
     # Each worker process builds its own app from the same environment.
@@ -102,7 +102,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
         host=bind_host,
         port=bind_port,
         workers=workers,
-        proxy_headers=True,
+        proxy_headers=False,
     )
 
 
@@ -154,4 +154,4 @@ def demo(ctx: click.Context, host: str, port: int, seed: int | None) -> None:
             ]
         )
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

@@ -10,6 +10,7 @@ import asyncio
 
 import pytest
 from starlette.types import Receive, Scope, Send
+from web_helpers import *  # noqa: F403 - the fixtures
 
 from web.core.proxies import TrustedProxies, parse_networks
 
@@ -59,3 +60,28 @@ def test_ipv6_and_bad_settings() -> None:
     assert _seen("::1, fd00::/8", "fd00::5", headers)[0] == "2001:db8::7"
     with pytest.raises(ValueError, match="no address or network"):
         parse_networks("10.0.0.1, proxy.example")
+
+
+def test_the_app_and_serve_trust_only_the_setting(world_factory, monkeypatch) -> None:
+    # The app: the middleware is outermost, with the setting's networks.
+    world = world_factory(settings={"trusted_proxies": "10.0.0.0/8"})
+    first = world.app.user_middleware[0]
+    assert first.cls is TrustedProxies
+    assert first.kwargs["trusted"] == parse_networks("10.0.0.0/8")
+    # A forged header from the test client (no trusted proxy) changes nothing.
+    seen = world.client().get("/api/health", headers={"x-forwarded-for": "203.0.113.9"})
+    assert seen.status_code == 200
+    # deliberate serve: uvicorn's own forwarded-header handling (which trusts loopback) is off.
+    import uvicorn
+    from click.testing import CliRunner
+
+    from web.cli import serve
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    monkeypatch.setenv("DELIBERATE_DATABASE_URL", world.service.settings.database_url)
+    monkeypatch.setenv("DELIBERATE_SECRET_KEY", "k" * 32)
+    result = CliRunner().invoke(serve, [])
+    assert result.exit_code == 0, result.output
+    assert calls
+    assert calls[0]["proxy_headers"] is False

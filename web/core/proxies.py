@@ -6,8 +6,8 @@
 dodge a per-address limit. uvicorn's own handling of these headers trusts loopback by default
 and must be off (``proxy_headers=False``) for this to hold.
 
-Not wired yet: the app factory and ``deliberate serve`` take it up together with a
-``DELIBERATE_TRUSTED_PROXIES`` setting once the web layout (issue 13) has landed.
+The app factory puts it outermost with ``DELIBERATE_TRUSTED_PROXIES``; ``deliberate serve``
+runs uvicorn with ``proxy_headers=False``.
 """
 
 from __future__ import annotations
