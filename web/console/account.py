@@ -10,7 +10,7 @@ from deliberate.service.consultations import MAX_DESCRIPTION_LENGTH, MAX_QUESTIO
 from web.core.bodies import read_form
 from web.core.identity import FACILITATOR, SESSION_COOKIE, facilitator_of
 from web.core.routing import Context
-from web.core.templates import redirect, render
+from web.core.templates import login_refused, redirect, render
 
 __all__ = ["create", "dashboard", "login", "login_page", "logout"]
 
@@ -33,18 +33,9 @@ async def login(request: Request, ctx: Context) -> Response:
     password = form.text("password", default="", max_length=200)
     try:
         facilitator = ctx.service.authenticate(username, password, address=_client_address(request))
-    except AuthenticationRequired:
-        return render(request, "f_login.html", {"failed": True, "username": username}, status=401)
-    except RateLimited as error:
-        return render(
-            request,
-            "f_login.html",
-            {"failed": False, "limited": True, "username": username},
-            status=429,
-            headers={"Retry-After": str(error.retry_after)},
-        )
-    except InvalidInput:
-        return render(request, "f_login.html", {"failed": True, "username": username}, status=401)
+    except (AuthenticationRequired, RateLimited, InvalidInput) as error:
+        context = {"failed": False, "username": username}
+        return login_refused(request, "f_login.html", error, context)
     token, _ = ctx.service.create_session(facilitator.facilitator_id)
     response = redirect("/f")
     FACILITATOR.set_cookie(response, token)

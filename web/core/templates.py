@@ -10,10 +10,18 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from deliberate.domain.sessions import provenance
+from deliberate.errors import DeliberateError, RateLimited
 from web.core.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translator
 from web.core.state import state
 
-__all__ = ["attachment", "make_environment", "redirect", "render", "render_error_page"]
+__all__ = [
+    "attachment",
+    "login_refused",
+    "make_environment",
+    "redirect",
+    "render",
+    "render_error_page",
+]
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -80,6 +88,17 @@ def attachment(body: bytes | str, media_type: str, filename: str) -> Response:
 def redirect(url: str) -> RedirectResponse:
     """A 303 See Other, the answer to a successful form post."""
     return RedirectResponse(url, status_code=303)
+
+
+def login_refused(
+    request: Request, template: str, error: DeliberateError, context: dict[str, Any]
+) -> HTMLResponse:
+    """The login form again after a refused login (a facilitator's password, a host code):
+    429 with ``Retry-After`` while throttled, 401 otherwise."""
+    if isinstance(error, RateLimited):
+        headers = {"Retry-After": str(error.retry_after)}
+        return render(request, template, {**context, "limited": True}, status=429, headers=headers)
+    return render(request, template, {**context, "failed": True}, status=401)
 
 
 def render_error_page(

@@ -12,7 +12,7 @@ from deliberate.errors import AuthenticationRequired, InvalidInput, RateLimited
 from web.core.bodies import read_form
 from web.core.identity import HOST, HOST_LOGIN_SECONDS, facilitator_of, host_token, is_host_of
 from web.core.routing import Context
-from web.core.templates import redirect, render
+from web.core.templates import login_refused, redirect, render
 
 __all__ = ["login", "logout", "session_home"]
 
@@ -52,18 +52,8 @@ async def login(request: Request, ctx: Context) -> Response:
     code = fields.text("code", default="", max_length=64)
     try:
         app_state.service.verify_host_code(session_id, code, address=_client_address(request))
-    except AuthenticationRequired:
-        return render(request, "h_login.html", {"session": session, "failed": True}, status=401)
-    except RateLimited as error:
-        return render(
-            request,
-            "h_login.html",
-            {"session": session, "limited": True},
-            status=429,
-            headers={"Retry-After": str(error.retry_after)},
-        )
-    except InvalidInput:
-        return render(request, "h_login.html", {"session": session, "failed": True}, status=401)
+    except (AuthenticationRequired, RateLimited, InvalidInput) as error:
+        return login_refused(request, "h_login.html", error, {"session": session})
     version = app_state.service.host_code_version(session_id)
     token = host_token(
         app_state.settings.secret_key,
