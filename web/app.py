@@ -34,6 +34,7 @@ from web.core.errors import (
     handle_unexpected,
     handle_web_error,
 )
+from web.core.offload import CpuPool
 from web.core.proxies import TrustedProxies, parse_networks
 from web.core.routing import starlette_routes
 from web.core.security import BodyLimit, CrossOriginGuard, NulGuard, SecurityHeaders
@@ -46,6 +47,10 @@ from web.views.similarity import SimilarStatements
 __all__ = ["create_app"]
 
 STATIC = Path(__file__).resolve().parent / "static"
+# Heavy work (argon2, host codes, similarity) runs at most this many at a time, with this many
+# more waiting; beyond that 503 with Retry-After, so that a flood cannot starve other requests.
+CPU_WORKERS = 2
+CPU_QUEUE = 16
 
 
 def _routes() -> list[BaseRoute]:
@@ -109,6 +114,7 @@ def create_app(
         templates=make_environment(),
         similar=SimilarStatements(settings, service.store),
         joins=SlidingWindow(settings.joins_per_minute),
+        cpu=CpuPool(workers=CPU_WORKERS, queue=CPU_QUEUE),
     )
 
     @contextlib.asynccontextmanager

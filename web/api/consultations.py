@@ -25,7 +25,8 @@ async def login(request: Request, ctx: Context) -> Response:
     app_state = ctx.app
     body = await read_json(request)
     address = request.client.host if request.client else ""
-    facilitator = app_state.service.authenticate(
+    facilitator = await app_state.cpu.run(
+        app_state.service.authenticate,
         body.text("username", max_length=200),
         body.text("password", max_length=200),
         address=address,

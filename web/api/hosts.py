@@ -96,7 +96,9 @@ async def login(request: Request, ctx: Context) -> Response:
     fields = await read_json(request)
     code = fields.text("code", max_length=64)
     address = request.client.host if request.client else ""
-    app_state.service.verify_host_code(session.session_id, code, address=address)
+    await app_state.cpu.run(
+        app_state.service.verify_host_code, session.session_id, code, address=address
+    )
     expires = int(time.time()) + HOST_LOGIN_SECONDS
     version = app_state.service.host_code_version(session.session_id)
     token = host_token(app_state.settings.secret_key, session.session_id, version, expires=expires)

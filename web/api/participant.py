@@ -132,8 +132,9 @@ async def similar(request: Request, ctx: Context) -> Response:
     text = request.query_params.get("text", "")
     if len(text) > 10 * app_state.settings.max_statement_length:
         raise InvalidInput("the draft is too long")
-    found = app_state.similar.similar(
-        consultation.consultation_id, visible_statements(app_state.service, consultation), text
+    statements = visible_statements(app_state.service, consultation)
+    found = await app_state.cpu.run(
+        app_state.similar.similar, consultation.consultation_id, statements, text
     )
     return ok({"similar": [statement_json(s) | {"score": round(score, 3)} for s, score in found]})
 

@@ -32,7 +32,9 @@ async def login(request: Request, ctx: Context) -> Response:
     username = form.text("username", default="", max_length=200)
     password = form.text("password", default="", max_length=200)
     try:
-        facilitator = ctx.service.authenticate(username, password, address=_client_address(request))
+        facilitator = await ctx.app.cpu.run(
+            ctx.service.authenticate, username, password, address=_client_address(request)
+        )
     except (AuthenticationRequired, RateLimited, InvalidInput) as error:
         context = {"failed": False, "username": username}
         return login_refused(request, "f_login.html", error, context)

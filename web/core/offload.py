@@ -5,8 +5,8 @@ GIL while they work); up to ``queue`` more wait. Beyond that a request is refuse
 :class:`~deliberate.errors.Busy` (503 with ``Retry-After``) instead of piling up, so that a
 flood of expensive requests cannot starve ``/api/health`` and every other page.
 
-Not wired yet: the handlers that check passwords and host codes, look up similar statements
-and read uploads take it up once the web layout (issue 13) has landed.
+Used by the handlers that check passwords and host codes and look up similar statements
+(``AppState.cpu``); PDF forms already render off the loop, uploads are bounded before parsing.
 """
 
 from __future__ import annotations

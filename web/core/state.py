@@ -11,6 +11,7 @@ from deliberate.config import Settings
 from deliberate.events import EventBus
 from deliberate.service import Service
 from deliberate.worker import AnalysisWorker
+from web.core.offload import CpuPool
 from web.core.throttle import SlidingWindow
 from web.views.similarity import SimilarStatements
 
@@ -28,6 +29,7 @@ class AppState:
     templates: jinja2.Environment
     similar: SimilarStatements
     joins: SlidingWindow
+    cpu: CpuPool  # password and host-code checks, similarity: off the event loop
 
 
 def state(request: Request) -> AppState:

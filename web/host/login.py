@@ -51,7 +51,9 @@ async def login(request: Request, ctx: Context) -> Response:
     fields = await read_form(request)
     code = fields.text("code", default="", max_length=64)
     try:
-        app_state.service.verify_host_code(session_id, code, address=_client_address(request))
+        await app_state.cpu.run(
+            app_state.service.verify_host_code, session_id, code, address=_client_address(request)
+        )
     except (AuthenticationRequired, RateLimited, InvalidInput) as error:
         return login_refused(request, "h_login.html", error, {"session": session})
     version = app_state.service.host_code_version(session_id)

@@ -113,8 +113,9 @@ async def add(request: Request, ctx: Context) -> Response:
     form = await read_form(request)
     text = form.text("text", max_length=10 * ctx.app.settings.max_statement_length)
     if not form.flag("confirm"):
-        similar = ctx.app.similar.similar(
-            consultation.consultation_id, visible_statements(ctx.service, consultation), text
+        statements = visible_statements(ctx.service, consultation)
+        similar = await ctx.app.cpu.run(
+            ctx.app.similar.similar, consultation.consultation_id, statements, text
         )
         if similar:
             return _render_add(request, ctx, consultation, text=text, similar=similar)
