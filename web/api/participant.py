@@ -11,6 +11,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from deliberate.domain.rounds import Phase
 from deliberate.errors import InvalidInput, NotFound
 from web.api.common import consultation_json, map_json, ok, round_json, statement_json
 from web.console.maps import map_view
@@ -40,9 +41,14 @@ async def consultation_by_code(request: Request, ctx: Context) -> Response:
 
 
 async def public_consultation(request: Request, ctx: Context) -> Response:
-    """A consultation and its rounds, as participants see them."""
+    """A consultation and its rounds, as participants see them (draft rounds are the
+    facilitators' own: not even their titles are shown)."""
     consultation = ctx.consultation
-    rounds = ctx.service.list_rounds(consultation.consultation_id)
+    rounds = [
+        r
+        for r in ctx.service.list_rounds(consultation.consultation_id)
+        if r.phase is not Phase.DRAFT
+    ]
     return ok(
         {
             "consultation": consultation_json(consultation),
