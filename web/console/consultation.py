@@ -51,6 +51,7 @@ CONSOLE_LINKS: tuple[ConsoleLink, ...] = (
         N_("Duplicates and themes"), "/f/c/{consultation_id}/statement-groups", Role.VIEWER
     ),
     ConsoleLink(N_("Table sessions"), "/f/c/{consultation_id}/sessions", Role.VIEWER),
+    ConsoleLink(N_("Who took part?"), "/f/c/{consultation_id}/population", Role.VIEWER),
 )
 
 

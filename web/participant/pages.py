@@ -13,7 +13,7 @@ from deliberate.domain.consultations import Consultation
 from deliberate.domain.participants import ONLINE
 from deliberate.domain.sessions import PhysicalSession
 from deliberate.errors import InvalidInput, NotFound
-from web.core.bodies import read_form
+from web.core.bodies import Fields, read_form
 from web.core.identity import PARTICIPANT, participant_token
 from web.core.routing import Context
 from web.core.templates import redirect, render
@@ -63,6 +63,8 @@ def _intro_page(
             "max_length": ctx.app.settings.max_statement_length,
             "room": room,
             "consent_missing": consent_missing,
+            "population": ctx.service.population_margins(consultation.consultation_id),
+            "privacy_k": ctx.app.settings.privacy_k,
         },
         status=422 if consent_missing else 200,
     )
@@ -101,13 +103,35 @@ async def join(request: Request, ctx: Context) -> Response:
         ctx.service.record_consent(existing.participant_id, version)
         participant = existing
     else:
+        attributes = _about_you(ctx, consultation, form)
         ctx.app.joins.hit(request.client.host if request.client else "")
         participant = ctx.service.join(
             consultation.consultation_id,
             channel=session.channel if session else ONLINE,
+            attributes=attributes,
             consent_version=version,
         )
     response = redirect(f"/c/{consultation.consultation_id}/vote")
     token = participant_token(ctx.app.settings.secret_key, participant.participant_id)
     PARTICIPANT.set_cookie(response, token, consultation.consultation_id)
     return response
+
+
+def _about_you(ctx: Context, consultation: Consultation, form: Fields) -> dict[str, str]:
+    """The optional answers about the resident (wijk, age band…), one per population attribute.
+
+    Only categories of the consultation's population figures are accepted; an empty answer
+    ("I would rather not say") is left out.
+    """
+    margins = ctx.service.population_margins(consultation.consultation_id)
+    if margins is None:
+        return {}
+    answers = {}
+    for index, attribute in enumerate(margins.attributes):
+        answer = form.text(f"about_{index}", default="", max_length=64).strip()
+        if not answer:
+            continue
+        if answer not in margins.totals[attribute]:
+            raise InvalidInput(f"choose one of the answers listed for {attribute}")
+        answers[attribute] = answer
+    return answers

@@ -1,0 +1,167 @@
+"""The console's "who took part?" page: participants beside residents, weighted findings.
+
+Owners upload the neighbourhood's population figures (a CSV, all or nothing); every facilitator of
+the consultation sees the participants per category beside the residents, the findings whose word
+changes when the votes are weighted to the population, each statement's weighted agree share with
+its 90 % interval, and a plan of whom to invite to the next table evening
+(docs/representativeness.md). Weighting runs off the event loop.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from deliberate.analysis.labels import group_label
+from deliberate.analysis.weighted import TRUST_EFFECTIVE_SIZE, Weighting
+from deliberate.analysis.weighting import PopulationMargins
+from deliberate.domain.facilitators import Role
+from deliberate.errors import InvalidUpload
+from deliberate.interop.margins import MAX_MARGIN_BYTES
+from deliberate.service import Service
+from web.core.errors import WebError
+from web.core.i18n import N_, choose_language, translator
+from web.core.routing import Context
+from web.core.templates import redirect, render
+
+__all__ = ["population_page", "upload_population"]
+
+_PREFIX = "/f/c/{consultation_id}/population"
+_WORDS = {
+    "consensus": N_("agreement in every group"),
+    "broad_support": N_("broadly supported"),
+    "divisive": N_("divided"),
+    "minority": N_("a minority's position"),
+}
+_PROBLEMS = {
+    "empty_cell": N_("row %(row)s: a cell is empty"),
+    "not_a_count": N_("row %(row)s: the number of residents is not a whole number"),
+    "duplicate_category": N_("row %(row)s: this category is in the file twice"),
+    "missing_column": N_("the first row must name the columns kenmerk, categorie and aantal"),
+    "totals_disagree": N_("the attributes add up to different numbers of residents"),
+    "unknown_category": N_("participants gave a category that is not in the file"),
+    "not_utf8": N_("the file is not UTF-8 text; save it as 'CSV UTF-8'"),
+    "too_large": N_("the file is too large for population figures"),
+    "too_many_rows": N_("the file has too many rows"),
+}
+_UNUSABLE = N_("the file cannot be used")
+
+
+@dataclass(frozen=True)
+class _Row:
+    text: str
+    plain: int
+    weighted: int
+    low: int
+    high: int
+    lost: tuple[str, ...] = ()
+    gained: tuple[str, ...] = ()
+
+
+def _percent(share: float) -> int:
+    return round(100 * share)
+
+
+def _view(
+    service: Service, consultation_id: str, language: str
+) -> tuple[PopulationMargins | None, Weighting | None, list[_Row], list[_Row], dict[int, str]]:
+    margins = service.population_margins(consultation_id)
+    weighting = service.weighting(consultation_id) if margins is not None else None
+    if weighting is None:
+        return margins, None, [], [], {}
+    _ = translator(language).gettext
+    texts = {s.statement_id: s.text for s in service.list_statements(consultation_id)}
+    changed = {c.statement_id: c for c in weighting.changes}
+
+    def words(found: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(sorted({_(_WORDS[word.split(":")[0]]) for word in found}))
+
+    rows = []
+    for item in weighting.statements:
+        change = changed.get(item.statement_id)
+        rows.append(
+            _Row(
+                text=texts.get(item.statement_id, item.statement_id),
+                plain=_percent(item.share) if item.votes else 0,
+                weighted=_percent(item.weighted.share) if item.votes else 0,
+                low=_percent(item.weighted.low),
+                high=_percent(item.weighted.high),
+                lost=words(change.lost) if change else (),
+                gained=words(change.gained) if change else (),
+            )
+        )
+    latest = service.latest_analysis(consultation_id)
+    result: dict[str, Any] = json.loads(latest.payload) if latest is not None else {}
+    labels = {
+        int(g["id"]): str(g.get("label") or group_label(int(g["id"])))
+        for g in result.get("groups", [])
+    }
+    return margins, weighting, rows, [r for r in rows if r.lost or r.gained], labels
+
+
+async def _page(request: Request, ctx: Context, *, error: str = "", status: int = 200) -> Response:
+    consultation = ctx.consultation
+    language = choose_language(request, ctx.app.settings.default_language)
+    margins, weighting, rows, changes, labels = await run_in_threadpool(
+        _view, ctx.service, consultation.consultation_id, language
+    )
+    return render(
+        request,
+        "f_population.html",
+        {
+            "consultation": consultation,
+            "margins": margins,
+            "weighting": weighting,
+            "statements": rows,
+            "changes": changes,
+            "labels": labels,
+            "privacy_k": ctx.app.settings.privacy_k,
+            "trust": TRUST_EFFECTIVE_SIZE,
+            "can_upload": ctx.role is not None and ctx.role.includes(Role.OWNER),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+async def population_page(request: Request, ctx: Context) -> Response:
+    """Participants beside residents, findings that change under weighting, whom to invite."""
+    return await _page(request, ctx)
+
+
+async def upload_population(request: Request, ctx: Context) -> Response:
+    """Replace the population figures with an uploaded CSV (all or nothing)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "multipart/form-data":
+        raise WebError(415, "unsupported_media_type", "send the file as multipart/form-data")
+    _ = translator(choose_language(request, ctx.app.settings.default_language)).gettext
+    try:
+        async with request.form(max_files=1, max_fields=4) as form:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                return await _page(request, ctx, error=_("Choose a CSV file."), status=400)
+            data = await upload.read(MAX_MARGIN_BYTES + 1)
+    except MultiPartException as error:
+        raise WebError(
+            400, "bad_request", f"the upload could not be read: {error.message}"
+        ) from None
+    try:
+        await run_in_threadpool(
+            ctx.service.set_population_margins, ctx.consultation.consultation_id, data
+        )
+    except InvalidUpload as refused:
+        problems = refused.detail.get("problems") or [refused.detail]
+        said = []
+        for problem in problems if isinstance(problems, list) else []:
+            code = str(problem.get("problem", ""))
+            said.append(_(_PROBLEMS.get(code, _UNUSABLE)) % {"row": problem.get("row")})
+        message = _("The figures were not saved: %(problems)s.") % {"problems": "; ".join(said)}
+        return await _page(request, ctx, error=message, status=400)
+    return redirect(_PREFIX.format(consultation_id=ctx.consultation.consultation_id))
