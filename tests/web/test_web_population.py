@@ -50,6 +50,9 @@ def test_owner_uploads_figures_and_sees_participants_beside_residents(world: Web
     page = client.get(f"/f/c/{world.consultation_id}/population")
     assert page.status_code == 200
     assert "Wie deed er mee?" in page.text
+    projector = client.get(f"/f/c/{world.consultation_id}/projector")
+    assert "Gewogen naar de wijk" in projector.text
+    assert "van de wijk" in projector.text
     assert "wijk: Zuid" in page.text
     assert "Wie nodig je uit" in page.text
 

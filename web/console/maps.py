@@ -7,9 +7,11 @@ import io
 from collections.abc import Collection
 
 import segno
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from deliberate.analysis.labels import group_label
 from web.core.i18n import choose_language
 from web.core.routing import Context
 from web.core.state import state
@@ -101,8 +103,15 @@ async def map_fragment(request: Request, ctx: Context) -> Response:
 
 
 async def projector(request: Request, ctx: Context) -> Response:
-    """Large, clean and anonymous: the map, the groups and the join code."""
+    """Large, clean and anonymous: the map, the groups and the join code.
+
+    With population figures, the groups' weighted sizes and how many findings change when every
+    resident counts equally (docs/representativeness.md).
+    """
     consultation = ctx.consultation
+    weighting = await run_in_threadpool(
+        ctx.service.weighting, consultation.consultation_id, invitations=0
+    )
     return render(
         request,
         "f_projector.html",
@@ -111,6 +120,8 @@ async def projector(request: Request, ctx: Context) -> Response:
             "map": map_view(request, consultation.consultation_id),
             "join_link": join_url(request, consultation.join_code),
             "projector": True,
+            "weighting": weighting,
+            "group_label": group_label,
         },
     )
 
