@@ -142,6 +142,11 @@ PHRASES: Final[dict[str, str]] = {
         "Note: after weighting the participants count as fewer than 300 people. Weighted figures"
         " can then be further from the truth than the plain ones. Read them as an indication."
     ),
+    "weighting.gaps": "Most missing were: {list}.",
+    "weighting.gap": (
+        "{attribute} {category} ({participants}% of the participants,"
+        " {residents}% of the residents)"
+    ),
     "weighting.groups": "The groups after weighting: {list}.",
     "weighting.group": (
         "{label} is {share}% of the participants and about {weighted}% of the neighbourhood"

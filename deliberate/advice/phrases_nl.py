@@ -149,6 +149,10 @@ PHRASES: Final[dict[str, str]] = {
         "Let op: na weging tellen de deelnemers als minder dan 300 mensen. Gewogen cijfers kunnen"
         " dan verder van de waarheid liggen dan de gewone. Lees ze als een aanwijzing."
     ),
+    "weighting.gaps": "Het meest ontbraken: {list}.",
+    "weighting.gap": (
+        "{attribute} {category} ({participants}% van de deelnemers, {residents}% van de inwoners)"
+    ),
     "weighting.groups": "De groepen na weging: {list}.",
     "weighting.group": "{label} is {share}% van de deelnemers en ongeveer {weighted}% van de wijk",
     "weighting.statement": (

@@ -54,6 +54,7 @@ class WeightingRecord:
     statements: tuple[tuple[str, float, float, float], ...]
     changes: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]
     groups: tuple[tuple[int, float], ...]
+    gaps: tuple[tuple[str, str, float, float], ...] = ()
 
     @classmethod
     def of(cls, weighting: Weighting, statement_ids: set[str]) -> WeightingRecord:
@@ -82,6 +83,15 @@ class WeightingRecord:
                 if change.statement_id in statement_ids
             ),
             groups=tuple((g.group_id, round(g.weighted_share, 6)) for g in weighting.groups),
+            gaps=tuple(
+                (
+                    c.attribute,
+                    c.category,
+                    round(c.sample_share or 0.0, 6),
+                    round(c.population_share, 6),
+                )
+                for c in weighting.largest_gaps()
+            ),
         )
 
     def population(self) -> PopulationMargins:
@@ -104,6 +114,10 @@ class WeightingRecord:
                 for s, lost, gained in self.changes
             ],
             "groups": [{"group_id": g, "share": p} for g, p in self.groups],
+            "gaps": [
+                {"attribute": a, "category": c, "participants": p, "residents": r}
+                for a, c, p, r in self.gaps
+            ],
         }
 
     @classmethod
@@ -126,6 +140,15 @@ class WeightingRecord:
                 for c in raw["changes"]
             ),
             groups=tuple((int(g["group_id"]), float(g["share"])) for g in raw["groups"]),
+            gaps=tuple(
+                (
+                    str(g["attribute"]),
+                    str(g["category"]),
+                    float(g["participants"]),
+                    float(g["residents"]),
+                )
+                for g in raw.get("gaps", [])
+            ),
         )
 
 
@@ -162,6 +185,12 @@ def check_weighting(ledger: ClaimLedger, snapshot: VoteSnapshot) -> None:
     same = (
         again.changes == record.changes
         and again.participants == record.participants
+        and [g[:2] for g in again.gaps] == [g[:2] for g in record.gaps]
+        and all(
+            math.isclose(a, b, abs_tol=1e-5)
+            for row, other in zip(again.gaps, record.gaps, strict=True)
+            for a, b in zip(row[2:], other[2:], strict=True)
+        )
         and [s for s, *_ in again.statements] == [s for s, *_ in record.statements]
         and [g for g, _ in again.groups] == [g for g, _ in record.groups]
         and all(
@@ -198,6 +227,18 @@ def representation_section(draft: DraftContext, record: WeightingRecord) -> Sect
             residents=record.population().population,
         )
     ]
+    if record.gaps:
+        missing = [
+            say.say(
+                "weighting.gap",
+                attribute=attribute,
+                category=category,
+                participants=percent(participants),
+                residents=percent(residents),
+            )
+            for attribute, category, participants, residents in record.gaps
+        ]
+        paragraphs.append(say.say("weighting.gaps", list=say.join(missing)))
     if record.effective_size < 300:
         paragraphs.append(say.say("weighting.caution"))
     shares = dict(record.groups)

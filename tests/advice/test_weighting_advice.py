@@ -51,6 +51,7 @@ def _draft(
 def test_the_advice_says_who_is_missing_and_gives_weighted_figures(neighbourhood) -> None:
     snapshot, ledger, markdown = _draft(neighbourhood)
     assert "## Spreekt dit voor de hele wijk?" in markdown
+    assert "Het meest ontbraken: wijk Zuid" in markdown
     assert "na weging" in markdown
     assert "marge" in markdown
     assert ledger.weighting is not None
@@ -87,8 +88,9 @@ def test_without_figures_the_advice_has_no_weighting(neighbourhood) -> None:
             {"statement_id": r["statements"][0]["statement_id"], "lost": ["divisive"], "gained": []}
         ),
         lambda r: r.__setitem__("participants", r["participants"] + 1),
+        lambda r: r["gaps"][0].__setitem__("participants", r["gaps"][0]["participants"] + 0.1),
     ],
-    ids=["wrong-share", "other-figures", "invented-change", "wrong-count"],
+    ids=["wrong-share", "other-figures", "invented-change", "wrong-count", "wrong-gap"],
 )
 def test_a_planted_error_in_the_weighting_fails_publication(neighbourhood, plant) -> None:
     snapshot, ledger, _ = _draft(neighbourhood)
