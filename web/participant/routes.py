@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from web.core.routing import Endpoint, Parent, Who
-from web.participant import mine, pages
+from web.participant import advice, mine, pages
 
 __all__ = ["ROUTES"]
 
 _C = "/c/{consultation_id:str}"
+_A = "/advies/{consultation_id:str}"
 _JOIN_FIRST = "/c/{consultation_id}"
 _PUBLIC, _PARTICIPANT = Who.PUBLIC, Who.PARTICIPANT
 _CONSULTATION = Parent.CONSULTATION
@@ -28,4 +29,12 @@ ROUTES: list[Endpoint] = [
     Endpoint(("GET",), f"{_C}/me", mine.my_data, _PARTICIPANT, _CONSULTATION, _JOIN_FIRST),
     Endpoint(("GET",), f"{_C}/me/export.json", mine.export, _PARTICIPANT, _CONSULTATION),
     Endpoint(("POST",), f"{_C}/me/erase", mine.erase, _PARTICIPANT, _CONSULTATION),
+    # The published advice is public: anyone may read every published version.
+    Endpoint(("GET",), _A, advice.latest_advice, _PUBLIC, _CONSULTATION),
+    # The file route comes first: "1.pdf" would also match the page's {version}.
+    Endpoint(
+        ("GET",), f"{_A}/{{version:str}}.{{fmt:str}}", advice.advice_file, _PUBLIC, _CONSULTATION
+    ),
+    Endpoint(("GET",), f"{_A}/{{version:str}}", advice.advice_page, _PUBLIC, _CONSULTATION),
+    Endpoint(("GET",), f"{_A}/{{version:str}}/qr.svg", advice.advice_qr, _PUBLIC, _CONSULTATION),
 ]
