@@ -285,6 +285,17 @@ def test_a_bad_count_is_refused(room: Room, counts: dict[str, str]) -> None:
     assert room.world.service.session_contributions(room.session_id).tallies == ()
 
 
+def test_more_hands_than_people_at_the_table_says_so(room: Room) -> None:
+    people = room.world.service.get_table(room.session_id, 1).people
+    counts = {"statement": "S2", "agree": str(people + 1)}
+    response = room.host.post(f"{room.table}/tally", data=counts, headers=HEADERS)
+    assert response.status_code == 422
+    assert f"{people + 1} handen geteld aan tafel 1, maar daar zitten {people} mensen" in _error(
+        response
+    )
+    assert room.world.service.session_contributions(room.session_id).tallies == ()
+
+
 def test_a_statement_from_the_table_goes_to_moderation_marked_with_its_table(room: Room) -> None:
     text = "Een buurtmoestuin achter het buurthuis."
     response = room.host.post(f"{room.table}/statements", data={"text": text}, headers=HEADERS)

@@ -14,6 +14,7 @@ from deliberate.errors import (
     PhaseNotAllowed,
     StatementTooLong,
     StatementTooShort,
+    TooManyHands,
 )
 from web.core.i18n import N_, choose_language, translator
 from web.core.state import state
@@ -55,6 +56,13 @@ _REFUSALS: tuple[tuple[type[DeliberateError], str], ...] = (
         N_("A statement may have at most %(max_length)s characters; this one has %(length)s."),
     ),
     (PhaseNotAllowed, N_("The round is not open for this now. Ask the facilitator.")),
+    (
+        TooManyHands,
+        N_(
+            "%(hands)s hands were counted at table %(table)s, but %(people)s people sit there."
+            " Count again, or ask the facilitator to declare how many people sit at the table."
+        ),
+    ),
     (InvalidInput, N_("Something is not right with what you sent.")),
 )
 CHOOSE_STATEMENT = N_("Choose a statement from the form.")
