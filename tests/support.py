@@ -11,8 +11,12 @@ hook is in ``tests/conftest.py``), so CI cannot pass without having tested what 
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -32,6 +36,7 @@ __all__ = [
     "requires_postgres",
     "requires_redis",
     "requires_shared",
+    "run_coroutine",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -74,3 +79,16 @@ requires_shared = pytest.mark.skipif(
     not (POLIS_GOLDEN.is_dir() and POLIS_OPEN_DATA.is_dir()),
     reason=missing("the Polis test data", f"{DATA} is part of the repository; restore it"),
 )
+
+
+_T = TypeVar("_T")
+
+
+def run_coroutine(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run ``coroutine`` to completion on a fresh event loop in its own thread.
+
+    ``asyncio.run`` refuses to start while a loop runs in the calling thread, and a test worker
+    that has driven a browser through Playwright's sync API keeps one running there.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -17,9 +17,14 @@ from store.builders import open_consultation
 from deliberate.service import Service
 
 
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """SQLite only: these tests read the database's own files (PostgreSQL has no such files)."""
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
 def _sqlite_files(service: Service) -> list[Path]:
-    if service.store.dialect != "sqlite":
-        pytest.skip("SQLite files only")
+    assert service.store.dialect == "sqlite"
     database = service.store.engine.url.database
     assert database
     return [Path(database), Path(f"{database}-wal")]

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from support import run_coroutine
 
 from deliberate.errors import Busy
 from web.core.offload import CpuPool
@@ -30,7 +31,7 @@ def test_a_full_pool_refuses_at_once_and_the_loop_stays_free() -> None:
         release.set()
         return list(await asyncio.gather(*jobs)), waited
 
-    results, waited = asyncio.run(scenario())
+    results, waited = run_coroutine(scenario())
     assert results == [True, True, True]
     assert waited < 0.5
     assert pool.admitted == 0
@@ -48,7 +49,7 @@ def test_errors_come_back_and_free_their_slot() -> None:
             await pool.run(fail)
         return await pool.run(sum, [1, 2, 3])
 
-    assert asyncio.run(scenario()) == 6
+    assert run_coroutine(scenario()) == 6
     pool.shutdown()
 
 
@@ -58,6 +59,6 @@ def test_busy_is_a_503_with_retry_after() -> None:
     from web.core.errors import handle_deliberate_error
 
     request = Request({"type": "http", "method": "GET", "path": "/api/x", "headers": []})
-    response = asyncio.run(handle_deliberate_error(request, Busy("vol", retry_after=3)))
+    response = run_coroutine(handle_deliberate_error(request, Busy("vol", retry_after=3)))
     assert response.status_code == 503
     assert response.headers["retry-after"] == "3"

@@ -6,10 +6,9 @@ bypassed every per-address throttle (25 wrong passwords then the right one, 200 
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from starlette.types import Receive, Scope, Send
+from support import run_coroutine
 from web_helpers import *  # noqa: F403 - the fixtures
 
 from web.core.proxies import TrustedProxies, parse_networks
@@ -28,7 +27,7 @@ def _seen(trusted: str, peer: str, headers: dict[str, str]) -> tuple[str, str]:
         "client": (peer, 5555),
         "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
     }
-    asyncio.run(TrustedProxies(app, trusted=parse_networks(trusted))(scope, None, None))  # type: ignore[arg-type]
+    run_coroutine(TrustedProxies(app, trusted=parse_networks(trusted))(scope, None, None))  # type: ignore[arg-type]
     return found[0]
 
 
@@ -78,10 +77,19 @@ def test_the_app_and_serve_trust_only_the_setting(world_factory, monkeypatch) ->
     from web.cli import serve
 
     calls: list[dict[str, object]] = []
-    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    apps: list[object] = []
+
+    def run(*args: object, **kwargs: object) -> None:
+        apps.extend(args)
+        calls.append(kwargs)
+
+    monkeypatch.setattr(uvicorn, "run", run)
     monkeypatch.setenv("DELIBERATE_DATABASE_URL", world.service.settings.database_url)
     monkeypatch.setenv("DELIBERATE_SECRET_KEY", "k" * 32)
     result = CliRunner().invoke(serve, [])
+    # uvicorn never ran the app, so nothing closed its store: close it here.
+    for app in apps:
+        app.state.deliberate.service.store.dispose()  # type: ignore[attr-defined]
     assert result.exit_code == 0, result.output
     assert calls
     assert calls[0]["proxy_headers"] is False
