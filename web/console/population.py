@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -26,7 +24,7 @@ from deliberate.domain.facilitators import Role
 from deliberate.errors import InvalidUpload
 from deliberate.interop.margins import MAX_MARGIN_BYTES
 from deliberate.service import Service
-from web.core.errors import WebError
+from web.core.bodies import read_upload
 from web.core.i18n import N_, choose_language, translator
 from web.core.routing import Context
 from web.core.templates import redirect, render
@@ -72,10 +70,10 @@ def _percent(share: float) -> int:
 def _view(
     service: Service, consultation_id: str, language: str
 ) -> tuple[PopulationMargins | None, Weighting | None, list[_Row], list[_Row], dict[int, str]]:
-    margins = service.population_margins(consultation_id)
-    weighting = service.weighting(consultation_id) if margins is not None else None
-    if weighting is None:
-        return margins, None, [], [], {}
+    weighting = service.weighting(consultation_id)
+    if weighting is None:  # no figures, or no votes yet
+        return service.population_margins(consultation_id), None, [], [], {}
+    margins = weighting.margins
     _ = translator(language).gettext
     texts = {s.statement_id: s.text for s in service.list_statements(consultation_id)}
     changed = {c.statement_id: c for c in weighting.changes}
@@ -138,20 +136,10 @@ async def population_page(request: Request, ctx: Context) -> Response:
 
 async def upload_population(request: Request, ctx: Context) -> Response:
     """Replace the population figures with an uploaded CSV (all or nothing)."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "multipart/form-data":
-        raise WebError(415, "unsupported_media_type", "send the file as multipart/form-data")
     _ = translator(choose_language(request, ctx.app.settings.default_language)).gettext
-    try:
-        async with request.form(max_files=1, max_fields=4) as form:
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile) or not upload.filename:
-                return await _page(request, ctx, error=_("Choose a CSV file."), status=400)
-            data = await upload.read(MAX_MARGIN_BYTES + 1)
-    except MultiPartException as error:
-        raise WebError(
-            400, "bad_request", f"the upload could not be read: {error.message}"
-        ) from None
+    data = await read_upload(request, max_bytes=MAX_MARGIN_BYTES, max_fields=4)
+    if data is None:
+        return await _page(request, ctx, error=_("Choose a CSV file."), status=400)
     try:
         await run_in_threadpool(
             ctx.service.set_population_margins, ctx.consultation.consultation_id, data

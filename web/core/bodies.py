@@ -14,11 +14,13 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
 from web.core.errors import WebError
 
-__all__ = ["MAX_DEPTH", "Fields", "read_form", "read_json"]
+__all__ = ["MAX_DEPTH", "Fields", "read_form", "read_json", "read_upload"]
 
 MAX_DEPTH = 16
 
@@ -152,3 +154,24 @@ async def read_form(request: Request) -> Fields:
     except (UnicodeDecodeError, ValueError):
         raise WebError(400, "invalid_encoding", "the form is not valid UTF-8") from None
     return Fields(dict(pairs))
+
+
+async def read_upload(request: Request, *, max_bytes: int, max_fields: int) -> bytes | None:
+    """The bytes of the multipart field ``file`` (at most ``max_bytes + 1``, so that the caller
+    can tell a file that is too large), or ``None`` when no file was chosen.
+
+    Anything but ``multipart/form-data`` is 415; a body the parser cannot read is 400.
+    """
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "multipart/form-data":
+        raise WebError(415, "unsupported_media_type", "send the file as multipart/form-data")
+    try:
+        async with request.form(max_files=1, max_fields=max_fields) as form:
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                return None
+            return await upload.read(max_bytes + 1)
+    except MultiPartException as error:
+        raise WebError(
+            400, "bad_request", f"the upload could not be read: {error.message}"
+        ) from None

@@ -18,8 +18,6 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
-from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -34,8 +32,7 @@ from deliberate.errors import (
 )
 from deliberate.interop.form_upload import MAX_UPLOAD_BYTES, upload_template_csv
 from web.console.sessions import room_url
-from web.core.bodies import Fields, read_form
-from web.core.errors import WebError
+from web.core.bodies import Fields, read_form, read_upload
 from web.core.routing import Context
 from web.core.templates import attachment, redirect, render
 from web.host.refusals import CHOOSE_STATEMENT, COUNTS, refusal_message
@@ -147,21 +144,10 @@ async def upload_forms(request: Request, ctx: Context) -> Response:
 
 
 async def _uploaded_file(request: Request) -> bytes:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "multipart/form-data":
-        raise WebError(415, "unsupported_media_type", "send the file as multipart/form-data")
-    try:
-        async with request.form(max_files=1, max_fields=_UPLOAD_FIELDS) as form:
-            upload = form.get("file")
-            if not isinstance(upload, UploadFile) or not upload.filename:
-                raise InvalidUpload(
-                    "choose a CSV or XLSX file to upload", detail={"problem": "no_file"}
-                )
-            return await upload.read(MAX_UPLOAD_BYTES + 1)
-    except MultiPartException as error:
-        raise WebError(
-            400, "bad_request", f"the upload could not be read: {error.message}"
-        ) from None
+    data = await read_upload(request, max_bytes=MAX_UPLOAD_BYTES, max_fields=_UPLOAD_FIELDS)
+    if data is None:
+        raise InvalidUpload("choose a CSV or XLSX file to upload", detail={"problem": "no_file"})
+    return data
 
 
 def _tally_counts(fields: Fields) -> dict[str, int]:
