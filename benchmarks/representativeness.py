@@ -13,6 +13,12 @@ then, rakes the participants to the population margins and compares:
 
 - **MAE**: mean absolute error of the agree share per statement against the truth, unweighted and
   weighted, and the reduction (target: ≥ 50 %);
+- **bias**: the systematic part of that error (per statement, the error averaged over the
+  replications), which is what weighting is for, and its reduction;
+- **floor**: the MAE of a simple random sample of the same size and density, unweighted. No
+  weighting can beat it, since it removes bias and not chance: with a few hundred participants
+  chance dominates the error, so the MAE reduction is small there however well the weights work.
+  ``mae_gap_closed`` is the share of the unweighted excess over that floor that weighting removes;
 - **coverage**: how often the weighted 90 % interval holds the truth (target: 85 % to 95 %);
 - **flips**: how often a statement's category (majority agrees / majority disagrees / neither, as
   the advice uses it) is right unweighted but wrong weighted (wrong flips), and the reverse.
@@ -92,9 +98,18 @@ def replicate(
         plain[j] = agreed.mean()
         estimate = weighted_share(agreed, weights[who])
         weighted[j], low[j], high[j] = estimate.share, estimate.low, estimate.high
+    # The floor: as many residents drawn at random, voting as densely, counted as they are.
+    fair = rng.choice(len(wijk), size=len(sample), replace=False)
+    fair_voted = rng.random((len(fair), answers.shape[1])) < density
+    random_sample = np.array(
+        [(answers[fair[fair_voted[:, j]], j] == 1).mean() for j in range(answers.shape[1])]
+    )
     return {
         "plain": np.abs(plain - truth),
         "weighted": np.abs(weighted - truth),
+        "plain_error": plain - truth,
+        "weighted_error": weighted - truth,
+        "floor": np.abs(random_sample - truth),
         "covered": ((low <= truth) & (truth <= high)).astype(float),
         "wrong_flip": (
             (category(plain) == category(truth)) & (category(weighted) != category(truth))
@@ -125,6 +140,10 @@ def run(args: argparse.Namespace, participants: int) -> dict[str, object]:
     ]
     joined = {key: np.concatenate([r[key] for r in runs]) for key in runs[0]}
     mae_plain, mae_weighted = float(joined["plain"].mean()), float(joined["weighted"].mean())
+    floor = float(joined["floor"].mean())
+    # Per statement, the error averaged over the replications: what is left when chance is not.
+    bias_plain = float(np.abs(np.mean([r["plain_error"] for r in runs], axis=0)).mean())
+    bias_weighted = float(np.abs(np.mean([r["weighted_error"] for r in runs], axis=0)).mean())
     return {
         "participants": int(np.median(joined["n"])),
         "effective_size": int(np.median(joined["ess"])),
@@ -134,6 +153,11 @@ def run(args: argparse.Namespace, participants: int) -> dict[str, object]:
         "mae_unweighted": round(mae_plain, 4),
         "mae_weighted": round(mae_weighted, 4),
         "mae_reduction": round(1 - mae_weighted / mae_plain, 3),
+        "mae_random_sample": round(floor, 4),
+        "mae_gap_closed": round((mae_plain - mae_weighted) / max(mae_plain - floor, 1e-12), 3),
+        "bias_unweighted": round(bias_plain, 4),
+        "bias_weighted": round(bias_weighted, 4),
+        "bias_reduction": round(1 - bias_weighted / bias_plain, 3),
         "coverage_90": round(float(joined["covered"].mean()), 3),
         "wrong_flips": round(float(joined["wrong_flip"].mean()), 4),
         "fixed_flips": round(float(joined["fixed_flip"].mean()), 4),
@@ -166,10 +190,15 @@ def main() -> None:
                 "benchmark": "representativeness",
                 "effect": args.effect,
                 "mae_reduction": {str(ln["participants"]): ln["mae_reduction"] for ln in lines},
+                "bias_reduction": {str(ln["participants"]): ln["bias_reduction"] for ln in lines},
+                "mae_gap_closed": {str(ln["participants"]): ln["mae_gap_closed"] for ln in lines},
                 "coverage_90": {str(ln["participants"]): ln["coverage_90"] for ln in lines},
                 "wrong_flips": {str(ln["participants"]): ln["wrong_flips"] for ln in lines},
                 "meets_mae_at": [
                     ln["participants"] for ln in lines if _num(ln["mae_reduction"]) >= 0.5
+                ],
+                "meets_bias_at": [
+                    ln["participants"] for ln in lines if _num(ln["bias_reduction"]) >= 0.5
                 ],
                 "meets_coverage_at": [
                     ln["participants"] for ln in lines if 0.85 <= _num(ln["coverage_90"]) <= 0.95

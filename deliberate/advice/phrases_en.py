@@ -163,6 +163,7 @@ PHRASES: Final[dict[str, str]] = {
     "weighting.word.broad_support": "broadly supported",
     "weighting.word.divisive": "divided",
     "weighting.word.minority": "a minority's position",
+    "weighting.word.room_difference": "a point on which the room voted differently from online",
     "themes.intro.groups": "Statements are ordered here by the group they characterise most.",
     "themes.intro.topics": "Statements are ordered here by topic.",
     "theme.item": "{title}: {list}.",

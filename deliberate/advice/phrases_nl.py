@@ -167,6 +167,7 @@ PHRASES: Final[dict[str, str]] = {
     "weighting.word.broad_support": "breed gedragen",
     "weighting.word.divisive": "verdeeld",
     "weighting.word.minority": "het standpunt van een minderheid",
+    "weighting.word.room_difference": "een punt waarop de zaal anders stemde dan online",
     "themes.intro.groups": (
         "De stellingen zijn hier geordend naar de groep die ze het sterkst kenmerken."
     ),

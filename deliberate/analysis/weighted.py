@@ -3,7 +3,10 @@
 :func:`weigh` takes the vote snapshot, the population margins and the analysis result's groups and
 returns a :class:`Weighting`: everything the console, the projector and the advice show about
 representation. Counted hands at tables are not in it: a show of hands has no attributes, so it
-cannot be weighted (the weighted figures are those of the individual votes).
+cannot be weighted (the weighted figures are those of the individual votes). The same holds for
+"de zaal denkt er anders over": weighted, the room and online are compared on their individual
+votes, each side weighted to the neighbourhood, under the same rule
+(:class:`~deliberate.analysis.tallies.TallyCombiner` on Kish-effective counts).
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from deliberate.analysis.representation import (
     representation,
     weighted_agreement,
 )
+from deliberate.analysis.tallies import ONLINE, TallyCombiner
 from deliberate.analysis.weighting import MISSING, PopulationMargins, Raker
+from deliberate.domain.sessions import session_of
 from deliberate.domain.snapshot import VoteSnapshot
 
 __all__ = ["TRUST_EFFECTIVE_SIZE", "FindingChange", "Weighting", "participant_cells", "weigh"]
@@ -149,9 +154,9 @@ def weigh(
         statements=tuple(statements),
         groups=tuple(sizes),
         invitations=tuple(invitation_plan(margins, cells, invitations)),
-        changes=tuple(_changes(matrix, raker.weights_, labels, group_ids, rules or FindingRules()))
-        if group_ids
-        else (),
+        changes=_changes(
+            snapshot, matrix, raker.weights_, labels, group_ids, rules or FindingRules()
+        ),
     )
 
 
@@ -181,12 +186,39 @@ def _counts(
 
 
 def _changes(
+    snapshot: VoteSnapshot,
     matrix: VoteMatrix,
     weights: npt.NDArray[np.float64],
     labels: npt.NDArray[np.int64],
     group_ids: Sequence[int],
     rules: FindingRules,
-) -> list[FindingChange]:
+) -> tuple[FindingChange, ...]:
+    """Every statement whose finding words differ between the votes as cast and weighted."""
+    said, weighed = _verdict_words(matrix, weights, labels, group_ids, rules)
+    room_said, room_weighed = _room_flags(snapshot, matrix, weights, rules)
+    changes = []
+    for statement_id in matrix.statement_ids:
+        before = set(said.get(statement_id, ())) | room_said.get(statement_id, set())
+        after = set(weighed.get(statement_id, ())) | room_weighed.get(statement_id, set())
+        if before != after:
+            changes.append(
+                FindingChange(
+                    statement_id, tuple(sorted(before - after)), tuple(sorted(after - before))
+                )
+            )
+    return tuple(changes)
+
+
+def _verdict_words(
+    matrix: VoteMatrix,
+    weights: npt.NDArray[np.float64],
+    labels: npt.NDArray[np.int64],
+    group_ids: Sequence[int],
+    rules: FindingRules,
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """The group findings' words per statement, for the votes as cast and weighted."""
+    if not group_ids:
+        return {}, {}
     n = len(group_ids)
     sizes = np.bincount(labels[labels >= 0], minlength=n).astype(np.int64)
     ids = tuple(matrix.statement_ids)
@@ -197,13 +229,54 @@ def _changes(
     weighed = verdicts(
         weighted_groups, weighted_totals, sizes, ids, selectable, list(group_ids), rules
     )
-    changes = []
-    for statement_id in ids:
-        before, after = set(said.get(statement_id, ())), set(weighed.get(statement_id, ()))
-        if before != after:
-            changes.append(
-                FindingChange(
-                    statement_id, tuple(sorted(before - after)), tuple(sorted(after - before))
-                )
-            )
-    return changes
+    return said, weighed
+
+
+def _room_flags(
+    snapshot: VoteSnapshot,
+    matrix: VoteMatrix,
+    weights: npt.NDArray[np.float64],
+    rules: FindingRules,
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Statements flagged "de zaal denkt er anders over", on individual votes, plain and weighted.
+
+    Each channel (online, or one table session) gets its own (statement, outcome) counts; the
+    weighted counts are scaled to Kish's effective number of voters per channel and statement, so
+    that the rule's minimum counts and its significance test see what the weighted votes are
+    worth. Hands are left out on both sides: the difference is the weighting's alone.
+    """
+    channel_of = {p.participant_id: session_of(p.channel) for p in snapshot.participants}
+    channels = sorted({ONLINE, *(channel_of.get(pid, ONLINE) for pid in matrix.participant_ids)})
+    if len(channels) < 2:
+        return {}, {}
+    row_channel = np.array(
+        [channels.index(channel_of.get(pid, ONLINE)) for pid in matrix.participant_ids],
+        dtype=np.int64,
+    )
+    side = np.select([matrix.values == 1, matrix.values == -1], [0, 1], 2)
+    where = (row_channel[matrix.rows], matrix.cols)
+    shape = (len(channels), len(matrix.statement_ids))
+    flags = []
+    for w in (np.ones_like(weights), weights):
+        counts = np.zeros((*shape, 3))
+        weight_sum, square = np.zeros(shape), np.zeros(shape)
+        np.add.at(counts, (*where, side), w[matrix.rows])
+        np.add.at(weight_sum, where, w[matrix.rows])
+        np.add.at(square, where, w[matrix.rows] ** 2)
+        effective = np.divide(weight_sum**2, square, out=np.zeros(shape), where=square > 0)
+        scale = np.divide(effective, weight_sum, out=np.zeros(shape), where=weight_sum > 0)
+        model = TallyCombiner(
+            min_count=rules.room_min_count,
+            min_difference=rules.room_min_difference,
+            alpha=rules.room_alpha,
+        ).fit(
+            np.rint(counts * scale[..., None]).astype(np.int64),
+            np.zeros((*shape, 3), dtype=np.int64),
+            channels=channels,
+            statement_ids=matrix.statement_ids,
+        )
+        found: dict[str, set[str]] = {}
+        for difference in model.flagged():
+            found.setdefault(difference.statement_id, set()).add("room_difference")
+        flags.append(found)
+    return flags[0], flags[1]

@@ -230,3 +230,27 @@ def test_a_finding_that_changes_under_weighting_is_flagged() -> None:
     # With figures that match the participants, weighting changes nothing.
     fair = PopulationMargins({"wijk": {"Noord": 5000, "Zuid": 5000}})
     assert weigh(snapshot, fair, groups, privacy_k=5, rules=FindingRules()).changes == ()
+
+
+def test_a_room_difference_that_weighting_explains_is_flagged() -> None:
+    # Online: 30 from Noord all agree, 30 from Zuid a third agree (40 of 60: 67 %). At the table
+    # 20 from Zuid, a quarter agree: 42 points apart, flagged on the votes as cast. Zuid is nine
+    # tenths of the neighbourhood, so weighted online agrees by about 44 %: 19 points from the
+    # room, below the rule's 20, and the room no longer "thinks otherwise".
+    people = [("n", "Noord", "online", 30, 30), ("z", "Zuid", "online", 30, 10)]
+    people.append(("t", "Zuid", "session:avond/table:1", 20, 5))
+    participants, votes = [], []
+    for prefix, wijk, channel, count, agreeing in people:
+        for i in range(count):
+            pid = f"{prefix}{i}"
+            participants.append(SnapshotParticipant(pid, channel, (("wijk", wijk),)))
+            votes.append(SnapshotVote(pid, "s1", Vote.AGREE if i < agreeing else Vote.DISAGREE))
+    snapshot = VoteSnapshot("c", [SnapshotStatement("s1", "Meer bomen.")], participants, votes)
+    skewed = PopulationMargins({"wijk": {"Noord": 1000, "Zuid": 9000}})
+    weighting = weigh(snapshot, skewed, privacy_k=5, rules=FindingRules())
+    assert [(c.statement_id, c.lost, c.gained) for c in weighting.changes] == [
+        ("s1", ("room_difference",), ())
+    ]
+    # Margins that match who took part leave the room's difference standing.
+    matching = PopulationMargins({"wijk": {"Noord": 3000, "Zuid": 5000}})
+    assert weigh(snapshot, matching, privacy_k=5, rules=FindingRules()).changes == ()

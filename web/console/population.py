@@ -37,6 +37,7 @@ _WORDS = {
     "broad_support": N_("broadly supported"),
     "divisive": N_("divided"),
     "minority": N_("a minority's position"),
+    "room_difference": N_("the room voted differently from online"),
 }
 _PROBLEMS = {
     "empty_cell": N_("row %(row)s: a cell is empty"),
