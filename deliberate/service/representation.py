@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 
 from deliberate.analysis.definitions import FindingRules
 from deliberate.analysis.weighted import Weighting, weigh
@@ -15,8 +17,16 @@ from deliberate.store import participants as participant_rows
 __all__ = ["RepresentationUseCases"]
 
 
+_CACHED_WEIGHTINGS = 16
+
+_WeightingKey = tuple[str, int, str, int]
+
+
 class RepresentationUseCases(RecordUseCases):
     """Upload the neighbourhood's population figures and weigh the participants to them."""
+
+    _weightings: OrderedDict[_WeightingKey, Weighting] | None = None
+    _weightings_lock = threading.Lock()
 
     def set_population_margins(self, consultation_id: str, data: bytes) -> PopulationMargins:
         """Replace the consultation's population figures with the CSV in ``data``, all or nothing.
@@ -57,17 +67,27 @@ class RepresentationUseCases(RecordUseCases):
     def weighting(self, consultation_id: str, *, invitations: int = 40) -> Weighting | None:
         """The participants weighted to the figures, with the latest analysis's groups.
 
-        None when no figures were uploaded or nobody has voted yet.
+        None when no figures were uploaded or nobody has voted yet. Once an analysis exists, the
+        weighting is that of the analysis's version and the current figures, computed once and
+        kept (a projector that reloads every few seconds does not weigh 100,000 people again).
         """
         margins = self.population_margins(consultation_id)
         if margins is None:
             return None
+        latest = self.latest_analysis(consultation_id)
+        key: _WeightingKey | None = None
+        if latest is not None:
+            figures = json.dumps(margins.totals, sort_keys=True)
+            key = (consultation_id, latest.version, figures, invitations)
+            with self._weightings_lock:
+                if self._weightings is not None and key in self._weightings:
+                    self._weightings.move_to_end(key)
+                    return self._weightings[key]
         snapshot = self.snapshot(consultation_id)
         if not snapshot.votes:
             return None
-        latest = self.latest_analysis(consultation_id)
         result = json.loads(latest.payload) if latest is not None else {}
-        return weigh(
+        weighting = weigh(
             snapshot,
             margins,
             result.get("groups", []),
@@ -76,3 +96,11 @@ class RepresentationUseCases(RecordUseCases):
             cap=self.settings.weight_cap,
             invitations=invitations,
         )
+        if key is not None:
+            with self._weightings_lock:
+                if self._weightings is None:
+                    self._weightings = OrderedDict()
+                self._weightings[key] = weighting
+                while len(self._weightings) > _CACHED_WEIGHTINGS:
+                    self._weightings.popitem(last=False)
+        return weighting

@@ -139,6 +139,24 @@ def test_figures_are_stored_replaced_all_or_nothing_and_weigh_the_votes(service:
     assert service.clear_population_margins(cid) is False
 
 
+def test_the_weighting_of_an_analysis_version_is_computed_once(service: Service) -> None:
+    cid = _consultation_with_votes(service)
+    service.set_population_margins(cid, GOOD)
+    service.store_analysis(cid, b'{"groups": []}')
+    first = service.weighting(cid)
+    assert first is not None
+    assert service.weighting(cid) is first  # the same version and figures: kept
+    # New figures, or a new analysis, weigh again.
+    service.set_population_margins(
+        cid, GOOD.replace(b"oud;6000", b"oud;5000").replace(b"Zuid;3800", b"Zuid;2800")
+    )
+    second = service.weighting(cid)
+    assert second is not None and second is not first
+    assert second.margins.totals["leeftijd"]["oud"] == 5000
+    service.store_analysis(cid, b'{"groups": []}')
+    assert service.weighting(cid) is not second
+
+
 def test_cli_sets_and_shows_the_figures(tmp_path: Path, database_url: str) -> None:
     runner = CliRunner()
     env = {"DELIBERATE_DATABASE_URL": database_url, "DELIBERATE_SECRET_KEY": "x" * 32}
