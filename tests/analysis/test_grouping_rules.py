@@ -11,14 +11,16 @@ from numpy.typing import NDArray
 
 from deliberate.analysis import NoGroupsWarning, OpinionClusterer, VoteMatrix
 from deliberate.analysis.grouping import opinion_groups
-from deliberate.analysis.mixture import (
-    _em,
-    _grown_starts,
-    _one_hot,
-    _opposition,
-    integrated_likelihood,
-)
 from deliberate.analysis.simulate import simulate_arrays
+from deliberate.analysis.vote_mixture import (
+    encode_votes,
+    fit_from,
+    grown_starts,
+    integrated_likelihood,
+    opposition,
+)
+
+PRIOR = np.ones(3)  # one pseudo-count per outcome: these votes include passes
 
 
 def _matrix(
@@ -57,7 +59,7 @@ def test_every_pair_of_final_groups_passes_the_opposition_rule() -> None:
     model = OpinionClusterer(random_state=0).fit(_one_hot_of(rows, cols, values, 600, 60))
     hard = np.eye(model.n_groups_)[model.labels_]
     if model.n_groups_ > 1:
-        opposed = _opposition(model_one_hot := _one_hot_of(rows, cols, values, 600, 60), hard, 1.0)
+        opposed = opposition(model_one_hot := _one_hot_of(rows, cols, values, 600, 60), hard, PRIOR)
         assert model_one_hot.shape[0] == 600
         assert opposed[~np.eye(model.n_groups_, dtype=bool)].min() >= model.min_opposed
     assert model.min_opposition_ >= model.min_opposed
@@ -68,7 +70,7 @@ def _one_hot_of(
 ) -> sp.csr_matrix:
     dense = np.full((n, m), np.nan)
     dense[rows, cols] = values
-    return _one_hot(dense)
+    return encode_votes(dense)
 
 
 def test_pass_habit_does_not_make_a_group() -> None:
@@ -98,13 +100,13 @@ def test_small_groups_are_seeded_from_the_worst_fitted_participants() -> None:
     )  # fmt: skip
     one_hot = _one_hot_of(rows, cols, values, 1200, 150)
     main = np.where(truth == 3, 0, truth)  # the minority's members hidden in group 0
-    fit = _em(one_hot, np.eye(3)[main], 1.0, 100, 1e-5)
-    starts = _grown_starts(one_hot, fit, (0.02,))
+    fit = fit_from(one_hot, np.eye(3)[main], PRIOR, 100, 1e-5)
+    starts = grown_starts(one_hot, fit, (0.02,))
     new_group = starts[0][:, 3] > 0
     assert new_group.sum() == 24
     assert (truth[new_group] == 3).mean() >= 0.8
     # EM from that start isolates the minority, and its ICL beats the three-group fit.
-    grown = _em(one_hot, starts[0], 1.0, 100, 1e-5)
+    grown = fit_from(one_hot, starts[0], PRIOR, 100, 1e-5)
     labels = np.argmax(grown.responsibilities, axis=1)
     assert _isolated(labels, truth, 3)
     assert integrated_likelihood(one_hot, labels) > integrated_likelihood(one_hot, main)

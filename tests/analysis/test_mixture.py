@@ -8,16 +8,17 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 
 from deliberate.analysis import OpinionClusterer, VoteMatrix
-from deliberate.analysis.mixture import (
-    _em_many,
-    _integrated_likelihoods,
-    _one_hot,
-    integrated_likelihood,
-)
 from deliberate.analysis.projection import project
 from deliberate.analysis.simulate import simulate_arrays
+from deliberate.analysis.vote_mixture import (
+    encode_votes,
+    fit_many,
+    integrated_likelihood,
+    integrated_likelihoods,
+)
 from deliberate.errors import AnalysisError
 
+PRIOR = np.ones(3)  # one pseudo-count per outcome: these votes include passes
 SIZES = (0.45, 0.30, 0.20, 0.05)
 
 
@@ -78,14 +79,14 @@ def test_fit_follows_the_estimator_contract() -> None:
 def test_fits_run_side_by_side_equal_fits_run_alone() -> None:
     """The speed of model selection rests on this: batching starts changes no number."""
     dense, _, _ = _planted(3)
-    one_hot = _one_hot(dense)
+    one_hot = encode_votes(dense)
     rng = np.random.default_rng(0)
     # Random starts converge after different numbers of steps, so the batch shrinks on the way.
     starts = [np.eye(3)[rng.integers(3, size=dense.shape[0])] for _ in range(4)]
-    together = _em_many(one_hot, starts, 1.0, 100, 1e-5)
-    scores = _integrated_likelihoods(one_hot, together, 1.0)
+    together = fit_many(one_hot, starts, PRIOR, 100, 1e-5)
+    scores = integrated_likelihoods(one_hot, together, PRIOR)
     for start, fit, score in zip(starts, together, scores, strict=True):
-        alone = _em_many(one_hot, [start], 1.0, 100, 1e-5)[0]
+        alone = fit_many(one_hot, [start], PRIOR, 100, 1e-5)[0]
         assert fit.log_likelihood == alone.log_likelihood
         np.testing.assert_array_equal(fit.responsibilities, alone.responsibilities)
         np.testing.assert_array_equal(fit.log_theta, alone.log_theta)
