@@ -59,6 +59,8 @@ def outcome_priors(one_hot: sp.csr_matrix, prior: float) -> FloatArray:
 
 @dataclass(frozen=True, eq=False)
 class Fit:
+    """One EM fit: its log-likelihood, outcome log-probabilities, group log-weights, posteriors."""
+
     log_likelihood: float
     log_theta: FloatArray  # (3 * n_statements, k): log P(outcome) per statement-outcome and group
     log_weights: FloatArray  # (k,)
@@ -149,7 +151,8 @@ def _m_step(
     """Smoothed outcome probabilities and group weights (logs) of side-by-side fits.
 
     ``responsibilities`` holds one block of ``k`` columns per fit; ``transposed`` is the
-    one-hot matrix transposed. Returns log-probabilities of shape (3m, columns) and log-weights
+    one-hot matrix transposed; ``prior`` the pseudo-count of each outcome
+    (:func:`outcome_priors`). Returns log-probabilities of shape (3m, columns) and log-weights
     normalised within each block.
     """
     counts = np.asarray(transposed @ responsibilities)  # (3m, fits * k)

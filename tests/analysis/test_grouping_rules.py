@@ -18,6 +18,7 @@ from deliberate.analysis.vote_mixture import (
     grown_starts,
     integrated_likelihood,
     opposition,
+    outcome_priors,
 )
 
 PRIOR = np.ones(3)  # one pseudo-count per outcome: these votes include passes
@@ -88,6 +89,20 @@ def test_pass_habit_does_not_make_a_group() -> None:
     habit = np.arange(600) % 2
     assert abs(np.corrcoef(labels, truth)[0, 1]) > 0.95
     assert abs(np.corrcoef(labels, habit)[0, 1]) < 0.2
+
+
+def test_an_outcome_that_never_occurs_has_no_pseudo_count() -> None:
+    """With passes left out, a table is a Beta-binomial over agree and disagree: no empty pass
+    slot taxes each group (it cost the demo its 6 % minority, issue 12)."""
+    decided = encode_votes(np.array([[1.0], [1.0], [1.0], [-1.0]]))
+    assert outcome_priors(decided, 1.0).tolist() == [1.0, 1.0, 0.0]
+    # One group, 3 agree and 1 disagree: log B(4, 2) / B(1, 1) = log(1 / 20).
+    assert np.isclose(integrated_likelihood(decided, np.zeros(4, dtype=np.int64)), np.log(1 / 20))
+    with_pass = encode_votes(np.array([[1.0], [1.0], [1.0], [-1.0], [0.0]]))
+    assert outcome_priors(with_pass, 1.0).tolist() == [1.0, 1.0, 1.0]
+    model = OpinionClusterer(random_state=0).fit(np.array([[1.0, -1.0]] * 8 + [[-1.0, 1.0]] * 8))
+    assert (model.probabilities_[:, :, 2] == 0).all()
+    np.testing.assert_allclose(model.probabilities_.sum(axis=2), 1.0)
 
 
 def test_small_groups_are_seeded_from_the_worst_fitted_participants() -> None:
