@@ -57,6 +57,18 @@ class Settings:
     # Server
     host: str = _setting("127.0.0.1", "Interface `deliberate serve` binds to")
     port: int = _setting(8000, "TCP port `deliberate serve` listens on")
+    access_log: bool = _setting(
+        False,
+        "Log one line per request (uvicorn's access log, with client addresses); off by default,"
+        " errors are logged either way (docs/operations.md)",
+    )
+    http_parser: str = _setting(
+        "auto",
+        "HTTP/1.1 parser of `deliberate serve`: auto (httptools when installed), httptools or h11",
+    )
+    backlog: int = _setting(
+        2048, "Connections the kernel queues for `deliberate serve` before it accepts them"
+    )
     public_url: str = _setting(
         "", "Public base URL (https://…) used in join links and QR codes; empty uses the request's"
     )
@@ -165,6 +177,12 @@ class Settings:
             raise ConfigurationError(
                 f"DELIBERATE_WEIGHT_CAP must be above 1, not {self.weight_cap}"
             )
+        if self.http_parser not in ("auto", "httptools", "h11"):
+            raise ConfigurationError(
+                f"DELIBERATE_HTTP_PARSER is auto, httptools or h11, not {self.http_parser!r}"
+            )
+        if self.backlog < 1:
+            raise ConfigurationError(f"DELIBERATE_BACKLOG must be at least 1, not {self.backlog}")
         if not 0.0 <= self.tally_weight <= 1.0:
             raise ConfigurationError(
                 f"DELIBERATE_TALLY_WEIGHT must be between 0 and 1, not {self.tally_weight}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 import click
 import uvicorn
@@ -65,6 +66,16 @@ def _check_scale_out(settings: Settings, workers: int) -> None:
         )
 
 
+def _server_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options from the settings (measured in docs/operations.md)."""
+    return {
+        "proxy_headers": False,  # DELIBERATE_TRUSTED_PROXIES decides, in the app
+        "access_log": settings.access_log,
+        "http": settings.http_parser,
+        "backlog": settings.backlog,
+    }
+
+
 @click.command()
 @click.option("--host", default=None, help="Interface to bind (default DELIBERATE_HOST).")
 @click.option("--port", default=None, type=int, help="TCP port (default DELIBERATE_PORT).")
@@ -90,8 +101,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
         click.echo("Redis is set: run `deliberate worker` once to keep live maps fresh.", err=True)
     if not settings.public_url:
         click.echo("\n".join(room_lines(bind_host, bind_port)))
+    server = _server_options(settings)
     if workers == 1:
-        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, proxy_headers=False)
+        uvicorn.run(create_app(settings), host=bind_host, port=bind_port, **server)
         return
     open_service(settings).store.dispose()  # migrate once, before the workers start
     # Each worker process builds its own app from the same environment.
@@ -102,7 +114,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
         host=bind_host,
         port=bind_port,
         workers=workers,
-        proxy_headers=False,
+        **server,
     )
 
 

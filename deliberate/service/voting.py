@@ -20,6 +20,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
+from typing import NoReturn
 
 from deliberate.domain.snapshot import Vote
 from deliberate.domain.votes import VoteRecord, parse_vote
@@ -126,6 +127,9 @@ class VotingUseCases(ServiceBase):
         )
         inner = self.vote_writer.submit(job)
         outer: Future[VoteRecord] = Future()
+        # Queued means it will be written: a caller that gives up (a client that disconnected)
+        # cannot cancel it, so the answer always has somewhere to go.
+        outer.set_running_or_notify_cancel()
 
         def unwrap(done: Future[_Cast]) -> None:
             error = done.exception()
@@ -168,7 +172,10 @@ class VotingUseCases(ServiceBase):
             if stored is not None:
                 if stored[0] != fingerprint:
                     raise IdempotencyConflict("this idempotency key was used for another vote")
-                return self._replayed(connection, stored[1])
+                replayed = self._replayed(connection, stored[1])
+                if consultation_id not in (None, replayed.consultation_id):
+                    self._refuse_outsider(connection, consultation_id)
+                return replayed
         now = self._now()
         written = vote_rows.cast_vote(
             connection,
@@ -216,6 +223,8 @@ class VotingUseCases(ServiceBase):
         consultation_id: str | None,
     ) -> _Cast:
         """Why the vote statement wrote nothing: a refusal (raised), or no change."""
+        if consultation_id is not None:
+            self._consultation(connection, consultation_id)  # NotFound first, as the web says
         try:
             participant = self._consenting_participant(connection, participant_id)
         except NotFound:
@@ -231,6 +240,11 @@ class VotingUseCases(ServiceBase):
             participant_id, statement_id, statement.round_id, vote, updated_at, changed=False
         )
         return _Cast(record, participant.consultation_id)
+
+    def _refuse_outsider(self, connection: Connection, consultation_id: str) -> NoReturn:
+        """A participant of another consultation (or an erased one) votes in this one."""
+        self._consultation(connection, consultation_id)  # a missing one is NotFound
+        raise AuthenticationRequired("join this consultation first")
 
     def _announce_votes(self, casts: Sequence[_Cast]) -> None:
         """One ``votes`` event per consultation for a committed batch of changes."""

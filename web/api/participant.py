@@ -8,6 +8,8 @@ true, ...}``; every error is ``{"ok": false, "error", "code", "status"}`` (see
 
 from __future__ import annotations
 
+import asyncio
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -101,12 +103,16 @@ async def cast_vote(request: Request, ctx: Context) -> Response:
     if isinstance(value, bool) or not isinstance(value, int) or value not in (-1, 0, 1):
         raise InvalidInput("vote is agree, disagree or pass (or 1, -1, 0)")
     key = request.headers.get("idempotency-key")
-    record = ctx.service.cast_vote(
-        ctx.joined.participant_id,
+    # The service checks the participant and the consultation in the vote statement itself
+    # (the route is ``checked_by_service``); the event loop awaits the group commit.
+    pending = ctx.service.submit_vote(
+        ctx.participant_id,
         body.text("statement_id", max_length=64),
         value,
         idempotency_key=key,
+        consultation_id=request.path_params["consultation_id"],
     )
+    record = await asyncio.wrap_future(pending)
     return ok(
         {
             "vote": {

@@ -34,6 +34,12 @@ def _depth(value: Any) -> int:
     Also refuses a string (value or key) with a lone surrogate: JSON may spell ``"\\ud800"``,
     but it is no character, and writing it to the store or a response would fail with a 500.
     """
+    if isinstance(value, dict) and not any(isinstance(v, dict | list) for v in value.values()):
+        # The usual body, a flat object (a vote): its strings checked, no walk needed.
+        for text in (*value, *value.values()):
+            if isinstance(text, str) and _SURROGATE.search(text):
+                raise _surrogate()
+        return 2 if value else 1
     deepest = 0
     pending: list[tuple[Any, int]] = [(value, 1)]
     while pending:
@@ -47,10 +53,14 @@ def _depth(value: Any) -> int:
         elif isinstance(item, list):
             pending.extend((child, level + 1) for child in item)
         elif isinstance(item, str) and _SURROGATE.search(item):
-            raise WebError(
-                400, "invalid_encoding", "the JSON contains an escaped surrogate, not a character"
-            )
+            raise _surrogate()
     return deepest
+
+
+def _surrogate() -> WebError:
+    return WebError(
+        400, "invalid_encoding", "the JSON contains an escaped surrogate, not a character"
+    )
 
 
 def _decode(raw: bytes) -> str:

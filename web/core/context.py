@@ -57,6 +57,10 @@ class Context:
     facilitator: Facilitator | None = None
     role: Role | None = None
     participant: Participant | None = None
+    # On a route the service checks itself (``Endpoint.checked_by_service``): the participant
+    # id of the signed token, not looked up; the service refuses it if it is not a consenting
+    # participant of the consultation in the path.
+    signed_participant_id: str | None = None
     host: bool = False
     loaded: dict[Parent, object] = field(default_factory=dict)
 
@@ -112,6 +116,16 @@ class Context:
         if self.participant is None:
             raise RuntimeError("the route is not for participants")
         return self.participant
+
+    @property
+    def participant_id(self) -> str:
+        """The participant's id: of :attr:`joined`, or the signed token's on a route the
+        service checks itself."""
+        if self.participant is not None:
+            return self.participant.participant_id
+        if self.signed_participant_id is None:
+            raise RuntimeError("the route is not for participants")
+        return self.signed_participant_id
 
     def require(self, minimum: Role) -> None:
         """For an action whose role depends on the form (save or publish): the loaded role

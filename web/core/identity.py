@@ -58,6 +58,7 @@ __all__ = [
     "participant_id_from_token",
     "participant_of",
     "participant_token",
+    "signed_participant_id",
     "verify_host_token",
 ]
 
@@ -170,13 +171,26 @@ def participant_token(secret_key: str, participant_id: str) -> str:
 
 def participant_id_from_token(secret_key: str, token: str) -> str | None:
     """The participant id a token was signed for, or ``None`` for a bare id or bad signature."""
+    known = _VERIFIED.get((secret_key, token))
+    if known is not None:
+        return known
     match = PARTICIPANT.token.match(token)
     if match is None:
         return None
     participant_id, signature = match.groups()
     if not hmac.compare_digest(signature, PARTICIPANT.sign(secret_key, participant_id)):
         return None
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        _VERIFIED.clear()
+    _VERIFIED[(secret_key, token)] = participant_id
     return participant_id
+
+
+# Tokens whose signature was checked, so that a participant's every vote does not pay for the
+# HMAC again. Only valid tokens enter (junk cannot push them out) and a valid token stays valid
+# under its key; whether the participant still exists is the service's question, every time.
+_VERIFIED: dict[tuple[str, str], str] = {}
+_VERIFIED_MAX = 100_000
 
 
 def host_token(secret_key: str, session_id: str, code_version: str, *, expires: int) -> str:
@@ -202,11 +216,17 @@ def _secret_key(request: Request) -> str:
     return secret_key
 
 
+def signed_participant_id(request: Request, consultation_id: str) -> str | None:
+    """The participant id of the validly signed token this request carries in
+    ``consultation_id``'s cookie or as bearer token, without looking the participant up."""
+    token = PARTICIPANT.presented(request, consultation_id)
+    return participant_id_from_token(_secret_key(request), token) if token else None
+
+
 def participant_of(request: Request, service: Service, consultation_id: str) -> Participant | None:
     """The participant whose valid token this request carries in ``consultation_id``'s cookie
     or as bearer token; the loader checks that they belong to that consultation."""
-    token = PARTICIPANT.presented(request, consultation_id)
-    participant_id = participant_id_from_token(_secret_key(request), token) if token else None
+    participant_id = signed_participant_id(request, consultation_id)
     if participant_id is None:
         return None
     try:

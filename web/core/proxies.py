@@ -60,7 +60,12 @@ class TrustedProxies:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         client = scope.get("client")
-        if scope["type"] in {"http", "websocket"} and client and self._is_trusted(client[0]):
+        if (
+            self.trusted  # none by default: no address to parse on every request
+            and scope["type"] in {"http", "websocket"}
+            and client
+            and self._is_trusted(client[0])
+        ):
             scope = dict(scope)
             forwarded = header(scope, b"x-forwarded-for")
             if forwarded:

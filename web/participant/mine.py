@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from starlette.requests import Request
@@ -44,13 +45,17 @@ async def vote_page(request: Request, ctx: Context) -> Response:
 
 async def vote(request: Request, ctx: Context) -> Response:
     """Cast or change a vote from a form; go back where the participant came from."""
-    consultation_id = ctx.consultation.consultation_id
+    consultation_id = request.path_params["consultation_id"]
     form = await read_form(request)
     value = _VOTE_VALUES.get(form.text("vote", max_length=16))
     if value is None:
         raise InvalidInput("choose agree, disagree or pass")
     statement_id = form.text("statement_id", max_length=64)
-    ctx.service.cast_vote(ctx.joined.participant_id, statement_id, value)
+    # Checked by the service (the route is ``checked_by_service``), awaited off the loop.
+    pending = ctx.service.submit_vote(
+        ctx.participant_id, statement_id, value, consultation_id=consultation_id
+    )
+    await asyncio.wrap_future(pending)
     back = form.text("back", default="vote", max_length=16)
     if back == "votes":
         return redirect(f"/c/{consultation_id}/votes?changed={statement_id}#s-{statement_id}")

@@ -21,7 +21,9 @@ ROUTES: list[Endpoint] = [
     Endpoint(("GET",), _C, pages.intro, _PUBLIC, _CONSULTATION),
     Endpoint(("POST",), f"{_C}/join", pages.join, _PUBLIC, _CONSULTATION),
     Endpoint(("GET",), f"{_C}/vote", mine.vote_page, _PARTICIPANT, _CONSULTATION, _JOIN_FIRST),
-    Endpoint(("POST",), f"{_C}/vote", mine.vote, _PARTICIPANT, _CONSULTATION),
+    Endpoint(
+        ("POST",), f"{_C}/vote", mine.vote, _PARTICIPANT, _CONSULTATION, checked_by_service=True
+    ),
     Endpoint(("GET",), f"{_C}/votes", mine.my_votes, _PARTICIPANT, _CONSULTATION, _JOIN_FIRST),
     Endpoint(("GET",), f"{_C}/add", mine.add_page, _PARTICIPANT, _CONSULTATION, _JOIN_FIRST),
     Endpoint(("POST",), f"{_C}/add", mine.add, _PARTICIPANT, _CONSULTATION),
