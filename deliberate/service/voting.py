@@ -5,8 +5,10 @@ The hot path of a large round. A vote is one database statement (:func:`delibera
 the votes that arrived at the same time (:class:`~deliberate.store.group_commit.GroupCommit`).
 The caller is answered after that transaction committed, so an acknowledged vote is on disk.
 Only when the statement wrote nothing does a second look find out why (unchanged, or which rule
-refused it). :meth:`VotingUseCases.submit_vote` returns a future, so that an async web handler
-awaits the commit without blocking its event loop; :meth:`VotingUseCases.cast_vote` waits.
+refused it). :meth:`VotingUseCases.cast_vote_async` is for coroutines: an async web handler
+awaits the commit without blocking its event loop, and the writer wakes the loop once per batch.
+:meth:`VotingUseCases.submit_vote` returns a thread's future; :meth:`VotingUseCases.cast_vote`
+waits.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import hashlib
 import json
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
@@ -109,23 +111,9 @@ class VotingUseCases(ServiceBase):
         Invalid input and too many votes at once (:class:`RateLimited`) raise at once; every
         other outcome (including errors) comes through the future.
         """
-        vote = parse_vote(value)
-        self._throttle_votes(participant_id)
-        if idempotency_key is not None and not (
-            1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY_LENGTH
-        ):
-            raise InvalidInput(
-                f"an idempotency key has 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters"
-            )
-        job = partial(
-            self._write_vote,
-            participant_id=participant_id,
-            statement_id=statement_id,
-            vote=vote,
-            key=idempotency_key,
-            consultation_id=consultation_id,
+        inner = self.vote_writer.submit(
+            self._vote_job(participant_id, statement_id, value, idempotency_key, consultation_id)
         )
-        inner = self.vote_writer.submit(job)
         outer: Future[VoteRecord] = Future()
         # Queued means it will be written: a caller that gives up (a client that disconnected)
         # cannot cancel it, so the answer always has somewhere to go.
@@ -140,6 +128,48 @@ class VotingUseCases(ServiceBase):
 
         inner.add_done_callback(unwrap)
         return outer
+
+    async def cast_vote_async(
+        self,
+        participant_id: str,
+        statement_id: str,
+        value: Vote | int | str,
+        *,
+        idempotency_key: str | None = None,
+        consultation_id: str | None = None,
+    ) -> VoteRecord:
+        """:meth:`cast_vote` for a coroutine on an event loop, which it never blocks.
+
+        The writer answers all the votes of one batch waiting on a loop with one wake-up. A
+        cancelled caller does not cancel the vote: once queued, it is written.
+        """
+        job = self._vote_job(participant_id, statement_id, value, idempotency_key, consultation_id)
+        cast = await self.vote_writer.submit_async(job)
+        return cast.record
+
+    def _vote_job(
+        self,
+        participant_id: str,
+        statement_id: str,
+        value: Vote | int | str,
+        key: str | None,
+        consultation_id: str | None,
+    ) -> Callable[[Connection], _Cast]:
+        """The writer's job for one vote; invalid input and :class:`RateLimited` raise here."""
+        vote = parse_vote(value)
+        self._throttle_votes(participant_id)
+        if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH:
+            raise InvalidInput(
+                f"an idempotency key has 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters"
+            )
+        return partial(
+            self._write_vote,
+            participant_id=participant_id,
+            statement_id=statement_id,
+            vote=vote,
+            key=key,
+            consultation_id=consultation_id,
+        )
 
     def _throttle_votes(self, participant_id: str) -> None:
         """:class:`RateLimited` past ``votes_burst`` votes at once, then ``votes_per_minute``.

@@ -12,10 +12,14 @@ Jobs are functions of a :class:`~sqlalchemy.Connection`. A job that raises a
 error and the other jobs of the batch go on. Any other exception (a database error, a deadlock,
 a lost race on PostgreSQL) rolls the batch back and runs each of its jobs again alone, in a
 transaction of its own, so that one bad job never fails the others.
+
+A thread submits with :meth:`GroupCommit.submit` and waits on a concurrent future; a coroutine
+uses :meth:`GroupCommit.submit_async`, and the writer wakes its event loop once per batch.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import queue
 import threading
@@ -43,7 +47,19 @@ class RetryAlone(Exception):
 @dataclass(slots=True)
 class _Job(Generic[_T]):
     run: Callable[[Connection], _T]
-    future: Future[_T]
+    future: Future[_T] | None = None  # a thread's caller
+    waiter: asyncio.Future[_T] | None = None  # an event loop's caller
+
+
+def _settle(answers: list[tuple[asyncio.Future[Any], bool, Any]]) -> None:
+    """On the event loop: answer the waiters of one batch (one wake-up for all of them)."""
+    for waiter, succeeded, value in answers:
+        if waiter.done():  # the caller gave up; the write stands
+            continue
+        if succeeded:
+            waiter.set_result(value)
+        else:
+            waiter.set_exception(value)
 
 
 class GroupCommit:
@@ -84,6 +100,21 @@ class GroupCommit:
 
     def submit(self, run: Callable[[Connection], _T]) -> Future[_T]:
         """Queue ``run``; the future resolves with its result once its batch has committed."""
+        future: Future[_T] = Future()
+        self._put(_Job(run, future=future))
+        return future
+
+    def submit_async(self, run: Callable[[Connection], _T]) -> asyncio.Future[_T]:
+        """:meth:`submit` for a coroutine: call it on the event loop and await the result.
+
+        The writer answers every waiter of a batch on one loop with a single wake-up, instead
+        of one thread-safe callback per job.
+        """
+        waiter: asyncio.Future[_T] = asyncio.get_running_loop().create_future()
+        self._put(_Job(run, waiter=waiter))
+        return waiter
+
+    def _put(self, job: _Job[Any]) -> None:
         if self._thread is None:
             with self._start_lock:
                 if self._thread is None:
@@ -91,9 +122,7 @@ class GroupCommit:
                         target=self._loop, name="deliberate-group-commit", daemon=True
                     )
                     self._thread.start()
-        future: Future[_T] = Future()
-        self._queue.put(_Job(run, future))
-        return future
+        self._queue.put(job)
 
     def close(self) -> None:
         """Finish the jobs already queued and stop the writer thread."""
@@ -145,11 +174,7 @@ class GroupCommit:
             return
         self.batches += 1
         self.jobs += len(batch)
-        for job, (succeeded, value) in zip(batch, outcomes, strict=True):
-            if succeeded:
-                job.future.set_result(value)
-            else:
-                job.future.set_exception(value)
+        self._answer([(job, ok, value) for job, (ok, value) in zip(batch, outcomes, strict=True)])
         self._announce([value for succeeded, value in outcomes if succeeded])
 
     def _one_by_one(self, batch: list[_Job[Any]]) -> None:
@@ -157,10 +182,28 @@ class GroupCommit:
             try:
                 result = self._alone(job)
             except Exception as error:  # the caller gets whatever went wrong
-                job.future.set_exception(error)
+                self._answer([(job, False, error)])
                 continue
-            job.future.set_result(result)
+            self._answer([(job, True, result)])
             self._announce([result])
+
+    @staticmethod
+    def _answer(answers: list[tuple[_Job[Any], bool, Any]]) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], bool, Any]]]
+        by_loop = {}
+        for job, succeeded, value in answers:
+            if job.waiter is not None:
+                by_loop.setdefault(job.waiter.get_loop(), []).append((job.waiter, succeeded, value))
+            elif job.future is not None:
+                if succeeded:
+                    job.future.set_result(value)
+                else:
+                    job.future.set_exception(value)
+        for loop, items in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_settle, items)
+            except RuntimeError:  # the loop has closed: nobody waits any more
+                _log.debug("an event loop closed before %d writes were answered", len(items))
 
     def _alone(self, job: _Job[_T], attempts: int = 3) -> _T:
         for _ in range(attempts - 1):

@@ -8,8 +8,6 @@ true, ...}``; every error is ``{"ok": false, "error", "code", "status"}`` (see
 
 from __future__ import annotations
 
-import asyncio
-
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -105,14 +103,13 @@ async def cast_vote(request: Request, ctx: Context) -> Response:
     key = request.headers.get("idempotency-key")
     # The service checks the participant and the consultation in the vote statement itself
     # (the route is ``checked_by_service``); the event loop awaits the group commit.
-    pending = ctx.service.submit_vote(
+    record = await ctx.service.cast_vote_async(
         ctx.participant_id,
         body.text("statement_id", max_length=64),
         value,
         idempotency_key=key,
         consultation_id=request.path_params["consultation_id"],
     )
-    record = await asyncio.wrap_future(pending)
     return ok(
         {
             "vote": {

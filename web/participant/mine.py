@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from starlette.requests import Request
@@ -52,10 +51,9 @@ async def vote(request: Request, ctx: Context) -> Response:
         raise InvalidInput("choose agree, disagree or pass")
     statement_id = form.text("statement_id", max_length=64)
     # Checked by the service (the route is ``checked_by_service``), awaited off the loop.
-    pending = ctx.service.submit_vote(
+    await ctx.service.cast_vote_async(
         ctx.participant_id, statement_id, value, consultation_id=consultation_id
     )
-    await asyncio.wrap_future(pending)
     back = form.text("back", default="vote", max_length=16)
     if back == "votes":
         return redirect(f"/c/{consultation_id}/votes?changed={statement_id}#s-{statement_id}")
