@@ -167,3 +167,28 @@ def test_a_room_link_of_another_consultation_is_refused(world: WebWorld) -> None
         )
         assert response.status_code == expected, room
         client.cookies.clear()
+
+
+def test_a_vote_is_checked_against_the_consultation_in_the_url(world: WebWorld) -> None:
+    """The vote route skips the loader's lookups: the vote statement itself must refuse."""
+    other = _other(world)
+    client = world.client()
+    joined = client.post(
+        f"/api/consultations/{other['consultation']}/participants", json={"consent": True}
+    )
+    client.cookies.clear()
+    client.headers["authorization"] = f"Bearer {joined.json()['participant_token']}"
+    vote = {"statement_id": other["statement"], "vote": "agree"}
+    own_statement = world.service.list_statements(world.consultation_id)[0].statement_id
+    here = f"/api/consultations/{world.consultation_id}/votes"
+    assert client.post(here, json=vote).status_code == 401  # not joined here
+    assert client.post(here, json={**vote, "statement_id": own_statement}).status_code == 401
+    missing = "/api/consultations/" + "0" * 32 + "/votes"
+    assert client.post(missing, json=vote).status_code == 404
+    theirs = f"/api/consultations/{other['consultation']}/votes"
+    assert client.post(theirs, json=vote).json()["vote"]["changed"] is True
+    # A key used there does not replay here either.
+    keyed = {"idempotency-key": "again-1"}
+    assert client.post(theirs, json=vote, headers=keyed).status_code == 200
+    assert client.post(here, json=vote, headers=keyed).status_code == 401
+    assert world.service.list_votes(joined.json()["participant_token"].split(".")[0])
