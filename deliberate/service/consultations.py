@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from deliberate.domain.consultations import Consultation, new_id, new_join_code
 from deliberate.domain.facilitators import Role
@@ -19,6 +19,7 @@ __all__ = [
     "MAX_DESCRIPTION_LENGTH",
     "MAX_QUESTION_LENGTH",
     "SUPPORTED_LANGUAGES",
+    "Activity",
     "ConsultationUseCases",
 ]
 
@@ -28,6 +29,15 @@ SUPPORTED_LANGUAGES = frozenset({"nl", "en"})
 
 
 _WORD = re.compile(r"\w")
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """A consultation at a glance: who joined, the votes that count now, statements waiting."""
+
+    participants: int
+    votes: int
+    pending: int
 
 
 def _clean_question(question: str) -> str:
@@ -160,6 +170,13 @@ class ConsultationUseCases(ServiceBase):
         """Every consultation, oldest first."""
         with self.store.read() as connection:
             return consultation_rows.list_consultations(connection)
+
+    def activity(self, consultation_id: str) -> Activity:
+        """Participants, current votes and statements waiting for moderation, counted."""
+        with self.store.read() as connection:
+            self._consultation(connection, consultation_id)
+            joined, cast, waiting = consultation_rows.count_activity(connection, consultation_id)
+        return Activity(participants=joined, votes=cast, pending=waiting)
 
     def create_round(self, consultation_id: str, title: str) -> Round:
         """Add a draft round after the consultation's existing rounds."""

@@ -8,9 +8,10 @@ from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from deliberate.domain.consultations import Consultation
 from deliberate.domain.rounds import Phase, Round
-from deliberate.store.schema import consultations, rounds
+from deliberate.store.schema import consultations, participants, rounds, statements, votes
 
 __all__ = [
+    "count_activity",
     "get_consultation",
     "get_consultation_by_join_code",
     "get_round",
@@ -147,3 +148,21 @@ def set_round_phase(connection: Connection, round_id: str, phase: Phase, at: dat
     if phase in _PHASE_COLUMN:
         values[_PHASE_COLUMN[phase]] = at
     connection.execute(update(rounds).where(rounds.c.round_id == round_id).values(**values))
+
+
+def count_activity(connection: Connection, consultation_id: str) -> tuple[int, int, int]:
+    """How many participants joined, how many votes count now, how many statements wait."""
+    joined = select(func.count()).where(participants.c.consultation_id == consultation_id)
+    cast = (
+        select(func.count())
+        .select_from(votes.join(statements, votes.c.statement_id == statements.c.statement_id))
+        .where(statements.c.consultation_id == consultation_id)
+    )
+    waiting = select(func.count()).where(
+        statements.c.consultation_id == consultation_id, statements.c.status == "pending"
+    )
+    return (
+        int(connection.execute(joined).scalar_one()),
+        int(connection.execute(cast).scalar_one()),
+        int(connection.execute(waiting).scalar_one()),
+    )

@@ -58,7 +58,9 @@ async def dashboard(request: Request, ctx: Context) -> Response:
     """The consultations this facilitator has a role in, and the form to create one."""
     service = ctx.service
     roles = service.roles(ctx.facilitator_id)
-    consultations = [(service.get_consultation(cid), role) for cid, role in roles.items()]
+    consultations = [
+        (service.get_consultation(cid), role, service.activity(cid)) for cid, role in roles.items()
+    ]
     consultations.sort(key=lambda item: item[0].created_at, reverse=True)
     return render(
         request,
