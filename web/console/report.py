@@ -9,6 +9,7 @@ the next immutable, numbered version (see :mod:`web.published_advice`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from markupsafe import escape
 from starlette.concurrency import run_in_threadpool
@@ -39,6 +40,18 @@ _DOWNLOADS = {
 }
 
 
+# The console's header above the report, in the console's colours (app.css is not loaded here).
+_CONSOLE_CSS = """
+.console-bar { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center;
+  gap: 0.5rem; border-bottom: 1px solid #c4c7cc; padding-bottom: 0.5rem; margin-bottom: 0.75rem;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+.console-bar form { margin: 0; }
+.console-bar button.link { background: none; border: none; color: #005a8c; font: inherit;
+  text-decoration: underline; min-height: 44px; cursor: pointer; }
+.console-bar a:focus-visible, .console-bar button:focus-visible { outline: 3px solid #ffbf47; }
+@media print { .console-bar, .back { display: none; } }
+"""
+
 # What the download buttons say: the kind of file, not its extension ("Downloaden MD").
 _FILE_KINDS = {"pdf": "PDF", "docx": "Word", "html": "HTML", "md": "Markdown"}
 
@@ -60,6 +73,19 @@ def _toolbar(
         f'<textarea id="conclusions" name="conclusions">{escape(conclusions)}</textarea>'
         f'<button type="submit" name="format" value="preview">{escape(labels["update"])}</button>'
         f"{buttons}{extra}</form>"
+    )
+
+
+def _console_bar(consultation_id: str, question: str, _: Callable[[str], str]) -> str:
+    """The console's header on the report page: where it sits, the way back, logging out."""
+    console = escape(_PREFIX.format(consultation_id=consultation_id))
+    return (
+        f'<nav class="console-bar" aria-label="{escape(_("Console"))}">'
+        f'<span><a href="/f">{escape(_("My consultations"))}</a> › '
+        f'<a href="{console}">{escape(question)}</a> › {escape(_("Draft advice"))}</span>'
+        f'<form method="post" action="/f/logout">'
+        f'<button type="submit" class="link">{escape(_("Log out"))}</button></form></nav>'
+        f'<p class="back"><a href="{console}">{escape(_("Back to the consultation"))}</a></p>'
     )
 
 
@@ -104,20 +130,24 @@ async def report_page(request: Request, ctx: Context) -> Response:
         action = _PREFIX.format(consultation_id=consultation_id) + "/report"
         messages = translator(language)
         _ = messages.gettext
+        versions = service.list_published_advice(consultation_id)
+        publish = _(
+            "Publish version %(version)s? Everyone with the link can then read it, the "
+            "participants and the council too. A published version never changes; a "
+            "correction becomes a new version."
+        ) % {"version": len(versions) + 1}
         extra = (
             f'<button type="submit" name="format" value="save">{escape(_("Save texts"))}</button>'
-            f'<button type="submit" name="format" value="publish">'
+            f'<button type="submit" name="format" value="publish" data-confirm="{escape(publish)}">'
             f"{escape(_('Save and publish a new version'))}</button>"
-            + versions_fragment(service.list_published_advice(consultation_id), messages)
-        )
-        back = (
-            f'<p class="back"><a href="{escape(_PREFIX.format(consultation_id=consultation_id))}">'
-            f"{escape(_('Back to the consultation'))}</a></p>"
+            + versions_fragment(versions, messages)
         )
         html = render_html(
             report,
             stylesheet_href=f"{action}.css",
-            toolbar=back + _toolbar(report, action, introduction, conclusions, extra),
+            toolbar=_console_bar(consultation_id, consultation.question, _)
+            + _toolbar(report, action, introduction, conclusions, extra)
+            + '<script src="/static/confirm.js" defer></script>',
         )
         return HTMLResponse(html)
     media_type, suffix = _DOWNLOADS[fmt]
@@ -155,4 +185,4 @@ def _save_or_publish(ctx: Context, action: str, introduction: str, conclusions: 
 
 async def report_stylesheet(request: Request, ctx: Context) -> Response:
     """The report's CSS, served from this origin so the page's CSP allows it."""
-    return Response(report_css(), media_type="text/css; charset=utf-8")
+    return Response(report_css() + _CONSOLE_CSS, media_type="text/css; charset=utf-8")

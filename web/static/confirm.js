@@ -1,10 +1,13 @@
-// Asks before a step that cannot be undone: a form with data-confirm="question" is sent only
-// after the facilitator said yes. Without JavaScript the form is sent as before.
+// Asks before a step that cannot be undone: a form (or the submit button pressed) with
+// data-confirm="question" is sent only after the facilitator said yes. Without JavaScript the
+// form is sent as before.
 (function () {
   "use strict";
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    var button = event.submitter;
+    var question = (button && button.getAttribute("data-confirm")) ||
+      (form && form.getAttribute && form.getAttribute("data-confirm"));
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 })();
