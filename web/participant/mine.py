@@ -63,11 +63,13 @@ async def vote(request: Request, ctx: Context) -> Response:
 
 
 async def my_votes(request: Request, ctx: Context) -> Response:
-    """Every statement the participant voted on, with buttons to change the vote."""
-    votes = {v.statement_id: v.value for v in ctx.service.list_votes(ctx.joined.participant_id)}
-    statements = [
-        s for s in visible_statements(ctx.service, ctx.consultation) if s.statement_id in votes
-    ]
+    """Every statement the participant voted on, in the order cast, with buttons to change it."""
+    cast = ctx.service.list_votes(
+        ctx.joined.participant_id
+    )  # oldest first; a change keeps its place
+    votes = {v.statement_id: v.value for v in cast}
+    visible = {s.statement_id: s for s in visible_statements(ctx.service, ctx.consultation)}
+    statements = [visible[v.statement_id] for v in cast if v.statement_id in visible]
     return render(
         request,
         "votes.html",
