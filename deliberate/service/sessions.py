@@ -177,6 +177,17 @@ class TableSessionUseCases(ServiceBase):
             self._consultation(connection, consultation_id)
             return session_rows.list_sessions(connection, consultation_id)
 
+    def room_numbers(self, consultation_id: str) -> dict[str, int]:
+        """Each session's number in the consultation (1, 2, … in the order they were made).
+
+        The number makes the room's short link, ``/j/<join code>/<number>``; it never changes,
+        because sessions are never deleted and a new one gets the next number.
+        """
+        with self.store.read() as connection:
+            self._consultation(connection, consultation_id)
+            ids = session_rows.session_ids_by_creation(connection, consultation_id)
+        return {session_id: number for number, session_id in enumerate(ids, start=1)}
+
     def list_tables(self, session_id: str) -> list[Table]:
         """The session's tables, by number."""
         with self.store.read() as connection:

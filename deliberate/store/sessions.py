@@ -32,6 +32,7 @@ __all__ = [
     "list_tables",
     "list_tallies",
     "put_tally",
+    "session_ids_by_creation",
     "set_access_code_hash",
     "set_head_count",
 ]
@@ -293,3 +294,13 @@ def assign_form_codes(
             ],
         )
     return list_form_codes(connection, round_id)
+
+
+def session_ids_by_creation(connection: Connection, consultation_id: str) -> list[str]:
+    """The consultation's session ids in the order they were made (sessions are never deleted)."""
+    query = (
+        select(physical_sessions.c.session_id)
+        .where(physical_sessions.c.consultation_id == consultation_id)
+        .order_by(physical_sessions.c.created_at, physical_sessions.c.session_id)
+    )
+    return list(connection.execute(query).scalars())

@@ -131,6 +131,7 @@ def test_routes_answer_as_documented(world_factory: object, role: str) -> None:
         "fmt": "md",
         "session_id": session.session_id,
         "table": "1",
+        "number": "1",  # the room's short link, /j/<join code>/1
     }
     wrong = []
     for (method, template), expected in sorted(_documented().items()):

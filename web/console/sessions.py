@@ -29,12 +29,18 @@ from web.core.templates import redirect, render
 from web.views.opinion_map import MapView
 from web.views.room_figures import RoomView, build_room_view
 
-__all__ = ["host_url", "room_url", "session_view"]
+__all__ = ["host_url", "room_short_url", "room_url", "session_view"]
 
 
 def room_url(request: Request, session_id: str) -> str:
     """The link people in the room open to vote on their phones (also the QR code)."""
     return f"{public_base(request)}/r/{session_id}"
+
+
+def room_short_url(request: Request, ctx: Context, session: PhysicalSession) -> str:
+    """The room's link to type: ``/j/<join code>/<number>`` (it leads to :func:`room_url`)."""
+    number = ctx.service.room_numbers(session.consultation_id)[session.session_id]
+    return f"{public_base(request)}/j/{ctx.consultation.join_code}/{number}"
 
 
 def host_url(request: Request, session_id: str) -> str:
@@ -135,7 +141,7 @@ async def session_page(request: Request, ctx: Context) -> Response:
             "role": ctx.role,
             "Role": Role,
             "host_link": host_url(request, session.session_id),
-            "room_link": room_url(request, session.session_id),
+            "room_link": room_short_url(request, ctx, session),
         },
     )
 
@@ -171,7 +177,7 @@ async def room_projector(request: Request, ctx: Context) -> Response:
             "session": session,
             "map": _room_map(request, session),
             "room": session_view(request, session),
-            "room_link": room_url(request, session.session_id),
+            "room_link": room_short_url(request, ctx, session),
             "projector": True,
             "hide_consensus": True,
             "privacy_k": ctx.app.settings.privacy_k,

@@ -31,7 +31,7 @@ from deliberate.errors import (
     PhaseNotAllowed,
 )
 from deliberate.interop.form_upload import MAX_UPLOAD_BYTES, upload_template_csv
-from web.console.sessions import room_url
+from web.console.sessions import room_short_url, room_url
 from web.core.bodies import Fields, read_form, read_upload
 from web.core.routing import Context
 from web.core.templates import attachment, redirect, render
@@ -73,7 +73,7 @@ def _table_page(
         "entered": entered,
         "tallies": tallies,
         "written": written,
-        "room_link": room_url(request, session.session_id),
+        "room_link": room_short_url(request, ctx, session),
         "done": request.query_params.get("done", ""),
         "values": {},
         "error": None,

@@ -18,7 +18,7 @@ from web.core.identity import PARTICIPANT, participant_token
 from web.core.routing import Context
 from web.core.templates import redirect, render
 
-__all__ = ["home", "intro", "join", "join_by_code", "room_intro"]
+__all__ = ["home", "intro", "join", "join_by_code", "join_room_by_number", "room_intro"]
 
 
 async def home(request: Request, ctx: Context) -> Response:
@@ -35,6 +35,19 @@ async def join_by_code(request: Request, ctx: Context) -> Response:
         raise NotFound("no consultation has this code")
     consultation = ctx.service.find_consultation(code)
     return redirect(f"/c/{consultation.consultation_id}")
+
+
+async def join_room_by_number(request: Request, ctx: Context) -> Response:
+    """``/j/CODE/N``: the short link typed from the room projector, to room ``N``'s page."""
+    code, number = request.path_params["join_code"], request.path_params["number"]
+    if len(code) > 32 or not number.isdigit() or len(number) > 6:
+        raise NotFound("no room has this link")
+    consultation = ctx.service.find_consultation(code)
+    numbers = ctx.service.room_numbers(consultation.consultation_id)
+    by_number = {n: session_id for session_id, n in numbers.items()}
+    if int(number) not in by_number:
+        raise NotFound("no room has this link")
+    return redirect(f"/r/{by_number[int(number)]}")
 
 
 async def intro(request: Request, ctx: Context) -> Response:

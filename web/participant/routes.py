@@ -17,6 +17,7 @@ ROUTES: list[Endpoint] = [
     Endpoint(("GET",), "/", pages.home, _PUBLIC),
     Endpoint(("GET",), "/join", pages.join_by_code, _PUBLIC),
     Endpoint(("GET",), "/j/{join_code:str}", pages.join_by_code, _PUBLIC),
+    Endpoint(("GET",), "/j/{join_code:str}/{number:str}", pages.join_room_by_number, _PUBLIC),
     Endpoint(("GET",), "/r/{session_id:str}", pages.room_intro, _PUBLIC, Parent.SESSION),
     Endpoint(("GET",), _C, pages.intro, _PUBLIC, _CONSULTATION),
     Endpoint(("POST",), f"{_C}/join", pages.join, _PUBLIC, _CONSULTATION),
