@@ -1,4 +1,5 @@
-"""axe-core on every page a resident, a facilitator or a table host sees, at 390 and 1920 px.
+"""axe-core on every page a resident, a facilitator or a table host sees, at 390 and 1920 px,
+and no page but a projector wider than the screen.
 
 One consultation with votes, an analysis, a table session with a host and a published advice, so
 that every page shows its full content (map, bars, report, room figures), not an empty state.
@@ -65,10 +66,15 @@ def test_every_page_has_no_serious_accessibility_problem(
     c, s = f"/f/c/{cid}", f"/f/c/{cid}/sessions/{session.session_id}"
     found: dict[str, list[dict[str, Any]]] = {}
     visited: list[str] = []
+    too_wide: dict[str, int] = {}
 
     def check(page: Any, path: str) -> None:
         page.goto(site.base + path)
         visited.append(path)
+        # Nothing scrolls sideways on a phone (a projector is for a wall, not a phone).
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > width and not path.endswith("/projector"):
+            too_wide[path] = wide
         problems = _audit(browser, page)
         if problems:
             found[path] = problems
@@ -116,3 +122,4 @@ def test_every_page_has_no_serious_accessibility_problem(
         context.close()
     assert len(visited) == 25
     assert found == {}, f"{width} px: {found}"
+    assert too_wide == {}, f"{width} px: wider than the screen: {too_wide}"
