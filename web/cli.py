@@ -21,7 +21,7 @@ from deliberate.sample.demo import build_demo_consultation
 from deliberate.service import open_service
 from deliberate.worker import AnalysisWorker
 from web.app import create_app
-from web.room_link import room_lines
+from web.room_link import lan_base, room_lines
 
 __all__ = ["app_from_environ", "demo", "serve"]
 
@@ -101,6 +101,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
         click.echo("Redis is set: run `deliberate worker` once to keep live maps fresh.", err=True)
     if not settings.public_url:
         click.echo("\n".join(room_lines(bind_host, bind_port)))
+        # The console and the projectors then show links phones can open, also to a
+        # facilitator whose browser uses 127.0.0.1.
+        settings = settings.replace(public_url=lan_base(bind_host, bind_port) or "")
     server = _server_options(settings)
     if workers == 1:
         uvicorn.run(create_app(settings), host=bind_host, port=bind_port, **server)
@@ -108,6 +111,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
     open_service(settings).store.dispose()  # migrate once, before the workers start
     # Each worker process builds its own app from the same environment.
     os.environ.setdefault("DELIBERATE_DATABASE_URL", settings.database_url)
+    if settings.public_url:  # the LAN address found above, for every worker's links
+        os.environ.setdefault("DELIBERATE_PUBLIC_URL", settings.public_url)
     uvicorn.run(
         "web.cli:app_from_environ",
         factory=True,
@@ -141,6 +146,9 @@ def demo(ctx: click.Context, host: str, port: int, seed: int | None) -> None:
     click.echo("Loading the sample consultation…", err=True)
     info = build_demo_consultation(service, seed=settings.seed if seed is None else seed)
     AnalysisWorker(service, bus, settings).recompute(info.consultation_id)
+    phones = [] if settings.public_url else room_lines(host, port, f"/j/{info.join_code}")
+    if not settings.public_url:  # the links phones can open, on the console and projectors too
+        settings = settings.replace(public_url=lan_base(host, port) or "")
     app = create_app(settings, service=service, bus=bus, run_worker=True)
     base = settings.public_url.rstrip("/") or f"http://{host}:{port}"
     rooms = [
@@ -160,7 +168,7 @@ def demo(ctx: click.Context, host: str, port: int, seed: int | None) -> None:
                 f"  Login:         {info.facilitator_username} / {info.facilitator_password}",
                 f"  Live map:      {base}/f/c/{info.consultation_id}/map",
                 *rooms,
-                *([] if settings.public_url else room_lines(host, port, f"/j/{info.join_code}")),
+                *phones,
                 "Press Ctrl+C to stop.",
                 "",
             ]

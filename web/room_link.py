@@ -12,7 +12,7 @@ import socket
 
 import segno
 
-__all__ = ["lan_address", "room_lines"]
+__all__ = ["lan_address", "lan_base", "room_lines"]
 
 
 def lan_address() -> str | None:
@@ -42,18 +42,31 @@ def _bound_to(host: str) -> str:
     return "loopback" if address.is_loopback else "all" if address.is_unspecified else "one"
 
 
-def room_lines(host: str, port: int, path: str = "/") -> list[str]:
-    """What to print for the phones: the LAN link and its QR code, or how to get one."""
+def lan_base(host: str, port: int) -> str | None:
+    """``http://<LAN address>:<port>`` when a server bound to ``host`` serves the wifi, else None.
+
+    ``deliberate demo`` and ``serve`` make it the public URL, so that the console and the
+    projectors show a join link and QR code that phones can open even when the facilitator's
+    own browser uses 127.0.0.1.
+    """
     bound = _bound_to(host)
     if bound == "loopback":
+        return None
+    address = host if bound == "one" else lan_address()
+    return None if address is None else f"http://{address}:{port}"
+
+
+def room_lines(host: str, port: int, path: str = "/") -> list[str]:
+    """What to print for the phones: the LAN link and its QR code, or how to get one."""
+    if _bound_to(host) == "loopback":
         return [
             f"  Phones in the room: restart with --host 0.0.0.0 to serve the wifi (now only "
             f"this computer reaches {host}:{port})."
         ]
-    address = host if bound == "one" else lan_address()
-    if address is None:
+    base = lan_base(host, port)
+    if base is None:
         return ["  Phones in the room: this computer has no network address right now."]
-    url = f"http://{address}:{port}{path}"
+    url = f"{base}{path}"
     drawing = io.StringIO()
     segno.make(url, error="m").terminal(out=drawing, compact=True, border=2)
     return [

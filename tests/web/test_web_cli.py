@@ -88,3 +88,55 @@ def test_demo_answers_within_30_seconds_and_prints_how_to_use_it(tmp_path: Path)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def test_a_demo_for_the_room_shows_the_lan_link_on_the_projector(tmp_path: Path) -> None:
+    """Served on every interface, the console and projector show the link phones can open,
+    also to a facilitator whose own browser uses 127.0.0.1."""
+    from web.room_link import lan_address
+
+    address = lan_address()
+    if address is None:
+        pytest.skip("this machine has no network address")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("DELIBERATE_")},
+        "DELIBERATE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "HF_HUB_OFFLINE": "1",
+    }
+    every_interface = ".".join(["0"] * 4)
+    command = [str(Path(sys.executable).with_name("deliberate")), "demo", "--port", str(port)]
+    command += ["--host", every_interface]
+    output = tmp_path / "demo.out"
+    with output.open("w") as sink:
+        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    try:
+        started, text = time.monotonic(), ""
+        while time.monotonic() - started < 60 and "Press Ctrl+C" not in text:
+            time.sleep(0.25)
+            text = output.read_text()
+        lan = f"http://{address}:{port}"
+        assert f"Participants:  {lan}/j/GROEN" in text, text
+        password = text.split("Login:         demo / ")[1].split()[0]
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
+            for _ in range(40):  # uvicorn may still be binding
+                try:
+                    client.get("/")
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.25)
+            client.post("/f/login", data={"username": "demo", "password": password})
+            overview = client.get("/f").text
+            consultation_id = overview.split('href="/f/c/')[1].split('"')[0]
+            projector = client.get(f"/f/c/{consultation_id}/projector").text
+        assert f"{lan}/j/GROEN" in projector
+        assert "127.0.0.1" not in projector
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
