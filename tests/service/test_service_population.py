@@ -151,7 +151,8 @@ def test_the_weighting_of_an_analysis_version_is_computed_once(service: Service)
         cid, GOOD.replace(b"oud;6000", b"oud;5000").replace(b"Zuid;3800", b"Zuid;2800")
     )
     second = service.weighting(cid)
-    assert second is not None and second is not first
+    assert second is not None
+    assert second is not first
     assert second.margins.totals["leeftijd"]["oud"] == 5000
     service.store_analysis(cid, b'{"groups": []}')
     assert service.weighting(cid) is not second
