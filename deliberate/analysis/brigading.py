@@ -107,6 +107,7 @@ class BrigadeReport:
     join_to_vote_s: FloatArray  # NaN when the join time is unknown
     statement_burst: IntArray  # most statements submitted within the burst window
     clusters: tuple[SuspectCluster, ...]
+    participant_ids: tuple[str, ...] = ()  # the accounts the per-account arrays are indexed by
 
     @property
     def suspects(self) -> frozenset[str]:
@@ -158,6 +159,7 @@ def detect_brigades(activity: Activity, params: BrigadeParams | None = None) -> 
         join_to_vote_s=join_to_vote,
         statement_burst=bursts,
         clusters=clusters,
+        participant_ids=tuple(activity.participant_ids),
     )
 
 

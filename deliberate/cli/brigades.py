@@ -49,7 +49,7 @@ def brigades(ctx: click.Context, source: str, quarantine: bool, release: bool) -
     with open_service(settings_from_context(ctx)) as service:
         cid = consultation_named(service, source).consultation_id
         if release:
-            held = [p.participant_id for p in service.snapshot(cid).participants if p.quarantined]
+            held = sorted(service.quarantined_participants(cid))
             changed = service.quarantine_participants(cid, held, quarantined=False)
             click.echo(f"released {changed} account(s) from quarantine")
             return

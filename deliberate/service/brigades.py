@@ -47,6 +47,13 @@ class BrigadeUseCases(ServiceBase):
             statements = statement_rows.list_statements(connection, consultation_id)
         return detect_brigades(activity_of(people, votes, statements), params)
 
+    def quarantined_participants(self, consultation_id: str) -> frozenset[str]:
+        """The participants of a consultation that are in quarantine now."""
+        with self.store.read() as connection:
+            self._consultation(connection, consultation_id)
+            people = participant_rows.list_participants(connection, consultation_id)
+        return frozenset(p.participant_id for p in people if p.quarantined)
+
 
 def _seconds(moment: datetime) -> float:
     return moment.timestamp()

@@ -52,6 +52,7 @@ CONSOLE_LINKS: tuple[ConsoleLink, ...] = (
     ),
     ConsoleLink(N_("Table sessions"), "/f/c/{consultation_id}/sessions", Role.VIEWER),
     ConsoleLink(N_("Who took part?"), "/f/c/{consultation_id}/population", Role.VIEWER),
+    ConsoleLink(N_("Suspect accounts"), "/f/c/{consultation_id}/brigades", Role.MODERATOR),
 )
 
 

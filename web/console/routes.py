@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from web.console import (
     account,
+    brigades,
     consultation,
     live,
     maps,
@@ -65,6 +66,8 @@ ROUTES: list[Endpoint] = [
     ),
     Endpoint(_GET, f"{_F}/statement-groups", statement_groups.statement_groups_page, _VIEWER, _C),
     Endpoint(_POST, f"{_F}/statement-groups/merge", statement_groups.merge, _MODERATOR, _C),
+    Endpoint(_GET, f"{_F}/brigades", brigades.brigades_page, _MODERATOR, _C),
+    Endpoint(_POST, f"{_F}/brigades/quarantine", brigades.quarantine, _MODERATOR, _C),
     Endpoint(_GET, f"{_F}/population", population.population_page, _VIEWER, _C),
     Endpoint(_POST, f"{_F}/population", population.upload_population, _OWNER, _C),
     Endpoint(_GET, f"{_F}/sessions", sessions.sessions_page, _VIEWER, _C),
