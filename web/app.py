@@ -47,8 +47,9 @@ from web.views.similarity import SimilarStatements
 __all__ = ["create_app"]
 
 STATIC = Path(__file__).resolve().parent / "static"
-# Heavy work (argon2, host codes, similarity) runs at most this many at a time, with this many
-# more waiting; beyond that 503 with Retry-After, so that a flood cannot starve other requests.
+# Heavy work (argon2, host codes, similarity, uploads, PDF, weighting) runs at most this many at
+# a time, with this many more waiting; beyond that 503 with Retry-After, so that a flood cannot
+# starve other requests.
 CPU_WORKERS = 2
 CPU_QUEUE = 16
 

@@ -16,7 +16,6 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -179,7 +178,9 @@ async def upload_forms(request: Request, ctx: Context) -> Response:
         raise WebError(415, "unsupported_media_type", f"send the file as text/csv or {_XLSX}")
     data = await request.body()
     try:
-        result = ctx.service.import_forms(session.session_id, table.number, data)
+        result = await ctx.app.cpu.run(
+            ctx.service.import_forms, session.session_id, table.number, data
+        )
     except (AlreadyExists, InvalidUpload) as error:
         raise _refused(error) from None
     return ok(
@@ -263,7 +264,7 @@ async def forms_pdf(request: Request, ctx: Context) -> Response:
     """The table's numbered paper forms as one A4 PDF."""
     session, table = ctx.session, ctx.table
     # Rendering 20 forms takes seconds: keep it off the event loop.
-    pdf = await run_in_threadpool(
+    pdf = await ctx.app.cpu.run(
         ctx.service.paper_forms_pdf,
         session.session_id,
         table.number,

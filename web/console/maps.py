@@ -7,7 +7,6 @@ import io
 from collections.abc import Collection
 
 import segno
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -109,7 +108,7 @@ async def projector(request: Request, ctx: Context) -> Response:
     resident counts equally (docs/representativeness.md).
     """
     consultation = ctx.consultation
-    weighting = await run_in_threadpool(
+    weighting = await ctx.app.cpu.run(
         ctx.service.weighting, consultation.consultation_id, invitations=0
     )
     return render(

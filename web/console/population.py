@@ -13,7 +13,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -108,7 +107,7 @@ def _view(
 async def _page(request: Request, ctx: Context, *, error: str = "", status: int = 200) -> Response:
     consultation = ctx.consultation
     language = choose_language(request, ctx.app.settings.default_language)
-    margins, weighting, rows, changes, labels = await run_in_threadpool(
+    margins, weighting, rows, changes, labels = await ctx.app.cpu.run(
         _view, ctx.service, consultation.consultation_id, language
     )
     return render(
@@ -142,7 +141,7 @@ async def upload_population(request: Request, ctx: Context) -> Response:
     if data is None:
         return await _page(request, ctx, error=_("Choose a CSV file."), status=400)
     try:
-        await run_in_threadpool(
+        await ctx.app.cpu.run(
             ctx.service.set_population_margins, ctx.consultation.consultation_id, data
         )
     except InvalidUpload as refused:

@@ -12,7 +12,6 @@ import json
 from collections.abc import Callable
 
 from markupsafe import escape
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -158,7 +157,7 @@ async def report_page(request: Request, ctx: Context) -> Response:
         "pdf": lambda: render_pdf(report),
     }
     # Rendering a PDF takes seconds: keep it off the event loop.
-    body = await run_in_threadpool(renderers[fmt])
+    body = await ctx.app.cpu.run(renderers[fmt])
     # A draft is named after the version it would become when published (not the analysis's).
     published = len(service.list_published_advice(consultation_id))
     name = f"concept-advies-{consultation.join_code}-voor-v{published + 1}.{suffix}"

@@ -82,7 +82,7 @@ async def statement_groups_page(request: Request, ctx: Context) -> Response:
     """Near-duplicate clusters with a merge form per cluster, and the consultation's themes."""
     role = ctx.role
     embedder = await run_in_threadpool(_embedder, request)
-    grouping = await run_in_threadpool(
+    grouping = await state(request).cpu.run(
         _group, ctx.service, embedder, ctx.consultation.consultation_id
     )
     return render(

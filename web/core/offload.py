@@ -5,8 +5,9 @@ GIL while they work); up to ``queue`` more wait. Beyond that a request is refuse
 :class:`~deliberate.errors.Busy` (503 with ``Retry-After``) instead of piling up, so that a
 flood of expensive requests cannot starve ``/api/health`` and every other page.
 
-Used by the handlers that check passwords and host codes and look up similar statements
-(``AppState.cpu``); PDF forms already render off the loop, uploads are bounded before parsing.
+Used by every handler that does CPU work (``AppState.cpu``): password and host-code checks,
+similar statements, paper-form uploads (CSV and XLSX, bounded before parsing), PDF and Word
+files, weighting to the population, duplicate clusters and brigade detection.
 """
 
 from __future__ import annotations

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -137,7 +136,7 @@ async def upload_forms(request: Request, ctx: Context) -> Response:
     service, session, table = ctx.service, ctx.session, ctx.table
     try:
         data = await _uploaded_file(request)
-        result = service.import_forms(session.session_id, table.number, data)
+        result = await ctx.app.cpu.run(service.import_forms, session.session_id, table.number, data)
     except _REFUSED as error:
         return _refused(request, ctx, error, "upload")
     return _done(session, table, f"upload-{len(result.participant_ids)}", "upload")
@@ -209,7 +208,7 @@ async def forms_pdf(request: Request, ctx: Context) -> Response:
     """The table's numbered paper forms as one A4 PDF."""
     service, session, table = ctx.service, ctx.session, ctx.table
     # Rendering 20 forms takes seconds: keep it off the event loop.
-    pdf = await run_in_threadpool(
+    pdf = await ctx.app.cpu.run(
         service.paper_forms_pdf,
         session.session_id,
         table.number,

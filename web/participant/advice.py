@@ -11,7 +11,6 @@ the console; nothing here shows one.
 from __future__ import annotations
 
 from markupsafe import escape
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
@@ -101,7 +100,7 @@ async def advice_file(request: Request, ctx: Context) -> Response:
         response.headers.update(_CACHE)
         return response
     media_type, render = _FILES[fmt]
-    data = await run_in_threadpool(render, report_from_json(advice.report_json))
+    data = await ctx.app.cpu.run(render, report_from_json(advice.report_json))
     response = attachment(data, media_type, f"burgeradvies-v{advice.version}.{fmt}")
     response.headers.update(_CACHE)
     return response
