@@ -90,6 +90,19 @@ class Settings:
     max_body_size: int = _setting(
         1_048_576, "Largest request body accepted, in bytes (larger bodies get 413)"
     )
+    max_header_size: int = _setting(
+        16_384, "Largest request line and headers together, in bytes (larger get 400, closed)"
+    )
+    header_timeout: float = _setting(
+        10.0, "Seconds a client has to send a request line and headers, else it is disconnected"
+    )
+    body_timeout: float = _setting(
+        60.0, "Seconds a client has to send a request body after its headers, else disconnected"
+    )
+    keep_alive_timeout: float = _setting(5.0, "Seconds an idle connection stays open")
+    max_connections: int = _setting(
+        1000, "Open connections per server process; beyond that requests get 503"
+    )
     default_language: str = _setting("nl", "Interface language when the browser states none")
 
     # Participation rules

@@ -38,6 +38,7 @@ from web.core.offload import CpuPool
 from web.core.proxies import TrustedProxies, parse_networks
 from web.core.routing import starlette_routes
 from web.core.security import BodyLimit, CrossOriginGuard, NulGuard, SecurityHeaders
+from web.core.server import HeaderLimit
 from web.core.state import AppState
 from web.core.templates import make_environment
 from web.core.throttle import SlidingWindow
@@ -67,6 +68,7 @@ def _middleware(settings: Settings) -> list[Middleware]:
     return [
         Middleware(TrustedProxies, trusted=parse_networks(settings.trusted_proxies)),
         Middleware(SecurityHeaders, https=settings.https),
+        Middleware(HeaderLimit, max_header_size=settings.max_header_size),
         Middleware(CrossOriginGuard),
         Middleware(NulGuard),
         Middleware(BodyLimit, max_body_size=settings.max_body_size),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any
 
 import click
 import uvicorn
@@ -21,6 +20,7 @@ from deliberate.sample.demo import build_demo_consultation
 from deliberate.service import open_service
 from deliberate.worker import AnalysisWorker
 from web.app import create_app
+from web.core.server import GuardedH11Protocol, uvicorn_options
 from web.room_link import lan_base, room_lines
 
 __all__ = ["app_from_environ", "demo", "serve"]
@@ -41,6 +41,7 @@ def settings_from_context(ctx: click.Context) -> Settings:
 def app_from_environ() -> Starlette:
     """The app for ``DELIBERATE_*`` settings (the factory every uvicorn worker calls)."""
     settings = Settings.from_environ(os.environ)
+    GuardedH11Protocol.configure(settings)  # this worker process's deadlines
     # `serve` migrated the store once before starting the workers; they must not race at it.
     bus = create_event_bus(settings.redis_url)
     return create_app(settings, service=open_service(settings, events=bus, migrate=False), bus=bus)
@@ -64,16 +65,6 @@ def _check_scale_out(settings: Settings, workers: int) -> None:
             "several workers need DELIBERATE_REDIS_URL so that live maps see every worker's "
             "votes; also run one `deliberate worker` next to them"
         )
-
-
-def _server_options(settings: Settings) -> dict[str, Any]:
-    """uvicorn's options from the settings (measured in docs/operations.md)."""
-    return {
-        "proxy_headers": False,  # DELIBERATE_TRUSTED_PROXIES decides, in the app
-        "access_log": settings.access_log,
-        "http": settings.http_parser,
-        "backlog": settings.backlog,
-    }
 
 
 @click.command()
@@ -104,7 +95,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
         # The console and the projectors then show links phones can open, also to a
         # facilitator whose browser uses 127.0.0.1.
         settings = settings.replace(public_url=lan_base(bind_host, bind_port) or "")
-    server = _server_options(settings)
+    server = uvicorn_options(settings)
     if workers == 1:
         uvicorn.run(create_app(settings), host=bind_host, port=bind_port, **server)
         return
@@ -174,4 +165,4 @@ def demo(ctx: click.Context, host: str, port: int, seed: int | None) -> None:
             ]
         )
     )
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", **uvicorn_options(settings))
