@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate.domain.facilitators import Role
-from deliberate.errors import AuthenticationRequired, InvalidInput, RateLimited
+from deliberate.errors import AuthenticationRequired, InvalidInput, NotFound, RateLimited
 from web.core.bodies import read_form
 from web.core.identity import HOST, HOST_LOGIN_SECONDS, facilitator_of, host_token, is_host_of
 from web.core.routing import Context
 from web.core.templates import login_refused, redirect, render
 
 __all__ = ["login", "logout", "session_home"]
+
+_SESSION_ID = re.compile(r"[0-9a-f]{32}")
 
 
 def _client_address(request: Request) -> str:
@@ -71,6 +74,9 @@ async def login(request: Request, ctx: Context) -> Response:
 async def logout(request: Request, ctx: Context) -> Response:
     """Forget the host login in this browser."""
     session_id = request.path_params["session_id"]
+    if not _SESSION_ID.fullmatch(session_id):
+        # No cookie can be named after it (a lone surrogate or "é" made a 500 here).
+        raise NotFound("there is no such table session")
     response = redirect(f"/h/{session_id}")
     HOST.clear_cookie(response, session_id)
     return response
