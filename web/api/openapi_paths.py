@@ -97,13 +97,21 @@ def participant_paths() -> dict[str, Any]:
                 "Edit a consultation (owner)",
                 200,
                 consultation,
+                # A field left out or null stays as it is.
                 request={
                     "type": "object",
                     "properties": {
-                        "question": {**_WORDS, "maxLength": MAX_QUESTION_LENGTH},
-                        "description": {"type": "string", "maxLength": MAX_DESCRIPTION_LENGTH},
-                        "language": {"enum": ["nl", "en"]},
-                        "strict_moderation": {"type": "boolean"},
+                        "question": {
+                            **_WORDS,
+                            "type": ["string", "null"],
+                            "maxLength": MAX_QUESTION_LENGTH,
+                        },
+                        "description": {
+                            "type": ["string", "null"],
+                            "maxLength": MAX_DESCRIPTION_LENGTH,
+                        },
+                        "language": {"enum": ["nl", "en", None]},
+                        "strict_moderation": {"type": ["boolean", "null"]},
                     },
                 },
                 security=_FACILITATOR,
