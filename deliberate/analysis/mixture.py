@@ -18,6 +18,11 @@ people who hold the same positions but agree less firmly. A final step therefore
 that do not *disagree*: two groups stay apart only if they take opposite majority positions on at
 least ``min_opposed`` of the statements they both voted on (vote-weighted), down to one group. A
 small group that holds its own position passes this test as easily as a large one.
+
+Several partitions of nearly equal likelihood often fit real votes, and a fit can move from one to
+another when a few votes change. Up to ``max_resample_votes`` votes, the model is therefore also
+fitted on ``n_resamples`` resamples that each leave out ``resample_drop`` of the votes, and the
+reported groups are the consensus of all runs (:mod:`deliberate.analysis.consensus`).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin
 from threadpoolctl import ThreadpoolController
 
+from deliberate.analysis.consensus import consensus_labels, drop_votes
 from deliberate.analysis.vote_mixture import (
     Fit,
     FloatArray,
@@ -92,8 +98,17 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
     max_fit_samples : int, default=5000
         Above this many participants, k is chosen on a random subset and the chosen model is then
         refined on everyone.
+    n_resamples : int, default=8
+        Resamples fitted besides the votes themselves; the groups are the consensus of all runs
+        (:mod:`deliberate.analysis.consensus`). 0 switches the consensus off.
+    resample_drop : float, default=0.10
+        Share of the votes each resample leaves out.
+    max_resample_votes : int, default=200_000
+        Above this many votes (or above ``max_fit_samples`` participants) one fit is used, so
+        that large consultations keep their speed.
     previous_groups : ndarray of int, shape (n_participants,), optional
-        Each participant's group in the previous result (-1: none), for the hysteresis.
+        Each participant's group in the previous result (-1: none), for the hysteresis: at the
+        opposition threshold, and in the consensus, where it counts as two more runs.
     random_state : int or None, default=None
         Seed of the k-means starts, the embedding and the subset.
 
@@ -134,6 +149,9 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         hysteresis: float = 0.25,
         seed_fractions: tuple[float, ...] = (0.02, 0.05),
         max_fit_samples: int = 5_000,
+        n_resamples: int = 8,
+        resample_drop: float = 0.10,
+        max_resample_votes: int = 200_000,
         previous_groups: IntArray | None = None,
         random_state: int | None = None,
     ) -> None:
@@ -147,6 +165,9 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.hysteresis = hysteresis
         self.seed_fractions = seed_fractions
         self.max_fit_samples = max_fit_samples
+        self.n_resamples = n_resamples
+        self.resample_drop = resample_drop
+        self.max_resample_votes = max_resample_votes
         self.previous_groups = previous_groups
         self.random_state = random_state
 
@@ -157,6 +178,8 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             raise AnalysisError("prior must be positive, tol non-negative, max_fit_samples >= 2.")
         if not 0.0 <= self.min_opposed < 1.0 or not 0.0 <= self.hysteresis < 1.0:
             raise AnalysisError("min_opposed and hysteresis must lie in [0, 1).")
+        if self.n_resamples < 0 or not 0.0 < self.resample_drop < 1.0:
+            raise AnalysisError("n_resamples must be >= 0 and resample_drop lie in (0, 1).")
         if any(not 0.0 < f < 0.5 for f in self.seed_fractions):
             raise AnalysisError("seed_fractions must lie strictly between 0 and 0.5.")
 
@@ -248,7 +271,31 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         # Every dense product here is tall and thin (participants × a few columns): BLAS threads
         # only add synchronisation, which costs most on a shared, busy machine.
         with _threadpools().limit(limits=1, user_api="blas"):
-            return self._fit(encode_votes(X))
+            one_hot = encode_votes(X)
+            self._fit(one_hot)
+            if (
+                self.n_resamples > 0
+                and one_hot.shape[0] <= self.max_fit_samples
+                and one_hot.nnz <= self.max_resample_votes
+            ):
+                self._consensus(one_hot)
+            return self
+
+    def _consensus(self, one_hot: sp.csr_matrix) -> None:
+        """Replace the groups by the consensus of this fit and ``n_resamples`` resampled fits."""
+        rng = np.random.default_rng(None if self.random_state is None else [self.random_state, 1])
+        runs = [self.labels_]
+        single = {**self.get_params(), "n_resamples": 0}
+        for _ in range(self.n_resamples):
+            single["random_state"] = int(rng.integers(2**31))
+            resampled = drop_votes(one_hot, self.resample_drop, rng)
+            runs.append(OpinionClusterer(**single).fit(resampled).labels_)
+        # Hysteresis: the previous groups count as two more runs (consensus module docstring).
+        labels = consensus_labels(runs, anchor=self.previous_groups)
+        hard = np.eye(int(labels.max()) + 1)[labels]
+        step = fit_from(one_hot, hard, self.outcome_priors_, 1, self.tol)
+        # The merge rule applies to the consensus too (it adds to ``merged_``).
+        self._finish(one_hot, Fit(step.log_likelihood, step.log_theta, step.log_weights, hard))
 
     def _fit(self, one_hot: sp.csr_matrix) -> OpinionClusterer:
         n_rows = one_hot.shape[0]
@@ -265,6 +312,11 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         else:
             k, fit = self._select(one_hot, rng)
         self.merged_ = 0
+        return self._finish(one_hot, fit)
+
+    def _finish(self, one_hot: sp.csr_matrix, fit: Fit) -> OpinionClusterer:
+        """Merge groups that do not disagree, then set the fitted attributes from ``fit``."""
+        k = fit.responsibilities.shape[1]
         if self.min_opposed > 0:
             fit = self._merge(one_hot, fit)
             k = fit.responsibilities.shape[1]

@@ -54,7 +54,7 @@ def outcome_priors(one_hot: sp.csr_matrix, prior: float) -> FloatArray:
     """
     totals = np.asarray(one_hot.sum(axis=0)).ravel().reshape(-1, 3).sum(axis=0)
     occurs = totals > 0
-    return np.where(occurs if occurs.any() else True, prior, 0.0).astype(np.float64)
+    return np.where(occurs if occurs.any() else np.ones(3, dtype=bool), prior, 0.0)
 
 
 @dataclass(frozen=True, eq=False)
