@@ -12,12 +12,14 @@ environment: build the object once at the edge (CLI, ASGI factory) and pass it d
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from deliberate.errors import ConfigurationError
 
@@ -44,6 +46,11 @@ class Settings:
     )
     redis_url: str = _setting(
         "", "Redis URL for cross-worker events (pub/sub); empty keeps events in-process"
+    )
+    redis_namespace: str = _setting(
+        "",
+        "Prefix of this deployment's Redis channels and keys, so that deployments can share one"
+        " Redis; empty derives one from the database URL (the same database, the same events)",
     )
     sqlite_busy_timeout_ms: int = _setting(
         5000, "How long a SQLite connection waits for the write lock, in milliseconds"
@@ -222,6 +229,24 @@ class Settings:
             spec = known[key]
             values[spec.name] = _parse(key, raw, _field_type(cls, spec.name))
         return cls(**values)
+
+    def event_namespace(self) -> str:
+        """``redis_namespace``, or a short digest of the database URL when that is empty.
+
+        The URL's password is left out and a SQLite path is made absolute first, so that every
+        process of one deployment (whatever its working folder) derives the same namespace.
+        """
+        if self.redis_namespace:
+            return self.redis_namespace
+        parts = urlsplit(self.database_url)
+        netloc = parts.netloc.rsplit("@", 1)
+        if len(netloc) == 2:  # user:password@host: keep the user, drop the password
+            netloc = [netloc[0].split(":", 1)[0], netloc[1]]
+        path = parts.path
+        if parts.scheme.startswith("sqlite") and path not in ("", "/", "/:memory:"):
+            path = str(Path(path[1:]).resolve())
+        shown = urlunsplit((parts.scheme, "@".join(netloc), path, parts.query, ""))
+        return "db-" + hashlib.sha256(shown.encode("utf-8")).hexdigest()[:16]
 
     def replace(self, **changes: Any) -> Settings:
         """Return a copy with ``changes`` applied (settings themselves stay frozen)."""

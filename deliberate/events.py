@@ -34,9 +34,22 @@ __all__ = [
     "RedisEventBus",
     "Subscriber",
     "create_event_bus",
+    "events_channel",
 ]
 
 REDIS_CHANNEL = "deliberate:events"
+
+
+def events_channel(namespace: str = "") -> str:
+    """The pub/sub channel of one deployment: ``deliberate:<namespace>:events``.
+
+    Two deployments sharing a Redis server see each other's events only when their namespaces
+    (:meth:`deliberate.config.Settings.event_namespace`) are equal. Without a namespace:
+    :data:`REDIS_CHANNEL`.
+    """
+    return f"deliberate:{namespace}:events" if namespace else REDIS_CHANNEL
+
+
 _log = logging.getLogger("deliberate.events")
 
 
@@ -222,8 +235,12 @@ class RedisEventBus:
             self._subscribers.deliver(event)
 
 
-def create_event_bus(redis_url: str = "") -> EventBus:
-    """The bus for a deployment: Redis pub/sub when ``redis_url`` is set, in-process otherwise."""
+def create_event_bus(redis_url: str = "", *, namespace: str = "") -> EventBus:
+    """The bus for a deployment: Redis pub/sub when ``redis_url`` is set, in-process otherwise.
+
+    ``namespace`` (a deployment's :meth:`~deliberate.config.Settings.event_namespace`) picks the
+    channel, see :func:`events_channel`.
+    """
     if redis_url:
-        return RedisEventBus(redis_url)
+        return RedisEventBus(redis_url, channel=events_channel(namespace))
     return InProcessEventBus()

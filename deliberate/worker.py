@@ -25,7 +25,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from deliberate.analysis import AnalysisParams, AnalysisResult, analyse
@@ -33,12 +33,12 @@ from deliberate.config import Settings
 from deliberate.domain.snapshot import SnapshotVote, Vote, VoteSnapshot
 from deliberate.errors import AnalysisError, AnalysisWarning, DeliberateError
 from deliberate.events import Event, EventBus
+from deliberate.live_votes import LiveVotes
 
 __all__ = [
     "TRIGGER_TOPICS",
     "Analyser",
     "AnalysisWorker",
-    "Cell",
     "analyse_snapshot",
 ]
 
@@ -46,16 +46,13 @@ TRIGGER_TOPICS = frozenset({"votes", "statements", "moderation", "participants"}
 _log = logging.getLogger("deliberate.worker")
 
 Analyser = Callable[[VoteSnapshot, Settings, bytes | None], bytes]
-Cell = tuple[str, str]
 
 
 @dataclass
 class _Cached:
-    """A consultation's snapshot as last analysed, with the votes by cell for deltas."""
+    """A consultation's snapshot as last analysed, with the changes not yet applied."""
 
-    snapshot: VoteSnapshot
-    votes: dict[Cell, SnapshotVote]
-    participants: frozenset[str]
+    live: LiveVotes | None
     read_at: float
     pending: list[SnapshotVote] = field(default_factory=list)
 
@@ -213,29 +210,22 @@ class AnalysisWorker:
             cached = self._cache.get(consultation_id)
             fresh_enough = (
                 cached is not None
+                and cached.live is not None
                 and now - cached.read_at < self.settings.analysis_full_reload_seconds
             )
-            if cached is not None and fresh_enough:
+            if cached is not None and cached.live is not None and fresh_enough:
                 pending, cached.pending = cached.pending, []
-                if all(v.participant_id in cached.participants for v in pending):
-                    for vote in pending:
-                        cached.votes[vote.participant_id, vote.statement_id] = vote
-                    if pending:
-                        ordered = tuple(cached.votes[cell] for cell in sorted(cached.votes))
-                        cached.snapshot = replace(cached.snapshot, votes=ordered)
-                    return cached.snapshot
+                if cached.live.knows(pending):
+                    return cached.live.apply(pending)
             # Deltas that arrive while the store is read are kept and applied next time.
-            self._cache[consultation_id] = cached = _Cached(
-                VoteSnapshot(consultation_id, (), (), ()), {}, frozenset(), now
-            )
+            self._cache[consultation_id] = cached = _Cached(None, now)
         snapshot = self.service.snapshot(consultation_id)
         self.store_reads += 1
+        live = LiveVotes(snapshot)
         with self._condition:
             if self._cache.get(consultation_id) is cached:
-                cached.snapshot = snapshot
-                cached.votes = {(v.participant_id, v.statement_id): v for v in snapshot.votes}
-                cached.participants = frozenset(p.participant_id for p in snapshot.participants)
-        return snapshot
+                cached.live = live
+        return live.snapshot
 
     def _on_event(self, event: Event) -> None:
         consultation_id = event.consultation_id

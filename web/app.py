@@ -101,7 +101,11 @@ def create_app(
         settings = settings.replace(secret_key=secrets.token_urlsafe(32))
     if bus is None:
         existing = service.events if service is not None else None
-        bus = existing if isinstance(existing, EventBus) else create_event_bus(settings.redis_url)
+        bus = (
+            existing
+            if isinstance(existing, EventBus)
+            else create_event_bus(settings.redis_url, namespace=settings.event_namespace())
+        )
     if service is None:
         service = open_service(settings, events=bus)
     elif service.events is not bus:

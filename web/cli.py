@@ -43,7 +43,7 @@ def app_from_environ() -> Starlette:
     settings = Settings.from_environ(os.environ)
     GuardedH11Protocol.configure(settings)  # this worker process's deadlines
     # `serve` migrated the store once before starting the workers; they must not race at it.
-    bus = create_event_bus(settings.redis_url)
+    bus = create_event_bus(settings.redis_url, namespace=settings.event_namespace())
     return create_app(settings, service=open_service(settings, events=bus, migrate=False), bus=bus)
 
 
@@ -130,7 +130,7 @@ def demo(ctx: click.Context, host: str, port: int, seed: int | None) -> None:
     settings = settings_from_context(ctx)
     if "DELIBERATE_DATABASE_URL" not in os.environ:
         settings = settings.replace(database_url=DEMO_DATABASE_URL)
-    bus = create_event_bus(settings.redis_url)
+    bus = create_event_bus(settings.redis_url, namespace=settings.event_namespace())
     service = open_service(settings, events=bus)
     if not settings.secret_key:
         click.echo("No DELIBERATE_SECRET_KEY: using a key for this process only.", err=True)

@@ -42,6 +42,7 @@ from deliberate.analysis.result import (
 )
 from deliberate.domain.sessions import session_of
 from deliberate.domain.snapshot import Vote, VoteSnapshot
+from deliberate.domain.vote_table import TableVotes
 from deliberate.errors import AnalysisError
 
 __all__ = [
@@ -294,11 +295,19 @@ def channel_model(snapshot: VoteSnapshot, *, tally_weight: float = 1.0) -> Tally
     row = {channel: i for i, channel in enumerate(channels)}
     votes = np.zeros((len(channels), len(statement_ids), 3), dtype=np.int64)
     tallies = np.zeros_like(votes)
-    outcome = {Vote.AGREE: 0, Vote.DISAGREE: 1, Vote.PASS: 2}
-    for vote in snapshot.votes:
-        channel = channel_of.get(vote.participant_id)
-        if channel is not None and vote.statement_id in column:
-            votes[row[channel], column[vote.statement_id], outcome[Vote(vote.value)]] += 1
+    if isinstance(snapshot.votes, TableVotes):  # the store's arrays: no loop per vote
+        table = snapshot.votes
+        votes += table.outcome_counts(
+            [row[channel_of[p]] if p in channel_of else -1 for p in table.participant_ids],
+            [column.get(sid, -1) for sid in table.statement_ids],
+            votes.shape,
+        )
+    else:
+        outcome = {Vote.AGREE: 0, Vote.DISAGREE: 1, Vote.PASS: 2}
+        for vote in snapshot.votes:
+            channel = channel_of.get(vote.participant_id)
+            if channel is not None and vote.statement_id in column:
+                votes[row[channel], column[vote.statement_id], outcome[Vote(vote.value)]] += 1
     for tally in snapshot.tallies:
         if tally.statement_id in column:
             tallies[row[session_of(tally.channel)], column[tally.statement_id]] += (

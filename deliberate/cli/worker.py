@@ -39,7 +39,7 @@ def worker(ctx: click.Context, consultation_ids: tuple[str, ...]) -> None:
             "(a single `deliberate serve` runs its own worker and needs none)"
         )
     # With Redis the stored versions are announced to every web worker's live maps.
-    bus = create_event_bus(settings.redis_url)
+    bus = create_event_bus(settings.redis_url, namespace=settings.event_namespace())
     service = open_service(settings, events=bus)
     if consultation_ids:
         once = AnalysisWorker(service, bus, settings)

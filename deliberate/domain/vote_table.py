@@ -9,15 +9,138 @@ one integer array per column plus the id maps, turned into the analysis matrix b
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 import numpy as np
 from numpy.typing import NDArray
 
-from deliberate.domain.snapshot import VoteSnapshot
+from deliberate.domain.snapshot import SnapshotVote, Vote, VoteSnapshot
 
-__all__ = ["VoteTable"]
+__all__ = ["TableVotes", "VoteTable"]
+
+
+class TableVotes(Sequence[SnapshotVote]):
+    """A snapshot's votes kept as arrays; a :class:`SnapshotVote` is made only when one is read.
+
+    The store's snapshot read (:mod:`deliberate.store.vote_columns`) returns its votes so, and
+    :meth:`VoteTable.from_snapshot` and the channel figures use the arrays directly. Read as a
+    sequence it lists the votes by participant id, then statement id, as the slow read did, and
+    it equals any sequence of the same votes in the same order.
+
+    Parameters
+    ----------
+    participant_ids, statement_ids : tuple of str
+        What the codes in ``participant`` and ``statement`` refer to.
+    participant, statement : ndarray of int64
+        One entry per vote (at most one vote per cell).
+    vote : ndarray of int8
+    timestamp : ndarray of float64
+    """
+
+    __slots__ = (
+        "_order",
+        "participant",
+        "participant_ids",
+        "statement",
+        "statement_ids",
+        "timestamp",
+        "vote",
+    )
+
+    def __init__(
+        self,
+        participant_ids: tuple[str, ...],
+        statement_ids: tuple[str, ...],
+        participant: NDArray[np.int64],
+        statement: NDArray[np.int64],
+        vote: NDArray[np.int8],
+        timestamp: NDArray[np.float64],
+    ) -> None:
+        self.participant_ids = participant_ids
+        self.statement_ids = statement_ids
+        self.participant = participant
+        self.statement = statement
+        self.vote = vote
+        self.timestamp = timestamp
+        self._order: NDArray[np.int64] | None = None
+
+    def __len__(self) -> int:
+        return int(self.vote.size)
+
+    def order(self) -> NDArray[np.int64]:
+        """Positions of the votes sorted by participant id, then statement id."""
+        if self._order is None:
+            people = np.argsort(np.array(self.participant_ids, dtype=object)).argsort()
+            topics = np.argsort(np.array(self.statement_ids, dtype=object)).argsort()
+            keys = (topics[self.statement], people[self.participant])
+            self._order = (
+                np.lexsort(keys).astype(np.int64) if self.vote.size else np.zeros(0, dtype=np.int64)
+            )
+        return self._order
+
+    def _vote(self, index: int) -> SnapshotVote:
+        return SnapshotVote(
+            self.participant_ids[int(self.participant[index])],
+            self.statement_ids[int(self.statement[index])],
+            Vote(int(self.vote[index])),
+            float(self.timestamp[index]),
+        )
+
+    @overload
+    def __getitem__(self, index: int) -> SnapshotVote: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[SnapshotVote, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> SnapshotVote | tuple[SnapshotVote, ...]:
+        order = self.order()
+        if isinstance(index, slice):
+            return tuple(self._vote(int(i)) for i in order[index].tolist())
+        return self._vote(int(order[index]))
+
+    def __iter__(self) -> Iterator[SnapshotVote]:
+        people, topics = self.participant_ids, self.statement_ids
+        order = self.order()
+        rows = self.participant[order].tolist()
+        cols = self.statement[order].tolist()
+        stamps = self.timestamp[order].tolist()
+        values = self.vote[order].tolist()
+        kinds = {v.value: v for v in Vote}
+        for row, col, value, stamp in zip(rows, cols, values, stamps, strict=True):
+            yield SnapshotVote(people[row], topics[col], kinds[value], stamp)
+
+    def outcome_counts(
+        self, row_of: Sequence[int], column_of: Sequence[int], shape: tuple[int, ...]
+    ) -> NDArray[np.int64]:
+        """Agree, disagree and pass counts, shape ``(rows, columns, 3)``.
+
+        ``row_of`` gives each participant's row (-1: not counted), ``column_of`` each statement's
+        column (-1: not counted).
+        """
+        n_rows, n_columns = shape[0], shape[1]
+        counts = np.zeros(n_rows * n_columns * 3, dtype=np.int64)
+        if not self.vote.size:
+            return counts.reshape(n_rows, n_columns, 3)
+        rows = np.asarray(row_of, dtype=np.int64)[self.participant]
+        columns = np.asarray(column_of, dtype=np.int64)[self.statement]
+        outcome = np.where(self.vote > 0, 0, np.where(self.vote < 0, 1, 2))
+        keep = (rows >= 0) & (columns >= 0)
+        flat = (rows[keep] * n_columns + columns[keep]) * 3 + outcome[keep]
+        counts += np.bincount(flat, minlength=counts.size)
+        return counts.reshape(n_rows, n_columns, 3)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or len(other) != len(self):
+            return False
+        return all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"TableVotes({len(self)} votes)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +186,8 @@ class VoteTable:
     @classmethod
     def from_snapshot(cls, snapshot: VoteSnapshot) -> VoteTable:
         """The arrays of a snapshot; quarantined participants and their votes are left out."""
+        if isinstance(snapshot.votes, TableVotes):
+            return cls._from_table_votes(snapshot, snapshot.votes)
         quarantined = {p.participant_id for p in snapshot.participants if p.quarantined}
         kept = [p for p in snapshot.participants if not p.quarantined]
         row_of = {p.participant_id: i for i, p in enumerate(kept)}
@@ -81,6 +206,38 @@ class VoteTable:
             statement=cols,
             vote=np.fromiter((int(v.value) for v in votes), np.int8, n),
             timestamp=np.fromiter((v.timestamp for v in votes), np.float64, n),
+            included=np.array([s.included for s in snapshot.statements], dtype=bool),
+            texts=tuple(s.text for s in snapshot.statements),
+            participant_attributes=attributes,
+        )
+
+    @classmethod
+    def _from_table_votes(cls, snapshot: VoteSnapshot, votes: TableVotes) -> VoteTable:
+        """:meth:`from_snapshot` without a Python object per vote: the codes are remapped."""
+        kept = [p for p in snapshot.participants if not p.quarantined]
+        row_of = {p.participant_id: i for i, p in enumerate(kept)}
+        quarantined = {p.participant_id for p in snapshot.participants if p.quarantined}
+        col_of = {s.statement_id: j for j, s in enumerate(snapshot.statements)}
+        # -2: a quarantined participant (the vote is left out); -1: unknown (an error later).
+        rows_of = np.array(
+            [-2 if pid in quarantined else row_of.get(pid, -1) for pid in votes.participant_ids],
+            dtype=np.int64,
+        )
+        cols_of = np.array([col_of.get(sid, -1) for sid in votes.statement_ids], dtype=np.int64)
+        rows = rows_of[votes.participant] if votes.participant.size else votes.participant
+        keep = rows != -2
+        whole = bool(keep.all())
+        names = sorted({key for p in kept for key, _ in p.attributes})
+        attributes = {name: tuple(dict(p.attributes).get(name, "") for p in kept) for name in names}
+        return cls(
+            participant_ids=tuple(p.participant_id for p in kept),
+            statement_ids=tuple(s.statement_id for s in snapshot.statements),
+            participant=rows if whole else rows[keep],
+            statement=cols_of[votes.statement if whole else votes.statement[keep]]
+            if votes.statement.size
+            else votes.statement,
+            vote=votes.vote if whole else votes.vote[keep],
+            timestamp=votes.timestamp if whole else votes.timestamp[keep],
             included=np.array([s.included for s in snapshot.statements], dtype=bool),
             texts=tuple(s.text for s in snapshot.statements),
             participant_attributes=attributes,

@@ -72,7 +72,8 @@ class ImportUseCases(ServiceBase):
         InvalidUpload
             When a vote names a participant or statement the source does not list.
         """
-        with self.store.write() as connection:
+        # Every reference is made or checked here: SQLite may skip its per-row key lookups.
+        with self.store.bulk_write() as connection:
             self._consultation(connection, consultation_id)
             round_ = _target_round(connection, consultation_id)
             now = self._now()
@@ -189,7 +190,13 @@ def _add_votes(
     sequence = np.lexsort((np.arange(count), seconds, target, voter))
     cell = voter[sequence] * max(len(statement_ids), 1) + target[sequence]
     latest = sequence[np.append(cell[1:] != cell[:-1], True)] if count else sequence
-    history = np.lexsort((np.arange(count), seconds))
+    # Positions go in in the order of their primary key (the new ids), so that the key's index
+    # grows at its end instead of at random pages: several times faster for millions of rows.
+    people_rank = np.argsort(np.array(list(participant_ids.values()), dtype=object)).argsort()
+    topic_rank = np.argsort(np.array(list(statement_ids.values()), dtype=object)).argsort()
+    latest = latest[np.lexsort((topic_rank[target[latest]], people_rank[voter[latest]]))]
+    # The log by participant (the order of its index), each participant's votes in time order.
+    history = np.lexsort((np.arange(count), seconds, people_rank[voter]))
     new_voters = np.array(list(participant_ids.values()), dtype=object)
     new_targets = np.array(list(statement_ids.values()), dtype=object)
     stamps = np.array(timestamp_texts(connection, seconds), dtype=object)

@@ -13,10 +13,10 @@ from deliberate.domain.snapshot import (
     SnapshotParticipant,
     SnapshotStatement,
     SnapshotTally,
-    SnapshotVote,
     VoteSnapshot,
 )
 from deliberate.domain.statements import Statement, normalise_text
+from deliberate.domain.vote_table import TableVotes
 from deliberate.errors import InvalidInput
 from deliberate.service.base import ServiceBase
 from deliberate.service.sessions import channel_labels
@@ -27,6 +27,7 @@ from deliberate.store import results as result_rows
 from deliberate.store import sessions as session_rows
 from deliberate.store import statements as statement_rows
 from deliberate.store import votes as vote_rows
+from deliberate.store.vote_columns import read_participant_rows, read_vote_columns
 
 __all__ = [
     "CONSULTATION_EXPORT_SCHEMA",
@@ -84,8 +85,8 @@ class RecordUseCases(ServiceBase):
             statements = statement_rows.list_statements(
                 connection, consultation_id, round_id=round_id
             )
-            participants = participant_rows.list_participants(connection, consultation_id)
-            votes = vote_rows.list_consultation_votes(connection, consultation_id)
+            participants = read_participant_rows(connection, consultation_id)
+            columns = read_vote_columns(connection, consultation_id, round_id=round_id)
             tallies = session_rows.list_consultation_tallies(connection, consultation_id)
             labels = channel_labels(connection, consultation)
             sessions = session_rows.list_sessions(connection, consultation_id)
@@ -115,15 +116,15 @@ class RecordUseCases(ServiceBase):
                 )
                 for p in participants
             ),
-            votes=tuple(
-                SnapshotVote(
-                    participant_id=v.participant_id,
-                    statement_id=v.statement_id,
-                    value=v.value,
-                    timestamp=v.updated_at.timestamp(),
-                )
-                for v in votes
-                if v.statement_id in wanted
+            # Arrays, not one object per vote (issue 16); read as a sequence they are the votes
+            # in (participant id, statement id) order.
+            votes=TableVotes(
+                tuple(p.participant_id for p in participants),
+                tuple(s.statement_id for s in statements),
+                columns.participant,
+                columns.statement,
+                columns.value,
+                columns.micros / 1e6,
             ),
             metadata={"round_id": round_id} if round_id else {},
             tallies=tuple(

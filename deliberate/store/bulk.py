@@ -26,10 +26,13 @@ def timestamp_texts(connection: Connection, seconds: np.ndarray[Any, Any]) -> li
     ``+00`` zone for its ``timestamptz`` columns.
     """
     micro = np.round(np.asarray(seconds, dtype=np.float64) * 1e6).astype("datetime64[us]")
-    texts = np.char.replace(np.datetime_as_string(micro, unit="us"), "T", " ")
+    texts = np.ascontiguousarray(np.datetime_as_string(micro, unit="us"))
+    if texts.size:  # ``YYYY-MM-DDTHH:MM:SS.ffffff``: the T becomes a space, in place
+        texts.view(np.uint32).reshape(texts.size, -1)[:, 10] = ord(" ")
     if connection.dialect.name == "postgresql":
         texts = np.char.add(texts, "+00")
-    return [str(text) for text in texts.tolist()]
+    found: list[str] = texts.tolist()  # numpy's str elements are Python str
+    return found
 
 
 def copy_rows(

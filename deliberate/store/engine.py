@@ -69,6 +69,29 @@ class Store:
             yield connection
 
     @contextmanager
+    def bulk_write(self) -> Iterator[Connection]:
+        """:meth:`write` for a bulk load whose rows reference each other correctly by construction.
+
+        On SQLite the per-row foreign-key lookups (three per vote row) are switched off for this
+        one transaction, which more than halves the cost of loading millions of votes; the
+        caller must only write rows whose references it has checked. PostgreSQL: :meth:`write`.
+        """
+        if self._lock is None:
+            with self.write() as connection:
+                yield connection
+            return
+        with self._lock, _database_errors(), self.engine.connect() as outer:
+            driver: Any = outer.connection.driver_connection
+            driver.execute("PRAGMA foreign_keys=OFF")  # outside a transaction, or it is ignored
+            try:
+                with self._transaction_on(
+                    outer.execution_options(deliberate_begin="BEGIN IMMEDIATE")
+                ) as connection:
+                    yield connection
+            finally:
+                driver.execute("PRAGMA foreign_keys=ON")
+
+    @contextmanager
     def read(self) -> Iterator[Connection]:
         """A read-only transaction that sees one consistent state of the database."""
         options: dict[str, Any] = (
@@ -81,22 +104,16 @@ class Store:
 
     @contextmanager
     def _transaction(self, options: dict[str, Any]) -> Iterator[Connection]:
-        try:
-            with self.engine.connect() as connection:
-                if options:
-                    connection = connection.execution_options(**options)
-                with connection.begin():
-                    yield connection
-        except IntegrityError as exc:
-            # A uniqueness race the service's own checks could not see (PostgreSQL, many writers).
-            raise Conflict("the change conflicts with a simultaneous change; try again") from exc
-        except OperationalError as exc:
-            # Lock timeouts, a lost connection, a read-only or full disk: try again later.
-            raise Unavailable("the database is unavailable; try again in a moment") from exc
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise Unavailable("the database connection was lost; try again") from exc
-            raise
+        with _database_errors(), self.engine.connect() as connection:
+            if options:
+                connection = connection.execution_options(**options)
+            with connection.begin():
+                yield connection
+
+    @contextmanager
+    def _transaction_on(self, connection: Connection) -> Iterator[Connection]:
+        with _database_errors(), connection.begin():
+            yield connection
 
     def get_embeddings(self, model_id: str, statement_ids: Iterable[str]) -> dict[str, bytes]:
         """Cached statement vectors of ``model_id`` (float32 bytes), for the ids that have one."""
@@ -134,6 +151,23 @@ class Store:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """Driver errors as the service's errors."""
+    try:
+        yield
+    except IntegrityError as exc:
+        # A uniqueness race the service's own checks could not see (PostgreSQL, many writers).
+        raise Conflict("the change conflicts with a simultaneous change; try again") from exc
+    except OperationalError as exc:
+        # Lock timeouts, a lost connection, a read-only or full disk: try again later.
+        raise Unavailable("the database is unavailable; try again in a moment") from exc
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise Unavailable("the database connection was lost; try again") from exc
+        raise
 
 
 def create_store(settings: Settings) -> Store:
