@@ -70,8 +70,7 @@ def test_two_deployments_on_one_redis_do_not_see_each_others_events(tmp_path: Pa
     second = Settings(database_url=f"sqlite:///{tmp_path / 'second.db'}", redis_url=REDIS_URL)
     assert first.event_namespace() != second.event_namespace()
     buses = [
-        create_event_bus(s.redis_url, namespace=s.event_namespace())
-        for s in (first, first, second)
+        create_event_bus(s.redis_url, namespace=s.event_namespace()) for s in (first, first, second)
     ]
     try:
         sender, colleague, other = buses
