@@ -96,10 +96,14 @@ def analyse_snapshot(
     params = AnalysisParams.from_settings(settings)
     earlier = None
     if previous:
-        try:
-            earlier = AnalysisResult.from_json(previous)
-        except AnalysisError:
-            earlier = None
+        remembered = _last_result.get("payload")
+        if remembered is not None and remembered[0] == previous:
+            earlier = remembered[1]  # the result this process made: no need to parse it again
+        else:
+            try:
+                earlier = AnalysisResult.from_json(previous)
+            except AnalysisError:
+                earlier = None
     # The result records its warnings; a live recompute must not print (or, under a strict
     # warnings filter, raise) them every second.
     with warnings.catch_warnings():
@@ -107,7 +111,13 @@ def analyse_snapshot(
         result = analyse(
             snapshot, params=params, previous=earlier, tally_weight=settings.tally_weight
         )
-    return result.to_json()
+    payload = result.to_json()
+    _last_result["payload"] = (payload, result)
+    return payload
+
+
+# The last result made in this process with its JSON: the next live recompute starts from it.
+_last_result: dict[str, tuple[bytes, AnalysisResult]] = {}
 
 
 class AnalysisWorker:
@@ -149,6 +159,7 @@ class AnalysisWorker:
         self._unsubscribe: Callable[[], None] | None = None
         self._thread: threading.Thread | None = None
         self._cache: dict[str, _Cached] = {}
+        self._stored: dict[str, bytes] = {}  # the payload this worker stored last, per consultation
         self.store_reads = 0  # full snapshot reads from the store, for tests and benchmarks
 
     def start(self) -> AnalysisWorker:
@@ -190,10 +201,13 @@ class AnalysisWorker:
         """
         try:
             snapshot = self._snapshot(consultation_id)
-            latest = self.service.latest_analysis(consultation_id)
-            previous = latest.payload if latest is not None else None
+            previous = self._stored.get(consultation_id)
+            if previous is None:  # after a start: the latest stored version, once
+                latest = self.service.latest_analysis(consultation_id)
+                previous = latest.payload if latest is not None else None
             payload = self.analyser(snapshot, self.settings, previous)
             stored = self.service.store_analysis(consultation_id, payload)
+            self._stored[consultation_id] = payload
         except DeliberateError as error:
             _log.warning("analysis of %s skipped: %s", consultation_id, error)
             return None
