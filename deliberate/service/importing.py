@@ -82,6 +82,8 @@ class ImportUseCases(ServiceBase):
             count = _add_votes(
                 connection, round_, table, participant_ids, statement_ids, now, progress
             )
+            if connection.dialect.name == "postgresql":  # fresh statistics for the planner
+                connection.exec_driver_sql("ANALYZE participants, statements, votes")
         payload = {"consultation_id": consultation_id, "count": len(participant_ids)}
         self._publish("participants", payload)
         self._publish("votes", {"consultation_id": consultation_id, "count": count})

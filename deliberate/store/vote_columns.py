@@ -168,8 +168,13 @@ def _read_sqlite(driver: Any, consultation_id: str, round_id: str | None) -> NDA
 def _copy_integers(driver: Any, query: str, parameters: tuple[str, ...]) -> NDArray[np.int64]:
     """The integer cells of ``query``'s result, row after row, through ``COPY … TO STDOUT``."""
     chunks: list[bytes] = []
-    with driver.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT", parameters) as copy:
-        chunks.extend(bytes(block) for block in copy)
+    with driver.cursor() as cursor:
+        # Hash joins whatever the statistics say: right after a bulk import the planner may
+        # think the votes table empty and pick nested loops over the numbered subqueries.
+        cursor.execute("SET LOCAL enable_nestloop = off")
+        with cursor.copy(f"COPY ({query}) TO STDOUT", parameters) as copy:
+            chunks.extend(bytes(block) for block in copy)
+        cursor.execute("RESET enable_nestloop")
     text = b"".join(chunks)
     if not text:
         return np.zeros(0, dtype=np.int64)
