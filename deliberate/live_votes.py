@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 from numpy.typing import NDArray
 
-from deliberate.domain.snapshot import SnapshotVote, VoteSnapshot
+from deliberate.domain.snapshot import SnapshotParticipant, SnapshotVote, VoteSnapshot
 from deliberate.domain.vote_table import TableVotes
 
 __all__ = ["LiveVotes"]
@@ -45,6 +45,45 @@ class LiveVotes:
         self._sorted_at = np.argsort(keys, kind="stable")
         self._sorted = keys[self._sorted_at]
         self._added: dict[int, int] = {}  # cells appended since the sort: cell number → index
+
+    def with_participants(self, participants: Sequence[SnapshotParticipant]) -> bool:
+        """Take a fresh participant list (after joins); False when it needs a full read.
+
+        Participants who joined since the read are added without touching the votes (when they
+        come after everyone known; otherwise the votes are renumbered). Anyone missing from the
+        new list (an erasure) needs the full read.
+        """
+        ids = tuple(p.participant_id for p in participants)
+        known = self._votes.participant_ids
+        if ids[: len(known)] != known:  # someone joined in between (same time, smaller id)
+            position = {pid: i for i, pid in enumerate(ids)}
+            if any(pid not in position for pid in known):
+                return False
+            moved = np.array([position[pid] for pid in known], dtype=np.int64)
+            votes = self._votes
+            renumbered = TableVotes(
+                ids,
+                votes.statement_ids,
+                moved[votes.participant] if len(votes) else votes.participant,
+                votes.statement,
+                votes.vote,
+                votes.timestamp,
+            )
+            self.__init__(  # type: ignore[misc]
+                replace(self.snapshot, participants=tuple(participants), votes=renumbered)
+            )
+            return True
+        self._votes = TableVotes(
+            ids,
+            self._votes.statement_ids,
+            self._votes.participant,
+            self._votes.statement,
+            self._votes.vote,
+            self._votes.timestamp,
+        )
+        self._row.update((pid, i) for i, pid in enumerate(ids[len(known) :], start=len(known)))
+        self.snapshot = replace(self.snapshot, participants=tuple(participants), votes=self._votes)
+        return True
 
     def knows(self, changes: Sequence[SnapshotVote]) -> bool:
         """Whether every change names a participant and statement of this copy."""

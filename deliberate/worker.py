@@ -24,13 +24,13 @@ import logging
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from deliberate.analysis import AnalysisParams, AnalysisResult, analyse
 from deliberate.config import Settings
-from deliberate.domain.snapshot import SnapshotVote, Vote, VoteSnapshot
+from deliberate.domain.snapshot import SnapshotParticipant, SnapshotVote, Vote, VoteSnapshot
 from deliberate.errors import AnalysisError, AnalysisWarning, DeliberateError
 from deliberate.events import Event, EventBus
 from deliberate.live_votes import LiveVotes
@@ -55,6 +55,15 @@ class _Cached:
     live: LiveVotes | None
     read_at: float
     pending: list[SnapshotVote] = field(default_factory=list)
+    joined: bool = False  # someone joined since: read the participant list again
+
+
+def _is_join(event: Event) -> bool:
+    """A ``participants`` event of people joining (not an erasure or a bulk change)."""
+    payload = event.payload
+    return (
+        event.topic == "participants" and "participant_id" in payload and ("erased" not in payload)
+    )
 
 
 def _deltas(payload: Any) -> list[SnapshotVote] | None:
@@ -83,6 +92,8 @@ class _AnalysisStore(Protocol):
     def store_analysis(self, consultation_id: str, payload: bytes) -> Any: ...
 
     def latest_analysis(self, consultation_id: str) -> Any: ...
+
+    def snapshot_participants(self, consultation_id: str) -> Sequence[SnapshotParticipant]: ...
 
 
 def analyse_snapshot(
@@ -220,6 +231,8 @@ class AnalysisWorker:
     def _snapshot(self, consultation_id: str) -> VoteSnapshot:
         """The consultation's snapshot: the cached copy with its deltas, or a fresh read."""
         now = time.monotonic()
+        pending: list[SnapshotVote] = []
+        joined = False
         with self._condition:
             cached = self._cache.get(consultation_id)
             fresh_enough = (
@@ -229,8 +242,19 @@ class AnalysisWorker:
             )
             if cached is not None and cached.live is not None and fresh_enough:
                 pending, cached.pending = cached.pending, []
-                if cached.live.knows(pending):
-                    return cached.live.apply(pending)
+                joined, cached.joined = cached.joined, False
+                live = cached.live
+            else:
+                live = None
+        if live is not None:
+            # Joins: the participant list alone (cheap) is read again, outside the lock.
+            if joined and not live.with_participants(
+                self.service.snapshot_participants(consultation_id)
+            ):
+                live = None
+            if live is not None and live.knows(pending):
+                return live.apply(pending)
+        with self._condition:
             # Deltas that arrive while the store is read are kept and applied next time.
             self._cache[consultation_id] = cached = _Cached(None, now)
         snapshot = self.service.snapshot(consultation_id)
@@ -250,6 +274,8 @@ class AnalysisWorker:
             cached = self._cache.get(consultation_id)
             if cached is not None and deltas is not None:
                 cached.pending.extend(deltas)
+            elif cached is not None and _is_join(event):
+                cached.joined = True  # the votes stay; only the participant list is read
             else:
                 self._cache.pop(consultation_id, None)  # anything else: read the store again
         if event.topic in TRIGGER_TOPICS:

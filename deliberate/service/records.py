@@ -142,6 +142,16 @@ class RecordUseCases(ServiceBase):
             session_dates=tuple(sorted({s.held_on.isoformat() for s in sessions})),
         )
 
+    def snapshot_participants(self, consultation_id: str) -> tuple[SnapshotParticipant, ...]:
+        """The participants of :meth:`snapshot` alone, for the live worker after joins."""
+        with self.store.read() as connection:
+            self._consultation(connection, consultation_id)
+            rows = read_participant_rows(connection, consultation_id)
+        return tuple(
+            SnapshotParticipant(p.participant_id, p.channel, p.attributes, p.quarantined)
+            for p in rows
+        )
+
     def store_analysis(self, consultation_id: str, payload: bytes) -> StoredAnalysis:
         """Store a new analysis result version and make it the latest, atomically."""
         with self.store.write() as connection:

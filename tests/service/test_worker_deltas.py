@@ -52,9 +52,21 @@ def test_vote_events_update_the_copy_without_reading_the_store(
         assert worker.store_reads == 1
         assert seen[-1] == service.snapshot(cid)
 
-        service.join(cid, consent_version="2026-11")  # not a vote: read the store again
+        # A join: only the participant list is read again, and the newcomer's votes apply.
+        newcomer = service.join(cid, consent_version="2026-11")
+        service.cast_vote(newcomer.participant_id, statements[1], 1)
+        worker.recompute(cid)
+        assert worker.store_reads == 1
+        assert seen[-1] == service.snapshot(cid)
+
+        service.moderate(statements[3], "rejected", reason="dubbel")  # not a vote: read again
         worker.recompute(cid)
         assert worker.store_reads == 2
+        assert seen[-1] == service.snapshot(cid)
+
+        service.erase_participant(people[2])  # not a join: read the store again
+        worker.recompute(cid)
+        assert worker.store_reads == 3
         assert seen[-1] == service.snapshot(cid)
     finally:
         worker.stop()
