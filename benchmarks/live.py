@@ -167,6 +167,11 @@ def _latency(url: str, consultation_id: str, votes: int, debounce: float) -> dic
     }
 
 
+def _show(size: int, line: dict[str, object]) -> dict[str, object]:
+    print(json.dumps({"participants": size, **line}), flush=True)
+    return line
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="participants, comma-separated")
@@ -187,14 +192,9 @@ def main() -> None:
             votes = write_polis_export(source, size, STATEMENTS)
             url = args.database or f"sqlite:///{Path(folder) / 'live.db'}"
             consultation_id, code = _prepare(url)
-            lines = [
-                _import(source, url, code, votes),
-                _restart(url, consultation_id),
-                _latency(url, consultation_id, args.votes, args.debounce),
-            ]
-            for line in lines:
-                print(json.dumps({"participants": size, **line}), flush=True)
-            imported, restarted, latency = lines
+            imported = _show(size, _import(source, url, code, votes))
+            restarted = _show(size, _restart(url, consultation_id))
+            latency = _show(size, _latency(url, consultation_id, args.votes, args.debounce))
             summary[f"import_votes_per_s_{size}"] = imported["votes_per_s"]
             summary[f"restart_s_{size}"] = restarted["wall_s"]
             summary[f"vote_to_map_median_s_{size}"] = latency["median_s"]
