@@ -18,7 +18,8 @@ consultation with ``deliberate import SOURCE --into CODE`` in a child process. T
   and the in-process bus, after the worker has made its first result. The debounce is part of the
   latency (``--debounce``, the quiet time the worker waits for more votes).
 
-Prints one JSON line per measurement and a final ``summary`` line. Targets (issue 16): import
+First ``demo``: the time to load the demo consultation into a fresh SQLite file (target under
+5 s). Prints one JSON line per measurement and a final ``summary`` line. Targets (issue 16): import
 ≥ 100,000 votes/s; restart at 100,000 participants ≤ 5 s; vote to map ≤ 2 s median at 10,000 and
 100,000 participants. On a loaded machine compare the CPU seconds.
 """
@@ -61,6 +62,21 @@ def _child_env(url: str) -> dict[str, str]:
     env["DELIBERATE_DATABASE_URL"] = url
     env["DELIBERATE_SECRET_KEY"] = secrets.token_urlsafe(32)
     return env
+
+
+def _demo(folder: Path) -> dict[str, object]:
+    """Time to load the demo consultation into a fresh SQLite file (target under 5 s)."""
+    from deliberate.sample import build_demo_consultation
+
+    url = f"sqlite:///{folder / 'demo.db'}"
+    with open_service(Settings(database_url=url, secret_key=secrets.token_urlsafe(32))) as service:
+        wall, cpu = time.perf_counter(), time.process_time()
+        build_demo_consultation(service, seed=0)
+        return {
+            "measure": "demo",
+            "wall_s": round(time.perf_counter() - wall, 3),
+            "cpu_s": round(time.process_time() - cpu, 3),
+        }
 
 
 def _prepare(url: str) -> tuple[str, str]:
@@ -186,6 +202,10 @@ def main() -> None:
     from analysis import write_polis_export
 
     summary: dict[str, object] = {"measure": "summary", "debounce_s": args.debounce}
+    with tempfile.TemporaryDirectory() as folder:
+        demo = _demo(Path(folder))
+    print(json.dumps(demo), flush=True)
+    summary["demo_s"] = demo["wall_s"]
     for size in [int(s) for s in args.sizes.split(",")]:
         with tempfile.TemporaryDirectory() as folder:
             source = Path(folder) / "polis"
