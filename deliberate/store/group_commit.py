@@ -75,6 +75,11 @@ class GroupCommit:
         already waiting (they pile up while the previous batch commits).
     max_batch : int, default=512
         The most jobs in one transaction.
+    prepare : callable, optional
+        Called with the connection and the batch's jobs (in order) at the start of each batch
+        transaction, before the jobs run: it may do the jobs' common work in one statement and
+        leave each job its share. A job run alone (after a rollback) gets a new connection and
+        must do its own work then.
     after_commit : callable, optional
         Called on the writer thread with the results of each committed batch (in job order),
         after every caller was answered; for publishing events.
@@ -87,11 +92,13 @@ class GroupCommit:
         window: float = 0.0,
         max_batch: int = 512,
         after_commit: Callable[[Sequence[Any]], None] | None = None,
+        prepare: Callable[[Connection, Sequence[Callable[[Connection], Any]]], None] | None = None,
     ) -> None:
         self._transaction = transaction
         self.window = window
         self.max_batch = max_batch
         self.after_commit = after_commit
+        self.prepare = prepare
         self._queue: queue.SimpleQueue[_Job[Any] | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -163,6 +170,8 @@ class GroupCommit:
         outcomes: list[tuple[bool, Any]] = []
         try:
             with self._transaction() as connection:
+                if self.prepare is not None:
+                    self.prepare(connection, [job.run for job in batch])
                 for job in batch:
                     try:
                         outcomes.append((True, job.run(connection)))

@@ -14,30 +14,23 @@ from sqlalchemy import (
     SmallInteger,
     String,
     bindparam,
-    false,
-    func,
     insert,
-    or_,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 
-from deliberate.domain.rounds import PHASE_ACTIONS, Action
 from deliberate.domain.snapshot import Vote
-from deliberate.domain.statements import ModerationStatus
 from deliberate.domain.votes import VoteEvent, VoteRecord
 from deliberate.store.schema import (
     UtcDateTime,
-    consultations,
     idempotency_keys,
-    participants,
-    rounds,
     statements,
     vote_events,
     votes,
 )
+from deliberate.store.vote_cast import cast_statement, vote_source
 
 __all__ = [
     "cast_vote",
@@ -141,78 +134,20 @@ def upsert_vote(
     )
 
 
-_VOTING_PHASES = sorted(
-    phase.value for phase, allowed in PHASE_ACTIONS.items() if Action.VOTE in allowed
-)
 _CASTS: dict[str, Executable] = {}
 
 
 def _cast_statement(dialect: str) -> Executable:
-    """Validate and upsert a vote in one statement; a row comes back only for a real change.
-
-    The vote is written only when the participant has consented, the statement is in the
-    participant's consultation (and in ``:consultation_id`` when given), is included for
-    voting (not rejected or merged; accepted under strict moderation) and its round's phase
-    allows voting. The update happens only when the value differs, so identical requests that
-    race on PostgreSQL see exactly one change: the row lock makes the later ones re-check the
-    condition against the committed value. On PostgreSQL the log row is written by the same
-    statement (a data-modifying CTE); SQLite gets it from :func:`cast_vote`'s second statement.
-    """
-    if dialect in _CASTS:
-        return _CASTS[dialect]
-    at = bindparam("at", type_=UtcDateTime)
-    source = (
-        select(
-            participants.c.participant_id,
-            statements.c.statement_id,
-            statements.c.round_id,
-            bindparam("value", type_=SmallInteger).label("value"),
-            at.label("created_at"),
-            at.label("updated_at"),
+    """Validate and upsert a vote in one statement (:mod:`deliberate.store.vote_cast`)."""
+    if dialect not in _CASTS:
+        source = vote_source(
+            bindparam("participant_id"),
+            bindparam("statement_id"),
+            bindparam("value", type_=SmallInteger),
+            bindparam("consultation_id", type_=String),
+            bindparam("at", type_=UtcDateTime),
         )
-        .join(statements, statements.c.consultation_id == participants.c.consultation_id)
-        .join(rounds, rounds.c.round_id == statements.c.round_id)
-        .join(consultations, consultations.c.consultation_id == statements.c.consultation_id)
-        .where(
-            participants.c.participant_id == bindparam("participant_id"),
-            participants.c.consented_at.is_not(None),
-            statements.c.statement_id == bindparam("statement_id"),
-            statements.c.consultation_id
-            == func.coalesce(
-                bindparam("consultation_id", type_=String), statements.c.consultation_id
-            ),
-            statements.c.merged_into.is_(None),
-            statements.c.status != ModerationStatus.REJECTED.value,
-            or_(
-                statements.c.status == ModerationStatus.ACCEPTED.value,
-                consultations.c.strict_moderation == false(),
-            ),
-            or_(*(rounds.c.phase == phase for phase in _VOTING_PHASES)),
-        )
-    )
-    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    upsert = dialect_insert(votes).from_select(
-        ["participant_id", "statement_id", "round_id", "value", "created_at", "updated_at"],
-        source,
-    )
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[votes.c.participant_id, votes.c.statement_id],
-        set_={"value": upsert.excluded.value, "updated_at": upsert.excluded.updated_at},
-        where=votes.c.value != upsert.excluded.value,
-    )
-    columns = (votes.c.participant_id, votes.c.statement_id, votes.c.round_id, votes.c.value)
-    if dialect != "postgresql":
-        _CASTS[dialect] = upsert.returning(votes.c.round_id, votes.c.updated_at)
-        return _CASTS[dialect]
-    changed = upsert.returning(*columns, votes.c.updated_at).cte("changed")
-    _CASTS[dialect] = (
-        insert(vote_events)
-        .from_select(
-            ["participant_id", "statement_id", "round_id", "value", "created_at"],
-            select(*(changed.c[c.name] for c in columns), changed.c.updated_at),
-        )
-        .returning(vote_events.c.round_id, vote_events.c.created_at)
-    )
+        _CASTS[dialect] = cast_statement(dialect, source)
     return _CASTS[dialect]
 
 
@@ -241,7 +176,7 @@ def cast_vote(
     if connection.dialect.name == "sqlite":
         return _cast_on_sqlite(connection, parameters)
     row = connection.execute(_cast_statement(connection.dialect.name), parameters).first()
-    return (row[0], at) if row is not None else None
+    return (row[2], at) if row is not None else None
 
 
 class _Compiled:
