@@ -100,3 +100,34 @@ def test_a_batch_that_rolls_back_writes_each_vote_again(
     release.set()
     assert isinstance(failing.exception(timeout=30), RuntimeError)
     _check(service, futures, p, s)
+
+
+def test_two_writers_with_the_same_batch_change_each_pair_once(
+    service_factory: Callable[..., Service],
+) -> None:
+    # Two processes' writers (two services on one database) apply the same votes at once.
+    first = service_factory()
+    second = service_factory()
+    setup = open_consultation(first, statements=5, participants=4)
+    pairs = [
+        (person.participant_id, statement.statement_id)
+        for person in setup.participants
+        for statement in setup.statements
+    ]
+    holds = [_held(first), _held(second)]
+    futures = [
+        service.submit_vote(pid, sid, Vote.AGREE)
+        for service in (first, second)
+        for pid, sid in pairs
+    ]
+    for release in holds:
+        release.set()
+    changed = [future.result(timeout=30).changed for future in futures]
+    by_pair = [changed[i] + changed[i + len(pairs)] for i in range(len(pairs))]
+    assert by_pair == [1] * len(pairs)  # one of the two writers changed each position
+    with first.store.read() as connection:
+        logged = sum(
+            len(vote_rows.list_vote_events(connection, person.participant_id))
+            for person in setup.participants
+        )
+    assert logged == len(pairs)
