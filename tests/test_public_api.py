@@ -15,7 +15,7 @@ import pytest
 from support import REPO_ROOT
 
 # web follows once its new layout (issue 13) has landed.
-PACKAGES = ("deliberate",)
+PACKAGES = ("deliberate", "web")
 # Files that are scripts run by a tool, not modules anyone imports.
 NOT_MODULES = {"deliberate/store/migrations/env.py"}
 

@@ -13,7 +13,7 @@ import click
 import uvicorn
 from starlette.applications import Starlette
 
-from deliberate.config import Settings
+from deliberate.config import DEMO_DATABASE_URL, Settings
 from deliberate.errors import ConfigurationError
 from deliberate.events import create_event_bus
 from deliberate.sample.demo import build_demo_consultation
@@ -25,10 +25,8 @@ from web.room_link import lan_base, room_lines
 
 __all__ = ["app_from_environ", "demo", "serve"]
 
-DEMO_DATABASE_URL = "sqlite:///./deliberate-demo.db"
 
-
-def settings_from_context(ctx: click.Context) -> Settings:
+def _settings_from_context(ctx: click.Context) -> Settings:
     """The settings the root command built, or fresh ones from the environment.
 
     Not imported from :mod:`deliberate.cli`: uvicorn's worker processes import this module on
@@ -78,7 +76,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int) 
     One worker on SQLite runs the live analysis itself. Several workers need PostgreSQL and
     Redis, plus one `deliberate worker` process for the live analysis.
     """
-    settings = settings_from_context(ctx)
+    settings = _settings_from_context(ctx)
     _check_scale_out(settings, workers)
     bind_host = host or settings.host
     bind_port = port or settings.port
@@ -127,7 +125,7 @@ def demo(ctx: click.Context, host: str, port: int, seed: int | None) -> None:
     Uses DELIBERATE_DATABASE_URL when set, otherwise the SQLite file ./deliberate-demo.db.
     """
     started = time.monotonic()
-    settings = settings_from_context(ctx)
+    settings = _settings_from_context(ctx)
     if "DELIBERATE_DATABASE_URL" not in os.environ:
         settings = settings.replace(database_url=DEMO_DATABASE_URL)
     bus = create_event_bus(settings.redis_url, namespace=settings.event_namespace())

@@ -19,6 +19,20 @@ from web.core.bodies import read_json
 from web.core.identity import FACILITATOR, SESSION_COOKIE, bearer_token
 from web.core.routing import Context
 
+__all__ = [
+    "create_consultation",
+    "create_round",
+    "edit_consultation",
+    "list_consultations",
+    "login",
+    "logout",
+    "moderate",
+    "move_round",
+    "opinion_map",
+    "seed_statements",
+    "statements",
+]
+
 
 async def login(request: Request, ctx: Context) -> Response:
     """Start a facilitator session (rate limited)."""

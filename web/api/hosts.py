@@ -35,7 +35,18 @@ from web.core.identity import HOST_LOGIN_SECONDS, host_token
 from web.core.routing import Context
 from web.core.templates import attachment
 
-__all__ = ["ANSWERS", "table_json", "whole_number"]
+__all__ = [
+    "ANSWERS",
+    "add_statement",
+    "enter_form",
+    "form_statements",
+    "forms_pdf",
+    "login",
+    "record_tally",
+    "table_json",
+    "upload_forms",
+    "whole_number",
+]
 
 _CODE = re.compile(r"[sS][0-9]{1,4}")
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

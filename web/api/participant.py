@@ -22,6 +22,21 @@ from web.core.routing import Context
 from web.views.opinion_map import group_label, participant_group
 from web.views.statements import progress_of, visible_statements
 
+__all__ = [
+    "cast_vote",
+    "consultation_by_code",
+    "erase_me",
+    "export_me",
+    "health",
+    "join",
+    "my_results",
+    "my_votes",
+    "next_statement",
+    "public_consultation",
+    "similar",
+    "submit_statement",
+]
+
 _VOTES = {"agree": 1, "disagree": -1, "pass": 0}
 
 

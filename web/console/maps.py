@@ -25,6 +25,7 @@ __all__ = [
     "map_view",
     "origin_labels",
     "projector",
+    "public_base",
     "qr_code",
     "qr_svg_response",
 ]

@@ -29,7 +29,21 @@ from web.core.templates import redirect, render
 from web.views.opinion_map import MapView
 from web.views.room_figures import RoomView, build_room_view
 
-__all__ = ["host_url", "room_short_url", "room_url", "session_view"]
+__all__ = [
+    "add_table",
+    "create_session",
+    "host_url",
+    "reissue_code",
+    "room_figures_fragment",
+    "room_map_fragment",
+    "room_projector",
+    "room_qr",
+    "room_short_url",
+    "room_url",
+    "session_page",
+    "session_view",
+    "sessions_page",
+]
 
 
 def room_url(request: Request, session_id: str) -> str:

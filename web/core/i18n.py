@@ -20,6 +20,7 @@ from starlette.requests import Request
 __all__ = [
     "DYNAMIC_MESSAGES",
     "LANGUAGES",
+    "LANGUAGE_COOKIE",
     "LOCALE_DIR",
     "N_",
     "Translator",

@@ -22,8 +22,8 @@ from deliberate.errors import Busy
 
 __all__ = ["CpuPool"]
 
-P = ParamSpec("P")
-T = TypeVar("T")
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 class CpuPool:
@@ -41,7 +41,7 @@ class CpuPool:
         """Jobs running or waiting now."""
         return self._admitted
 
-    async def run(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    async def run(self, function: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
         """Run ``function`` in the pool and await its result; :class:`Busy` when full."""
         if self._admitted >= self.capacity:
             raise Busy("the server is busy; try again in a moment", retry_after=self.retry_after)

@@ -33,7 +33,7 @@ from web.core.identity import facilitator_of, is_host_of, participant_of, signed
 from web.core.state import state
 from web.core.templates import redirect
 
-__all__ = ["Context", "Endpoint", "Parent", "Who", "load", "owned", "starlette_routes"]
+__all__ = ["Context", "Endpoint", "Handler", "Parent", "Who", "load", "owned", "starlette_routes"]
 
 
 class Who(enum.Enum):

@@ -23,13 +23,13 @@ __all__ = [
     "render_error_page",
 ]
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def make_environment() -> jinja2.Environment:
     """The template environment: autoescaping everywhere, gettext installed per render."""
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.FileSystemLoader(_TEMPLATES),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,

@@ -18,7 +18,17 @@ from web.core.templates import attachment, redirect, render
 from web.views.opinion_map import build_map, group_label, participant_group
 from web.views.statements import progress_of, visible_statements
 
-__all__ = ["add", "add_page", "erase", "export", "my_data", "my_votes", "results", "vote"]
+__all__ = [
+    "add",
+    "add_page",
+    "erase",
+    "export",
+    "my_data",
+    "my_votes",
+    "results",
+    "vote",
+    "vote_page",
+]
 
 _VOTE_VALUES = {"agree": Vote.AGREE, "disagree": Vote.DISAGREE, "pass": Vote.PASS}
 
