@@ -1,15 +1,15 @@
-"""XLSX uploads that lie about their size: refused or read in under a second with flat memory.
+"""XLSX uploads that lie about their size: refused or read with flat memory.
 
 The first case is the one from the security review: a few kilobytes whose ``<dimension>``
 declares 3,000 rows by 16,384 columns made openpyxl pad every row to that width (446 MB to
-1.2 GB of server memory, seconds of CPU).
+1.2 GB of server memory, seconds of CPU). Memory is what these tests bound (tracemalloc counts
+allocations, the same on a busy machine); the time taken is in ``benchmarks/uploads.py``.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import time
 import tracemalloc
 import zipfile
 from collections.abc import Sequence
@@ -23,7 +23,6 @@ from deliberate.interop.form_upload import FormBatch, parse_form_upload
 from deliberate.interop.xlsx_sheet import MAX_XLSX_COLUMNS, MAX_XLSX_ROW_NUMBER
 
 SHEET = "xl/worksheets/sheet1.xml"
-MAX_SECONDS = 1.0
 MAX_PEAK_BYTES = 32 * 1024 * 1024
 
 
@@ -45,48 +44,38 @@ def _rewrite_sheet(data: bytes, change: str, extra_rows: str = "") -> bytes:
 
 def _measured(
     data: bytes, table: Table, statements: Sequence[FormStatement]
-) -> tuple[FormBatch | InvalidUpload, float, int]:
-    """Parse ``data``; return the result or the refusal, the seconds taken and the peak bytes.
-
-    Timed without tracemalloc (which slows every allocation), then parsed again under it.
-    """
-
-    def run() -> FormBatch | InvalidUpload:
-        try:
-            return parse_form_upload(data, table=table, statements=statements)
-        except InvalidUpload as refusal:
-            return refusal
-
-    started = time.perf_counter()
-    result = run()
-    elapsed = time.perf_counter() - started
+) -> tuple[FormBatch | InvalidUpload, int]:
+    """Parse ``data`` under tracemalloc; return the result or the refusal, and the peak bytes."""
     tracemalloc.start()
     try:
-        run()
+        try:
+            result: FormBatch | InvalidUpload = parse_form_upload(
+                data, table=table, statements=statements
+            )
+        except InvalidUpload as refusal:
+            result = refusal
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    return result, elapsed, peak
+    return result, peak
 
 
-def test_declared_dimension_bomb_is_refused_fast_with_flat_memory(table: Table, statements) -> None:
+def test_declared_dimension_bomb_is_refused_with_flat_memory(table: Table, statements) -> None:
     # The review's file: the header, and one empty row at the end of a 3,000 x 16,384 dimension.
     bomb = _rewrite_sheet(xlsx_bytes([HEADER]), "A1:XFD3000", '<row r="3000"/>')
     assert len(bomb) < 10_000
-    result, elapsed, peak = _measured(bomb, table, statements)
+    result, peak = _measured(bomb, table, statements)
     assert isinstance(result, InvalidUpload)
     assert result.detail["problem"] == "no_rows"
-    assert elapsed < MAX_SECONDS, f"{elapsed:.2f} s"
     assert peak < MAX_PEAK_BYTES, f"{peak / 1e6:.0f} MB"
 
 
 def test_declared_dimension_is_ignored_for_a_good_sheet(table: Table, statements) -> None:
     rows = [HEADER, [401, "eens", "oneens", "weet niet", "leeg", "e"]]
     lying = _rewrite_sheet(xlsx_bytes(rows), "A1:XFD1048576")
-    result, elapsed, peak = _measured(lying, table, statements)
+    result, peak = _measured(lying, table, statements)
     assert isinstance(result, FormBatch)
     assert [form.form_number for form in result.forms] == [401]
-    assert elapsed < MAX_SECONDS
     assert peak < MAX_PEAK_BYTES
 
 
@@ -107,10 +96,9 @@ def test_real_cells_out_of_bounds_are_refused(
     table: Table, statements, extra_rows: str, problem: str
 ) -> None:
     data = _rewrite_sheet(xlsx_bytes([HEADER]), "A1:F1", extra_rows)
-    result, elapsed, peak = _measured(data, table, statements)
+    result, peak = _measured(data, table, statements)
     assert isinstance(result, InvalidUpload)
     assert result.detail["problem"] == problem
-    assert elapsed < MAX_SECONDS
     assert peak < MAX_PEAK_BYTES
 
 
@@ -119,7 +107,7 @@ def test_cells_up_to_the_column_bound_are_read(table: Table, statements) -> None
     far = '<row r="2"><c r="A2"><v>401</v></c><c r="B2" t="inlineStr"><is><t>eens</t></is></c>'
     far += "".join(f'<c r="{_letters(n)}2" s="0"/>' for n in range(7, MAX_XLSX_COLUMNS + 1))
     data = _rewrite_sheet(xlsx_bytes([HEADER]), "A1:F1", far + "</row>")
-    result, _, _ = _measured(data, table, statements)
+    result, _ = _measured(data, table, statements)
     assert isinstance(result, FormBatch)
     assert result.vote_count == 1
 

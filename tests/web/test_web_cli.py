@@ -49,7 +49,8 @@ def test_several_workers_need_postgresql_and_redis(tmp_path: Path) -> None:
 
 @pytest.mark.system
 @pytest.mark.slow
-def test_demo_answers_within_30_seconds_and_prints_how_to_use_it(tmp_path: Path) -> None:
+def test_demo_starts_answers_and_prints_how_to_use_it(tmp_path: Path) -> None:
+    # How long the demo takes to build is timed in benchmarks/live.py, not asserted here.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -57,30 +58,26 @@ def test_demo_answers_within_30_seconds_and_prints_how_to_use_it(tmp_path: Path)
         **{k: v for k, v in os.environ.items() if not k.startswith("DELIBERATE_")},
         "DELIBERATE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
         "HF_HUB_OFFLINE": "1",
+        "PYTHONUNBUFFERED": "1",
     }
     command = [str(Path(sys.executable).with_name("deliberate")), "demo", "--port", str(port)]
-    output = tmp_path / "demo.out"
-    with output.open("w") as sink:
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
-    started = time.monotonic()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     try:
-        status = None
-        while time.monotonic() - started < 30 and process.poll() is None:
-            try:
-                status = httpx.get(f"http://127.0.0.1:{port}/", timeout=1).status_code
-            except httpx.TransportError:
-                status = None
-            if status == 200:
-                break
-            time.sleep(0.25)
-        elapsed = time.monotonic() - started
-        assert status == 200, output.read_text()
-        assert elapsed < 30
-        text = output.read_text()
-        assert f"http://127.0.0.1:{port}/j/GROEN" in text
+        text = _until_ready(process)
+        assert f"http://127.0.0.1:{port}/j/GROEN" in text, text
         assert f"http://127.0.0.1:{port}/f/login" in text
         assert "Login:         demo / " in text
         assert "Phones in the room: restart with --host 0.0.0.0" in text
+        # uvicorn starts right after that line: wait until it accepts, or the process ends.
+        status = None
+        while status is None and process.poll() is None:
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/", timeout=10).status_code
+            except httpx.TransportError:
+                time.sleep(0.1)
+        assert status == 200, f"the demo exited with {process.returncode}"
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -88,6 +85,8 @@ def test_demo_answers_within_30_seconds_and_prints_how_to_use_it(tmp_path: Path)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def test_a_demo_for_the_room_shows_the_lan_link_on_the_projector(tmp_path: Path) -> None:
@@ -109,24 +108,17 @@ def test_a_demo_for_the_room_shows_the_lan_link_on_the_projector(tmp_path: Path)
     every_interface = ".".join(["0"] * 4)
     command = [str(Path(sys.executable).with_name("deliberate")), "demo", "--port", str(port)]
     command += ["--host", every_interface]
-    output = tmp_path / "demo.out"
-    with output.open("w") as sink:
-        process = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    env["PYTHONUNBUFFERED"] = "1"
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     try:
-        started, text = time.monotonic(), ""
-        while time.monotonic() - started < 60 and "Press Ctrl+C" not in text:
-            time.sleep(0.25)
-            text = output.read_text()
+        text = _until_ready(process)
         lan = f"http://{address}:{port}"
         assert f"Participants:  {lan}/j/GROEN" in text, text
         password = text.split("Login:         demo / ")[1].split()[0]
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            for _ in range(40):  # uvicorn may still be binding
-                try:
-                    client.get("/")
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.25)
+            _until_answering(process, client)
             client.post("/f/login", data={"username": "demo", "password": password})
             overview = client.get("/f").text
             consultation_id = overview.split('href="/f/c/')[1].split('"')[0]
@@ -140,3 +132,27 @@ def test_a_demo_for_the_room_shows_the_lan_link_on_the_projector(tmp_path: Path)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def _until_ready(process: subprocess.Popen[str]) -> str:
+    """The demo's output up to its "Press Ctrl+C" line (or until it exits): an event, no clock."""
+    assert process.stdout is not None
+    lines: list[str] = []
+    for line in process.stdout:
+        lines.append(line)
+        if line.startswith("Press Ctrl+C to stop."):
+            break
+    return "".join(lines)
+
+
+def _until_answering(process: subprocess.Popen[str], client: httpx.Client) -> None:
+    """Wait until uvicorn (started right after the ready line) answers, or the process ends."""
+    while process.poll() is None:
+        try:
+            client.get("/")
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise AssertionError(f"the demo exited with {process.returncode}")
