@@ -3,6 +3,7 @@
     python benchmarks/mutation.py --list                   # how many mutants each module has
     python benchmarks/mutation.py --sample 6 --seed 1      # 6 random mutants per module
     python benchmarks/mutation.py --package "web security" --sample 0   # every mutant (slow)
+    python benchmarks/mutation.py --no-baseline --only "deliberate/domain/votes.py:33 flip-bool"
 
 A small AST mutator of our own: it swaps comparisons (``<`` and ``<=``, ``==`` and ``!=``, ``in``
 and ``not in``, ``is`` and ``is not``), ``and`` and ``or``, ``+`` and ``-``, drops a ``not``,
@@ -253,6 +254,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--package", action="append", help="only these packages (repeatable)")
     parser.add_argument("--list", action="store_true", help="count the mutants and stop")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="MODULE:LINE KIND",
+        help="re-run just these mutants, as a survivor line names them (repeatable)",
+    )
     parser.add_argument("--postgres", action="store_true", help="also run the PostgreSQL cases")
     parser.add_argument(
         "--no-baseline",
@@ -284,6 +291,12 @@ def main() -> int:
                 if not (REPO / module).is_file():
                     print(json.dumps({"package": name, "missing": module}), flush=True)
                     continue
+                pool = mutants_of(module)
+                picked = pool if args.sample == 0 else rng.sample(pool, min(args.sample, len(pool)))
+                if args.only:
+                    picked = [m for m in pool if f"{m.module}:{m.line} {m.kind}" in args.only]
+                    if not picked:
+                        continue
                 limit = args.timeout
                 if not args.no_baseline:
                     started = time.perf_counter()
@@ -291,8 +304,6 @@ def main() -> int:
                         print(json.dumps({"package": name, "baseline_fails": module}), flush=True)
                         continue
                     limit = 3 * (time.perf_counter() - started) + 30
-                pool = mutants_of(module)
-                picked = pool if args.sample == 0 else rng.sample(pool, min(args.sample, len(pool)))
                 original = (REPO / module).read_text(encoding="utf-8")
                 for mutant in sorted(picked, key=lambda m: (m.line, m.index, m.kind)):
                     source, change = apply(original, mutant)

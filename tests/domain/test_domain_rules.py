@@ -153,6 +153,14 @@ def test_passwords_refused(password: str) -> None:
         check_password_policy(password)
 
 
+def test_password_length_bounds_say_so() -> None:
+    # Hard to guess but too short or too long: the length rule answers, not the estimator.
+    with pytest.raises(InvalidInput, match="at least 8 characters"):
+        check_password_policy("x7#kP9q")
+    with pytest.raises(InvalidInput, match="at most 128 characters"):
+        check_password_policy(("x7#kP9qL paars konijn op het dak " * 5)[:129])
+
+
 def test_password_with_the_username_in_it_is_refused() -> None:
     check_password_policy("annemarie-1987")
     with pytest.raises(InvalidInput, match="te makkelijk te raden"):
