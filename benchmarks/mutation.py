@@ -82,6 +82,7 @@ PACKAGES: dict[str, dict[str, list[str]]] = {
     },
     "web security and permissions": {
         "web/core/security.py": [
+            "tests/web/test_web_security_middleware.py",
             "tests/web/test_web_security.py",
             "tests/web/test_web_origin_ports.py",
         ],

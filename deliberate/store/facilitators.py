@@ -217,11 +217,6 @@ def count_failures(
     return int(count), oldest
 
 
-def delete_failures(
-    connection: Connection, client_key: str, before: datetime | None = None
-) -> None:
-    """Forget failed logins for ``client_key`` (all, or those older than ``before``)."""
-    query = delete(login_attempts).where(login_attempts.c.client_key == client_key)
-    if before is not None:
-        query = query.where(login_attempts.c.attempted_at < before)
-    connection.execute(query)
+def delete_failures(connection: Connection, client_key: str) -> None:
+    """Forget every failed login for ``client_key`` (after a successful login)."""
+    connection.execute(delete(login_attempts).where(login_attempts.c.client_key == client_key))
