@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import date
 
@@ -133,6 +134,8 @@ def test_entered_form_is_one_participant_with_the_table_channel(
     entered = service.enter_form(room["session_id"], 1, 101, {"S1": "eens", "S3": "weet niet"})
     assert entered.form_numbers == (101,)
     assert entered.vote_count == 2
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        entered.vote_count = 3  # type: ignore[misc]
     participant = service.get_participant(entered.participant_ids[0])
     assert participant.channel == table_channel(room["session_id"], 1)
     assert {(v.statement_id, v.value) for v in service.list_votes(participant.participant_id)} == {
@@ -294,6 +297,8 @@ def test_tallies_are_recorded_replaced_and_never_participants(
     second = service.record_tally(room["session_id"], 1, statement_id, agree=8, disagree=2)
     assert (first.replaced, second.replaced) == (False, True)
     assert second.previous == first.tally
+    with pytest.raises(dataclasses.FrozenInstanceError):  # a record of what was stored
+        second.previous = None  # type: ignore[misc]
     assert _counts(service) == before
     (tally,) = service.session_contributions(room["session_id"]).tallies
     assert (tally.agree, tally.disagree, tally.passed) == (8, 2, 0)

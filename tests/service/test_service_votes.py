@@ -178,3 +178,23 @@ def test_joining_many_is_all_or_nothing(service_factory: Callable[..., Service])
     ]
     assert all(p.consent is not None and p.consent.version == "2026-11" for p in joined)
     assert ("participants", {"consultation_id": cid, "count": 2}) in events.events
+
+
+def test_joining_keeps_the_declared_attributes_and_the_channel(
+    service_factory: Callable[..., Service],
+) -> None:
+    service = service_factory()
+    cid = service.create_consultation("Hoe maken we onze wijk groener?").consultation_id
+    declared = service.join(cid, channel="Tafel 2", attributes={"wijk": "Noord", "leeftijd": "40"})
+    assert declared.channel == "Tafel 2"
+    assert dict(declared.attributes) == {"wijk": "Noord", "leeftijd": "40"}
+    stored = service.get_participant(declared.participant_id)
+    assert dict(stored.attributes) == {"wijk": "Noord", "leeftijd": "40"}
+    plain = service.join(cid)
+    assert (plain.channel, plain.attributes, plain.consent) == ("online", (), None)
+    consented = service.join(cid, consent_version="2026-11")
+    assert consented.consent is not None
+    assert consented.consent.version == "2026-11"
+    for version in ("", "   "):
+        with pytest.raises(InvalidInput, match="consent version"):
+            service.join(cid, consent_version=version)

@@ -158,3 +158,24 @@ def test_a_read_only_sqlite_file_refuses_writes_cleanly(
     with pytest.raises(Unavailable):
         service.create_consultation("Nog een vraag?")
     service.close()
+
+
+def test_a_checkpoint_empties_the_sqlite_log_and_is_a_no_op_on_postgresql(
+    database_url: str,
+) -> None:
+    # After an erasure the service checkpoints; True means no old page is left in a -wal file.
+    store = create_store(Settings(database_url=database_url))
+    upgrade(store)
+    with store.write() as connection:
+        connection.execute(text("CREATE TABLE scratch (x INTEGER)"))
+        connection.execute(text("INSERT INTO scratch VALUES (1)"))
+    try:
+        assert store.checkpoint() is True
+        if store.dialect == "sqlite":
+            database = store.engine.url.database
+            assert database is not None
+            assert Path(f"{database}-wal").stat().st_size == 0
+    finally:
+        with store.write() as connection:
+            connection.execute(text("DROP TABLE scratch"))
+        store.dispose()
