@@ -87,10 +87,12 @@ PACKAGES: dict[str, dict[str, list[str]]] = {
             "tests/web/test_web_origin_ports.py",
         ],
         "web/core/identity.py": [
+            "tests/web/test_web_identity.py",
             "tests/web/test_web_permissions.py",
             "tests/web/test_web_cross_consultation.py",
         ],
         "web/core/routing.py": [
+            "tests/web/test_web_routes.py",
             "tests/web/test_web_permissions.py",
             "tests/web/test_web_cross_consultation.py",
         ],

@@ -104,3 +104,52 @@ def test_the_pipeline_states_only_what_the_definitions_allow() -> None:
     for position in result.minority_positions:
         assert f"minority:{position.group_id}" in result.verdicts[position.statement_id]
     assert not stated({}, "1", "divisive"), "a result without verdicts states nothing"
+
+
+def test_every_rule_bound_at_its_edge() -> None:
+    assert FindingRules(consensus_share=0.5).consensus_share == 0.5  # a bare majority may do
+    for share in (0.49, 1.0):
+        with pytest.raises(AnalysisError, match="consensus_share"):
+            FindingRules(consensus_share=share)
+    for name in ("minority_share", "room_alpha"):
+        for bad in (0.0, 1.0):
+            with pytest.raises(AnalysisError, match=name):
+                FindingRules(**{name: bad})
+    for name in ("divisive_gap", "minority_gap", "room_min_difference"):
+        assert getattr(FindingRules(**{name: 0.0}), name) == 0.0
+        assert getattr(FindingRules(**{name: 1.0}), name) == 1.0
+        with pytest.raises(AnalysisError, match=name):
+            FindingRules(**{name: 1.01})
+    for name in ("min_group_votes", "privacy_k", "room_min_count"):
+        assert getattr(FindingRules(**{name: 1}), name) == 1
+        with pytest.raises(AnalysisError, match=name):
+            FindingRules(**{name: 0})
+
+
+def test_consensus_counts_a_share_exactly_at_the_rule() -> None:
+    # 75 % in each group and overall is consensus at the default rule of 75 %; one vote less
+    # in one group is not.
+    at = _one((30, 10, 0), (15, 5, 0))
+    assert consensus_mask(at, at.sum(axis=0), RULES)["agree"][0]
+    below = _one((30, 10, 0), (14, 6, 0))
+    assert not consensus_mask(below, below.sum(axis=0), RULES)["agree"][0]
+    # The same on the disagree side.
+    against = _one((10, 30, 0), (5, 15, 0))
+    assert consensus_mask(against, against.sum(axis=0), RULES)["disagree"][0]
+    assert not consensus_mask(against, against.sum(axis=0), RULES)["agree"][0]
+
+
+def test_half_is_no_side_when_groups_are_divided() -> None:
+    # The high group exactly at half agrees by no majority: the statement is not divisive.
+    split, gap = divisive_mask(_one((10, 10, 0), (0, 20, 0)), RULES)
+    assert gap[0] == pytest.approx(0.5)
+    assert not split[0]
+    # The low group exactly at half is no majority against it either.
+    split, _ = divisive_mask(_one((20, 0, 0), (10, 10, 0)), RULES)
+    assert not split[0]
+    split, _ = divisive_mask(_one((11, 9, 0), (0, 20, 0)), RULES)
+    assert split[0]
+    # A gap exactly at the rule counts.
+    split, gap = divisive_mask(_one((13, 7, 0), (7, 13, 0)), FindingRules(divisive_gap=0.3))
+    assert gap[0] == pytest.approx(0.3)
+    assert split[0]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
+import pytest
 from support import REPO_ROOT
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import WebWorld
 
 from web.api.openapi import openapi_document
+from web.core.routing import Who
 from web.routes import ROUTES
 
 _OWNERSHIP = re.compile(r"\.consultation_id\s*[!=]=|get_(round|statement|table_session)\(")
@@ -55,3 +58,12 @@ def test_no_handler_looks_up_or_checks_ownership_itself() -> None:
             if _OWNERSHIP.search(line) and "event.consultation_id" not in line:
                 found.append(f"{relative}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_a_route_row_is_fixed_once_built() -> None:
+    # The loader trusts each row's role and parent; nothing may change them after start-up.
+    endpoint = ROUTES[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        endpoint.who = Who.PUBLIC  # type: ignore[misc]
+    assert {row.template for row in ROUTES if row.path.startswith("/c/{consultation_id")}
+    assert all(":" not in row.template for row in ROUTES)
