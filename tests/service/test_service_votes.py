@@ -195,6 +195,9 @@ def test_joining_keeps_the_declared_attributes_and_the_channel(
     consented = service.join(cid, consent_version="2026-11")
     assert consented.consent is not None
     assert consented.consent.version == "2026-11"
-    for version in ("", "   "):
+    widest = service.join(cid, consent_version="v" * 32)  # the column's width
+    assert widest.consent is not None
+    assert widest.consent.version == "v" * 32
+    for version in ("", "   ", "v" * 33):
         with pytest.raises(InvalidInput, match="consent version"):
             service.join(cid, consent_version=version)
