@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import time
+import threading
 
 import httpx
 import numpy as np
@@ -135,10 +135,16 @@ def test_a_vote_reaches_the_map_by_sse(world_factory: object) -> None:
         )
         token = login.json()["session_token"]
         cookie = {"cookie": f"__Host-deliberate-session={token}"}
-        deadline = time.monotonic() + 15
-        while world.service.latest_analysis(world.consultation_id) is None:
-            assert time.monotonic() < deadline, "the worker never produced a first analysis"
-            time.sleep(0.1)
+        # Wait for the worker's first analysis as an event (the bound only guards a hang).
+        stored = threading.Event()
+        stop = world.bus.subscribe(
+            lambda event: stored.set() if event.topic == "analysis" else None
+        )
+        try:
+            if world.service.latest_analysis(world.consultation_id) is None:
+                assert stored.wait(120), "the worker never produced a first analysis"
+        finally:
+            stop()
         joined = client.post(
             f"/api/consultations/{world.consultation_id}/participants", json={"consent": True}
         )
