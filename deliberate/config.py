@@ -172,7 +172,8 @@ class Settings:
     analysis_full_reload_seconds: float = _setting(
         60.0,
         "Longest time the live analysis works from its in-memory copy of the votes (updated from"
-        " vote events) before it reads the whole consultation from the store again",
+        " vote events) before it reads the whole consultation from the store again; stretched to"
+        " ten recomputes where one recompute takes longer than a tenth of it",
     )
 
     # Text understanding

@@ -15,7 +15,9 @@ and the next recompute analyses the copy without reading the store. Any other ev
 consultation (a join, moderation, a bulk import, an erasure, a quarantine) drops the copy, and
 so does age: a full read from the store happens at least every
 ``Settings.analysis_full_reload_seconds``, which bounds any drift (for example two workers'
-changes of one cell arriving out of order).
+changes of one cell arriving out of order). The age is measured in the worker's own time: where
+one recompute takes longer than a tenth of that interval (a very large round), the interval
+stretches to ten recomputes, so that the worker does not read the whole store for every vote.
 """
 
 from __future__ import annotations
@@ -170,6 +172,7 @@ class AnalysisWorker:
         self._unsubscribe: Callable[[], None] | None = None
         self._thread: threading.Thread | None = None
         self._cache: dict[str, _Cached] = {}
+        self._took: dict[str, float] = {}  # seconds the last recompute took, per consultation
         self._stored: dict[str, bytes] = {}  # the payload this worker stored last, per consultation
         self.store_reads = 0  # full snapshot reads from the store, for tests and benchmarks
 
@@ -210,6 +213,7 @@ class AnalysisWorker:
         Returns ``None`` (and logs) when the analysis cannot run; the previous version then
         stays the latest, so live maps keep showing it.
         """
+        started = time.monotonic()
         try:
             snapshot = self._snapshot(consultation_id)
             previous = self._stored.get(consultation_id)
@@ -219,6 +223,7 @@ class AnalysisWorker:
             payload = self.analyser(snapshot, self.settings, previous)
             stored = self.service.store_analysis(consultation_id, payload)
             self._stored[consultation_id] = payload
+            self._took[consultation_id] = time.monotonic() - started
         except DeliberateError as error:
             _log.warning("analysis of %s skipped: %s", consultation_id, error)
             return None
@@ -238,7 +243,7 @@ class AnalysisWorker:
             fresh_enough = (
                 cached is not None
                 and cached.live is not None
-                and now - cached.read_at < self.settings.analysis_full_reload_seconds
+                and now - cached.read_at < self._reload_after(consultation_id)
             )
             if cached is not None and cached.live is not None and fresh_enough:
                 pending, cached.pending = cached.pending, []
@@ -264,6 +269,11 @@ class AnalysisWorker:
             if self._cache.get(consultation_id) is cached:
                 cached.live = live
         return live.snapshot
+
+    def _reload_after(self, consultation_id: str) -> float:
+        """Seconds the in-memory copy may be used: the setting, or ten recomputes if longer."""
+        limit = self.settings.analysis_full_reload_seconds
+        return max(limit, 10 * self._took.get(consultation_id, 0.0)) if limit > 0 else limit
 
     def _on_event(self, event: Event) -> None:
         consultation_id = event.consultation_id

@@ -6,6 +6,7 @@ The copy it analyses must equal a fresh read, vote for vote; anything but a list
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from store.builders import open_consultation
@@ -82,5 +83,32 @@ def test_the_copy_is_reread_when_it_is_old(service_factory: Callable[..., Servic
         worker.recompute(cid)
         assert worker.store_reads == 2
         assert seen[-1] == service.snapshot(cid)
+    finally:
+        worker.stop()
+
+
+def test_a_slow_recompute_stretches_the_reread_interval(
+    service_factory: Callable[..., Service],
+) -> None:
+    # A round so large that one recompute outlasts the interval must not read the whole store
+    # for every vote: the copy then lives for ten recomputes.
+    bus = InProcessEventBus()
+    service = service_factory(
+        events=bus, analysis_debounce_seconds=3600.0, analysis_full_reload_seconds=0.05
+    )
+    released = threading.Event()
+
+    def slow(snapshot: VoteSnapshot, settings: Settings, previous: bytes | None) -> bytes:
+        released.wait(0.3)  # never set: the analysis simply takes 0.3 s
+        return b"{}"
+
+    worker = AnalysisWorker(service, bus, service.settings, analyser=slow).start()
+    setup = open_consultation(service, statements=2, participants=2)
+    cid = setup.consultation.consultation_id
+    try:
+        worker.recompute(cid)
+        service.cast_vote(setup.participants[0].participant_id, setup.statements[0].statement_id, 1)
+        worker.recompute(cid)
+        assert worker.store_reads == 1
     finally:
         worker.stop()
