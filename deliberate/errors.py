@@ -1,8 +1,9 @@
 """The one error tree of deliberate. Every error has a stable, machine-readable ``code``.
 
 Callers catch the branch they care about; the web layer maps branches to HTTP status codes in
-one place (``web/errors.py``) and the CLI prints ``code: message``. Codes never change once
-released; ``docs/errors.md`` lists them and ``tests/test_docs.py`` checks the list is complete.
+one place (``web/core/errors.py``), its own refusals (a body it cannot read) included, and the
+CLI prints ``code: message``. Codes never change once released; ``docs/errors.md`` lists them
+and ``tests/test_docs.py`` checks the list is complete.
 
 ::
 
@@ -13,7 +14,13 @@ released; ``docs/errors.md`` lists them and ``tests/test_docs.py`` checks the li
     │   ├── StatementTooShort            statement_too_short
     │   ├── InvalidVote                  invalid_vote
     │   ├── InvalidUpload                invalid_upload         (names the row and the problem)
-    │   └── TooManyHands                 too_many_hands         (more hands than people at a table)
+    │   ├── TooManyHands                 too_many_hands         (more hands than people at a table)
+    │   ├── MalformedRequest             bad_request            (400: the request cannot be read)
+    │   │   ├── MalformedJson            malformed_json
+    │   │   ├── InvalidEncoding          invalid_encoding       (not UTF-8, or a lone surrogate)
+    │   │   ├── TooDeep                  too_deep               (JSON nested too deeply)
+    │   │   └── UnknownFormat            invalid_format         (a download format we do not make)
+    │   └── UnsupportedMediaType         unsupported_media_type (415: a body of the wrong type)
     ├── NotFound                         not_found              (404, also for hidden objects)
     ├── NotPermitted                     not_permitted          (403)
     │   ├── AuthenticationRequired       authentication_required (401)
@@ -25,6 +32,7 @@ released; ``docs/errors.md`` lists them and ``tests/test_docs.py`` checks the li
     │   ├── DuplicateStatement           duplicate_statement
     │   ├── AlreadyExists                already_exists
     │   ├── IdempotencyConflict          idempotency_conflict
+    │   ├── NoAnalysis                   no_analysis            (nothing analysed yet to report on)
     │   └── ClaimDoesNotHold             claim_does_not_hold    (publication: a claim fails)
     ├── RateLimited                      rate_limited           (429, carries retry_after seconds)
     ├── Unavailable                      unavailable            (503: store or worker down)
@@ -53,11 +61,15 @@ __all__ = [
     "DeliberateError",
     "DuplicateStatement",
     "IdempotencyConflict",
+    "InvalidEncoding",
     "InvalidInput",
     "InvalidTransition",
     "InvalidUpload",
     "InvalidVote",
+    "MalformedJson",
+    "MalformedRequest",
     "ModelUnavailable",
+    "NoAnalysis",
     "NotFound",
     "NotPermitted",
     "ParticipantErased",
@@ -65,8 +77,11 @@ __all__ = [
     "RateLimited",
     "StatementTooLong",
     "StatementTooShort",
+    "TooDeep",
     "TooManyHands",
     "Unavailable",
+    "UnknownFormat",
+    "UnsupportedMediaType",
     "all_error_classes",
 ]
 
@@ -129,6 +144,42 @@ class TooManyHands(InvalidInput):
     """A show of hands counts more hands than there are people at the table."""
 
     code = "too_many_hands"
+
+
+class MalformedRequest(InvalidInput):
+    """The request cannot be read at all (the web layer's refusal; HTTP 400)."""
+
+    code = "bad_request"
+
+
+class MalformedJson(MalformedRequest):
+    """The request body is not valid JSON."""
+
+    code = "malformed_json"
+
+
+class InvalidEncoding(MalformedRequest):
+    """The request is not valid UTF-8, or its JSON escapes a lone surrogate."""
+
+    code = "invalid_encoding"
+
+
+class TooDeep(MalformedRequest):
+    """The JSON of the request is nested more deeply than the web layer reads."""
+
+    code = "too_deep"
+
+
+class UnknownFormat(MalformedRequest):
+    """A download was asked for in a format deliberate does not make."""
+
+    code = "invalid_format"
+
+
+class UnsupportedMediaType(InvalidInput):
+    """The request body has a content type the call does not take (HTTP 415)."""
+
+    code = "unsupported_media_type"
 
 
 class NotFound(DeliberateError):
@@ -195,6 +246,12 @@ class IdempotencyConflict(Conflict):
     """An idempotency key was reused with a different payload."""
 
     code = "idempotency_conflict"
+
+
+class NoAnalysis(Conflict):
+    """There is no analysis yet to report on; try again after the first votes."""
+
+    code = "no_analysis"
 
 
 class ClaimDoesNotHold(Conflict):

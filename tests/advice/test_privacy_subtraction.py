@@ -23,7 +23,7 @@ from deliberate.analysis.disclosure import hidden_groups
 from deliberate.analysis.params import AnalysisParams
 from deliberate.analysis.pipeline import analyse
 from deliberate.errors import AnalysisWarning
-from web.api.common import map_json
+from web.api.answers import map_out
 from web.views.opinion_map import build_map
 
 K = 30
@@ -124,7 +124,7 @@ def test_the_map_and_its_api_show_no_size_of_a_hidden_group(strict):
     snapshot, result = strict
     texts = {s.statement_id: s.text for s in snapshot.statements}
     view = build_map(result.to_json(), 1, texts, privacy_k=K)
-    body = map_json(view)
+    body = map_out(view).model_dump(mode="json")
     hidden, shown = _hidden_and_shown(result)
     sizes = [group["size"] for group in body["groups"]]
     assert sorted(s for s in sizes if s is not None) == sorted(g.size for g in shown)

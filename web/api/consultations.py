@@ -7,185 +7,283 @@ needs; the loader has checked it before a handler runs.
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from pydantic import ConfigDict
 from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate.domain.statements import ModerationStatus
-from deliberate.errors import InvalidInput
 from deliberate.service.consultations import MAX_DESCRIPTION_LENGTH, MAX_QUESTION_LENGTH
-from web.api.common import consultation_json, map_json, ok, round_json, statement_json
+from web.api.answers import (
+    ConsultationOut,
+    Done,
+    MapOut,
+    RoundOut,
+    StatementOut,
+    consultation_out,
+    map_out,
+    round_out,
+    statement_fields,
+)
 from web.console.maps import join_url, map_view
-from web.core.bodies import read_json
 from web.core.identity import FACILITATOR, SESSION_COOKIE, bearer_token
+from web.core.models import (
+    WORDS,
+    Answer,
+    Body,
+    Choice,
+    Flag,
+    Text,
+    TextList,
+    answer,
+    parse,
+    read_body,
+)
+from web.core.operations import operation
 from web.core.routing import Context
 
-__all__ = [
-    "create_consultation",
-    "create_round",
-    "edit_consultation",
-    "list_consultations",
-    "login",
-    "logout",
-    "moderate",
-    "move_round",
-    "opinion_map",
-    "seed_statements",
-    "statements",
-]
+_LANGUAGES = ("nl", "en")
+_STATUSES = tuple(s.value for s in ModerationStatus)
+_STATUS = "status is pending, accepted or rejected"
 
 
+class Login(Body):
+    username: Annotated[str, Text(200)]
+    password: Annotated[str, Text(200)]
+
+
+class Session(Answer):
+    session_token: str
+    username: str
+    expires_at: str
+
+
+class RoledConsultation(ConsultationOut):
+    role: str
+
+
+class Consultations(Answer):
+    consultations: list[RoledConsultation]
+
+
+class NewConsultation(Body):
+    question: Annotated[str, Text(MAX_QUESTION_LENGTH, words=True)]
+    description: Annotated[str, Text(MAX_DESCRIPTION_LENGTH)] = ""
+    language: Annotated[str, Text(8, documented_enum=_LANGUAGES)] = "nl"
+    strict_moderation: Annotated[bool, Flag(lenient=True)] = False
+
+
+class Created(Answer):
+    consultation: ConsultationOut
+    join_url: str
+
+
+class ConsultationEdit(Body):
+    question: Annotated[str | None, Text(MAX_QUESTION_LENGTH, words=True, nullable=True)] = None
+    description: Annotated[str | None, Text(MAX_DESCRIPTION_LENGTH, nullable=True)] = None
+    language: Annotated[str | None, Text(8, nullable=True, documented_enum=_LANGUAGES)] = None
+    strict_moderation: Annotated[bool | None, Flag(nullable=True)] = None
+
+
+class Edited(Answer):
+    consultation: ConsultationOut
+
+
+class NewRound(Body):
+    title: Annotated[str, Text(600, documented_min=1)]
+
+
+class PhaseChange(Body):
+    phase: Annotated[
+        str, Choice(("open", "closed", "published"), "phase is open, closed or published")
+    ]
+
+
+class OneRound(Answer):
+    round: RoundOut
+
+
+class Seed(Body):
+    statements: Annotated[list[str], TextList(min_items=1, too_few="give at least one statement")]
+    round_id: Annotated[str | None, Text(64, nullable=True)] = None
+
+
+class Seeded(Answer):
+    statements: list[StatementOut]
+
+
+class StatusFilter(Body):
+    status: Annotated[str | None, Choice(_STATUSES, _STATUS, nullable=True)] = None
+
+
+class ModeratedStatement(StatementOut):
+    reason: str
+
+
+class Moderated(Answer):
+    statement: ModeratedStatement
+
+
+class Listed(Answer):
+    statements: list[ModeratedStatement]
+
+
+class Moderation(Body):
+    """A rejection needs a reason that says something (the core checks it)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"status": {"const": "rejected"}}},
+            "then": {"required": ["reason"], "properties": {"reason": {"pattern": WORDS}}},
+        }
+    )
+    status: Annotated[str, Choice(_STATUSES, _STATUS)]
+    reason: Annotated[str, Text(2000)] = ""
+
+
+class Map(Answer):
+    map: MapOut
+
+
+@operation(Session, status=201, body=Login)
 async def login(request: Request, ctx: Context) -> Response:
     """Start a facilitator session (rate limited)."""
     app_state = ctx.app
-    body = await read_json(request)
+    body = await read_body(request, Login)
     address = request.client.host if request.client else ""
     facilitator = await app_state.cpu.run(
-        app_state.service.authenticate,
-        body.text("username", max_length=200),
-        body.text("password", max_length=200),
-        address=address,
+        app_state.service.authenticate, body.username, body.password, address=address
     )
     token, session = app_state.service.create_session(facilitator.facilitator_id)
-    response = ok(
-        {
-            "session_token": token,
-            "username": facilitator.username,
-            "expires_at": session.absolute_expires_at.isoformat(),
-        },
+    response = answer(
+        Session(
+            session_token=token,
+            username=facilitator.username,
+            expires_at=session.absolute_expires_at.isoformat(),
+        ),
         status=201,
     )
     FACILITATOR.set_cookie(response, token)
     return response
 
 
+@operation(Done)
 async def logout(request: Request, ctx: Context) -> Response:
     """End the facilitator session."""
     token = request.cookies.get(SESSION_COOKIE) or bearer_token(request) or ""
     ctx.service.revoke_session(token)
-    response = ok({})
+    response = answer(Done())
     FACILITATOR.clear_cookie(response)
     return response
 
 
+@operation(Consultations)
 async def list_consultations(request: Request, ctx: Context) -> Response:
     """The consultations the facilitator has a role in."""
     service = ctx.service
     roles = service.roles(ctx.facilitator_id)
-    return ok(
-        {
-            "consultations": [
-                consultation_json(service.get_consultation(cid)) | {"role": role.value}
-                for cid, role in sorted(roles.items())
-            ]
-        }
-    )
+    found = [
+        RoledConsultation(
+            **consultation_out(service.get_consultation(cid)).model_dump(), role=role.value
+        )
+        for cid, role in sorted(roles.items())
+    ]
+    return answer(Consultations(consultations=found))
 
 
+@operation(Created, status=201, body=NewConsultation)
 async def create_consultation(request: Request, ctx: Context) -> Response:
     """Create a consultation; the caller becomes its owner."""
-    service = ctx.service
-    body = await read_json(request)
-    consultation = service.create_consultation(
-        body.text("question", max_length=MAX_QUESTION_LENGTH),
-        description=body.text("description", default="", max_length=MAX_DESCRIPTION_LENGTH),
-        language=body.text("language", default="nl", max_length=8),
-        strict_moderation=body.flag("strict_moderation"),
+    body = await read_body(request, NewConsultation)
+    consultation = ctx.service.create_consultation(
+        body.question,
+        description=body.description,
+        language=body.language,
+        strict_moderation=body.strict_moderation,
         owner_id=ctx.facilitator_id,
     )
-    return ok(
-        {
-            "consultation": consultation_json(consultation),
-            "join_url": join_url(request, consultation.join_code),
-        },
-        status=201,
+    created = Created(
+        consultation=consultation_out(consultation),
+        join_url=join_url(request, consultation.join_code),
     )
+    return answer(created, status=201)
 
 
+@operation(Edited, body=ConsultationEdit)
 async def edit_consultation(request: Request, ctx: Context) -> Response:
     """Change some fields of a consultation (owner)."""
-    service, consultation_id = ctx.service, ctx.consultation.consultation_id
-    body = await read_json(request)
-    strict = body.raw("strict_moderation")
-    if strict is not None and not isinstance(strict, bool):
-        raise InvalidInput("strict_moderation must be true or false")
-    consultation = service.edit_consultation(
-        consultation_id,
-        question=body.optional_text("question", max_length=MAX_QUESTION_LENGTH),
-        description=body.optional_text("description", max_length=MAX_DESCRIPTION_LENGTH),
-        language=body.optional_text("language", max_length=8),
-        strict_moderation=strict,
+    body = await read_body(request, ConsultationEdit)
+    consultation = ctx.service.edit_consultation(
+        ctx.consultation.consultation_id,
+        question=body.question,
+        description=body.description,
+        language=body.language,
+        strict_moderation=body.strict_moderation,
     )
-    return ok({"consultation": consultation_json(consultation)})
+    return answer(Edited(consultation=consultation_out(consultation)))
 
 
+@operation(OneRound, status=201, body=NewRound)
 async def create_round(request: Request, ctx: Context) -> Response:
     """Add a draft round (owner)."""
-    service, consultation_id = ctx.service, ctx.consultation.consultation_id
-    body = await read_json(request)
-    round_ = service.create_round(consultation_id, body.text("title", max_length=600))
-    return ok({"round": round_json(round_)}, status=201)
+    body = await read_body(request, NewRound)
+    round_ = ctx.service.create_round(ctx.consultation.consultation_id, body.title)
+    return answer(OneRound(round=round_out(round_)), status=201)
 
 
+@operation(OneRound, body=PhaseChange)
 async def move_round(request: Request, ctx: Context) -> Response:
     """Open, close or publish a round (owner)."""
     service, round_ = ctx.service, ctx.round
-    body = await read_json(request)
-    target = body.text("phase", max_length=16)
+    target = (await read_body(request, PhaseChange)).phase
     actions = {
         "open": service.open_round,
         "closed": service.close_round,
         "published": service.publish_round,
     }
-    if target not in actions:
-        raise InvalidInput("phase is open, closed or published")
-    return ok({"round": round_json(actions[target](round_.round_id))})
+    return answer(OneRound(round=round_out(actions[target](round_.round_id))))
 
 
+@operation(Seeded, status=201, body=Seed)
 async def seed_statements(request: Request, ctx: Context) -> Response:
     """Seed statements, all or none (moderator)."""
-    service, consultation_id = ctx.service, ctx.consultation.consultation_id
-    body = await read_json(request)
-    texts = body.text_list("statements")
-    if not texts:
-        raise InvalidInput("give at least one statement")
-    created = service.seed_statements(
-        consultation_id,
-        texts,
-        round_id=body.optional_text("round_id", max_length=64),
+    body = await read_body(request, Seed)
+    created = ctx.service.seed_statements(
+        ctx.consultation.consultation_id,
+        body.statements,
+        round_id=body.round_id,
         facilitator_id=ctx.facilitator_id,
     )
-    return ok({"statements": [statement_json(s) for s in created]}, status=201)
+    seeded = [StatementOut(**statement_fields(s)) for s in created]
+    return answer(Seeded(statements=seeded), status=201)
 
 
+@operation(Listed, query=StatusFilter)
 async def statements(request: Request, ctx: Context) -> Response:
     """Every statement with its moderation status (viewer); ``?status=pending`` filters."""
-    service, consultation_id = ctx.service, ctx.consultation.consultation_id
-    raw_status = request.query_params.get("status")
-    status = None
-    if raw_status is not None:
-        if raw_status not in {s.value for s in ModerationStatus}:
-            raise InvalidInput("status is pending, accepted or rejected")
-        status = ModerationStatus(raw_status)
-    found = service.list_statements(consultation_id, status=status)
-    return ok({"statements": [statement_json(s) | {"reason": s.reason} for s in found]})
+    wanted = parse(StatusFilter, dict(request.query_params)).status
+    status = ModerationStatus(wanted) if wanted is not None else None
+    found = ctx.service.list_statements(ctx.consultation.consultation_id, status=status)
+    listed = [ModeratedStatement(**statement_fields(s), reason=s.reason) for s in found]
+    return answer(Listed(statements=listed))
 
 
+@operation(Moderated, body=Moderation)
 async def moderate(request: Request, ctx: Context) -> Response:
     """Accept or reject a statement with a reason (moderator)."""
-    service, statement = ctx.service, ctx.statement
-    body = await read_json(request)
-    status = body.text("status", max_length=16)
-    if status not in {s.value for s in ModerationStatus}:
-        raise InvalidInput("status is pending, accepted or rejected")
-    moderated = service.moderate(
-        statement.statement_id,
-        status,
-        reason=body.text("reason", default="", max_length=2000),
+    body = await read_body(request, Moderation)
+    done = ctx.service.moderate(
+        ctx.statement.statement_id,
+        body.status,
+        reason=body.reason,
         facilitator_id=ctx.facilitator_id,
     )
-    return ok({"statement": statement_json(moderated) | {"reason": moderated.reason}})
+    statement = ModeratedStatement(**statement_fields(done), reason=done.reason)
+    return answer(Moderated(statement=statement))
 
 
+@operation(Map)
 async def opinion_map(request: Request, ctx: Context) -> Response:
     """The latest map (viewer)."""
-    return ok({"map": map_json(map_view(request, ctx.consultation.consultation_id))})
+    return answer(Map(map=map_out(map_view(request, ctx.consultation.consultation_id))))

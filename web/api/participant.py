@@ -8,16 +8,30 @@ true, ...}``; every error is ``{"ok": false, "error", "code", "status"}`` (see
 
 from __future__ import annotations
 
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate.domain.rounds import Phase
-from deliberate.errors import InvalidInput, NotFound
-from web.api.common import consultation_json, map_json, ok, round_json, statement_json
+from deliberate.errors import ConsentRequired, InvalidInput, NotFound
+from web.api.answers import (
+    ConsultationOut,
+    MapOut,
+    Part,
+    RoundOut,
+    StatementOut,
+    VoteOut,
+    consultation_out,
+    map_out,
+    round_out,
+    statement_fields,
+)
 from web.console.maps import map_view
-from web.core.bodies import read_json
-from web.core.errors import WebError
 from web.core.identity import PARTICIPANT, participant_token
+from web.core.models import Answer, Body, Choice, StatementText, Text, answer, parse, read_body
+from web.core.operations import operation
 from web.core.routing import Context
 from web.views.opinion_map import group_label, participant_group
 from web.views.statements import progress_of, visible_statements
@@ -40,21 +54,120 @@ __all__ = [
 _VOTES = {"agree": 1, "disagree": -1, "pass": 0}
 
 
+class Health(Answer):
+    status: Literal["ready"]
+
+
+class Found(Answer):
+    consultation: ConsultationOut
+
+
+class PublicConsultation(Answer):
+    consultation: ConsultationOut
+    rounds: list[RoundOut]
+
+
+class Join(Body):
+    consent: Annotated[bool, Choice((True,), "agree to the privacy statement to take part")]
+
+
+class Joined(Answer):
+    participant_token: str
+    consultation_id: str
+    consent_version: str
+
+
+class Progress(Part):
+    voted: int
+    total: int
+
+
+class Next(Answer):
+    statement: StatementOut | None
+    progress: Progress
+
+
+class Vote(Body):
+    vote: Annotated[
+        int,
+        Choice(
+            (*_VOTES, 1, -1, 0),
+            "vote is agree, disagree or pass (or 1, -1, 0)",
+            convert=lambda value: _VOTES.get(value, value),
+        ),
+    ]
+    statement_id: Annotated[str, Text(64)]
+
+
+class VoteHeaders(Body):
+    idempotency_key: Annotated[str | None, Text(128, nullable=True, documented_min=1)] = Field(
+        None, alias="Idempotency-Key"
+    )
+
+
+class CastVote(VoteOut):
+    changed: bool
+
+
+class Voted(Answer):
+    vote: CastVote
+
+
+class Votes(Answer):
+    votes: list[VoteOut]
+
+
+class NewStatement(Body):
+    text: Annotated[str, StatementText()]
+
+
+class Added(Answer):
+    statement: StatementOut
+
+
+class Draft(Body):
+    text: Annotated[str, StatementText(core_checks=False)] = ""
+
+
+class ScoredStatement(StatementOut):
+    score: float
+
+
+class Similar(Answer):
+    similar: list[ScoredStatement]
+
+
+class Results(Answer):
+    group: str | None
+    map: MapOut
+
+
+class Export(Answer):
+    export: dict[str, Any]
+
+
+class Erased(Answer):
+    erased_at: str
+
+
+@operation(Health)
 async def health(request: Request, ctx: Context) -> Response:
     """Liveness: the app answers and reaches its store."""
     ctx.service.list_consultations()
-    return ok({"status": "ready"})
+    return answer(Health(status="ready"))
 
 
+@operation(Found)
 async def consultation_by_code(request: Request, ctx: Context) -> Response:
     """Look a consultation up by its join code."""
     code = request.path_params["join_code"]
     if len(code) > 32:
         raise NotFound("no consultation has this code")
     consultation = ctx.service.find_consultation(code)
-    return ok({"consultation": consultation_json(consultation)})
+    return answer(Found(consultation=consultation_out(consultation)))
 
 
+@operation(PublicConsultation)
 async def public_consultation(request: Request, ctx: Context) -> Response:
     """A consultation and its rounds, as participants see them (draft rounds are the
     facilitators' own: not even their titles are shown)."""
@@ -64,123 +177,128 @@ async def public_consultation(request: Request, ctx: Context) -> Response:
         for r in ctx.service.list_rounds(consultation.consultation_id)
         if r.phase is not Phase.DRAFT
     ]
-    return ok(
-        {
-            "consultation": consultation_json(consultation),
-            "rounds": [round_json(r) for r in rounds],
-        }
+    return answer(
+        PublicConsultation(
+            consultation=consultation_out(consultation), rounds=[round_out(r) for r in rounds]
+        )
     )
 
 
+@operation(Joined, status=201, body=Join)
 async def join(request: Request, ctx: Context) -> Response:
     """Join with consent; returns the participant token (also set as cookie)."""
     app_state, consultation = ctx.app, ctx.consultation
-    body = await read_json(request)
-    if body.raw("consent") is not True:
-        raise WebError(422, "consent_required", "agree to the privacy statement to take part")
+    try:
+        await read_body(request, Join)
+    except InvalidInput:
+        raise ConsentRequired("agree to the privacy statement to take part") from None
     app_state.joins.hit(request.client.host if request.client else "")
     participant = app_state.service.join(
         consultation.consultation_id, consent_version=app_state.settings.consent_version
     )
     token = participant_token(app_state.settings.secret_key, participant.participant_id)
-    response = ok(
-        {
-            "participant_token": token,
-            "consultation_id": consultation.consultation_id,
-            "consent_version": app_state.settings.consent_version,
-        },
+    response = answer(
+        Joined(
+            participant_token=token,
+            consultation_id=consultation.consultation_id,
+            consent_version=app_state.settings.consent_version,
+        ),
         status=201,
     )
     PARTICIPANT.set_cookie(response, token, consultation.consultation_id)
     return response
 
 
+@operation(Next)
 async def next_statement(request: Request, ctx: Context) -> Response:
     """The statement to vote on next (``null`` when none is left) and the progress."""
     consultation, participant = ctx.consultation, ctx.joined
     statement = ctx.service.next_statement(participant.participant_id)
     progress = progress_of(ctx.service, consultation, participant)
-    return ok(
-        {
-            "statement": statement_json(statement) if statement else None,
-            "progress": {"voted": progress.voted, "total": progress.total},
-        }
+    return answer(
+        Next(
+            statement=StatementOut(**statement_fields(statement)) if statement else None,
+            progress=Progress(voted=progress.voted, total=progress.total),
+        )
     )
 
 
+@operation(Voted, body=Vote, headers=VoteHeaders)
 async def cast_vote(request: Request, ctx: Context) -> Response:
     """Cast or change a vote; ``Idempotency-Key`` makes retries safe."""
-    body = await read_json(request)
-    raw = body.raw("vote")
-    value = _VOTES.get(raw) if isinstance(raw, str) else raw
-    if isinstance(value, bool) or not isinstance(value, int) or value not in (-1, 0, 1):
-        raise InvalidInput("vote is agree, disagree or pass (or 1, -1, 0)")
+    body = await read_body(request, Vote)
     key = request.headers.get("idempotency-key")
     # The service checks the participant and the consultation in the vote statement itself
     # (the route is ``checked_by_service``); the event loop awaits the group commit.
     record = await ctx.service.cast_vote_async(
         ctx.participant_id,
-        body.text("statement_id", max_length=64),
-        value,
+        body.statement_id,
+        body.vote,
         idempotency_key=key,
         consultation_id=request.path_params["consultation_id"],
     )
-    return ok(
-        {
-            "vote": {
-                "statement_id": record.statement_id,
-                "value": int(record.value),
-                "changed": record.changed,
-            }
-        }
+    vote = CastVote(
+        statement_id=record.statement_id,
+        value=int(record.value),  # type: ignore[arg-type]
+        changed=record.changed,
     )
+    return answer(Voted(vote=vote))
 
 
+@operation(Votes)
 async def my_votes(request: Request, ctx: Context) -> Response:
     """The participant's current votes."""
     votes = ctx.service.list_votes(ctx.joined.participant_id)
-    return ok({"votes": [{"statement_id": v.statement_id, "value": int(v.value)} for v in votes]})
+    return answer(
+        Votes(
+            votes=[VoteOut(statement_id=v.statement_id, value=int(v.value)) for v in votes]  # type: ignore[arg-type]
+        )
+    )
 
 
+@operation(Added, status=201, body=NewStatement)
 async def submit_statement(request: Request, ctx: Context) -> Response:
     """Add a statement to the open round."""
-    body = await read_json(request)
-    text = body.text("text", max_length=10 * ctx.app.settings.max_statement_length)
-    statement = ctx.service.submit_statement(ctx.joined.participant_id, text)
-    return ok({"statement": statement_json(statement)}, status=201)
+    body = await read_body(request, NewStatement, ctx.app.settings)
+    statement = ctx.service.submit_statement(ctx.joined.participant_id, body.text)
+    return answer(Added(statement=StatementOut(**statement_fields(statement))), status=201)
 
 
+@operation(Similar, query=Draft)
 async def similar(request: Request, ctx: Context) -> Response:
     """Existing statements similar to a draft (empty while detection is unavailable)."""
     app_state, consultation = ctx.app, ctx.consultation
-    text = request.query_params.get("text", "")
-    if len(text) > 10 * app_state.settings.max_statement_length:
-        raise InvalidInput("the draft is too long")
+    text = parse(Draft, dict(request.query_params), {"settings": app_state.settings}).text
     statements = visible_statements(app_state.service, consultation)
     found = await app_state.cpu.run(
         app_state.similar.similar, consultation.consultation_id, statements, text
     )
-    return ok({"similar": [statement_json(s) | {"score": round(score, 3)} for s, score in found]})
+    similar = [ScoredStatement(**statement_fields(s), score=round(v, 3)) for s, v in found]
+    return answer(Similar(similar=similar))
 
 
+@operation(Results)
 async def my_results(request: Request, ctx: Context) -> Response:
     """The participant's group and what unites everyone."""
     consultation_id = ctx.consultation.consultation_id
     stored = ctx.service.latest_analysis(consultation_id)
     index = participant_group(stored.payload if stored else None, ctx.joined.participant_id)
     view = map_view(request, consultation_id)
-    return ok({"group": group_label(index) if index is not None else None, "map": map_json(view)})
+    group = group_label(index) if index is not None else None
+    return answer(Results(group=group, map=map_out(view)))
 
 
+@operation(Export)
 async def export_me(request: Request, ctx: Context) -> Response:
     """Everything stored about the participant (R-D2)."""
-    return ok({"export": ctx.service.export_participant(ctx.joined.participant_id)})
+    return answer(Export(export=ctx.service.export_participant(ctx.joined.participant_id)))
 
 
+@operation(Erased)
 async def erase_me(request: Request, ctx: Context) -> Response:
     """Erase the participant (R-D3); the token stops working at once."""
     consultation_id = ctx.consultation.consultation_id
     erased_at = ctx.service.erase_participant(ctx.joined.participant_id)
-    response = ok({"erased_at": erased_at.isoformat()})
+    response = answer(Erased(erased_at=erased_at.isoformat()))
     PARTICIPANT.clear_cookie(response, consultation_id)
     return response

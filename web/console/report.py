@@ -21,9 +21,9 @@ from deliberate.advice.pdf_file import render_pdf
 from deliberate.advice.render import render_html, report_css
 from deliberate.advice.wording import LANGUAGES
 from deliberate.domain.facilitators import Role
+from deliberate.errors import NoAnalysis, UnknownFormat
 from web.console.published_advice import version_url, versions_fragment
 from web.core.bodies import read_form
-from web.core.errors import WebError
 from web.core.i18n import translator
 from web.core.routing import Context
 from web.core.templates import attachment
@@ -94,9 +94,7 @@ async def report_page(request: Request, ctx: Context) -> Response:
     consultation_id = consultation.consultation_id
     stored = service.latest_analysis(consultation_id)
     if stored is None:
-        raise WebError(
-            409, "no_analysis", "There is no analysis yet; try again after the first votes."
-        )
+        raise NoAnalysis("There is no analysis yet; try again after the first votes.")
     saved = service.advice_texts(consultation_id)
     # The residents' instructions are no introduction to an advice: it starts empty.
     introduction = saved.introduction if saved.updated_at else ""
@@ -107,7 +105,7 @@ async def report_page(request: Request, ctx: Context) -> Response:
         conclusions = form.text("conclusions", default="", max_length=20_000)
         fmt = form.text("format", default="preview", max_length=10)
         if fmt not in {"preview", "save", "publish", *_DOWNLOADS}:
-            raise WebError(400, "invalid_format", "Choose html, md, docx or pdf.")
+            raise UnknownFormat("Choose html, md, docx or pdf.")
         if fmt in {"save", "publish"}:
             return _save_or_publish(ctx, fmt, introduction, conclusions)
     texts = ConsultationTexts(

@@ -2,9 +2,10 @@
 
 Malformed JSON, bytes that are not UTF-8, lone surrogates escaped in JSON strings
 (``"\\ud800"``), nesting deeper than :data:`MAX_DEPTH`, a wrong
-content type and fields of the wrong type all become a :class:`~web.errors.WebError` with a
-clear message and a 4xx status. Body size is limited earlier, while streaming, by
-:class:`web.security.BodyLimit`.
+content type and fields of the wrong type all become an error of the core tree
+(:class:`~deliberate.errors.MalformedRequest`, :class:`~deliberate.errors.UnsupportedMediaType`,
+:class:`~deliberate.errors.InvalidInput`) with a clear message and a 4xx status. Body size is
+limited earlier, while streaming, by :class:`web.core.security.BodyLimit`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
-from web.core.errors import WebError
+from deliberate.errors import (
+    InvalidEncoding,
+    InvalidInput,
+    MalformedJson,
+    MalformedRequest,
+    TooDeep,
+    UnsupportedMediaType,
+)
 
 __all__ = ["MAX_DEPTH", "Fields", "read_form", "read_json", "read_upload"]
 
@@ -57,23 +65,21 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def _surrogate() -> WebError:
-    return WebError(
-        400, "invalid_encoding", "the JSON contains an escaped surrogate, not a character"
-    )
+def _surrogate() -> InvalidEncoding:
+    return InvalidEncoding("the JSON contains an escaped surrogate, not a character")
 
 
 def _decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise WebError(400, "invalid_encoding", "the request body is not valid UTF-8") from None
+        raise InvalidEncoding("the request body is not valid UTF-8") from None
 
 
 def _refuse_nul(name: str, value: str) -> None:
     # PostgreSQL text cannot hold NUL; no person types one, so refuse it here with a 422.
     if "\x00" in value:
-        raise WebError(422, "invalid_input", f"the field '{name}' contains a NUL character")
+        raise InvalidInput(f"the field '{name}' contains a NUL character")
 
 
 class Fields:
@@ -86,13 +92,11 @@ class Fields:
         """A string field; missing uses ``default`` or fails."""
         value = self.data.get(name, default)
         if value is None:
-            raise WebError(422, "invalid_input", f"the field '{name}' is required")
+            raise InvalidInput(f"the field '{name}' is required")
         if not isinstance(value, str):
-            raise WebError(422, "invalid_input", f"the field '{name}' must be text")
+            raise InvalidInput(f"the field '{name}' must be text")
         if len(value) > max_length:
-            raise WebError(
-                422, "invalid_input", f"the field '{name}' may have at most {max_length} characters"
-            )
+            raise InvalidInput(f"the field '{name}' may have at most {max_length} characters")
         _refuse_nul(name, value)
         return value
 
@@ -111,7 +115,7 @@ class Fields:
             return True
         if isinstance(value, str) and value.lower() in {"off", "false", "0", "no", ""}:
             return False
-        raise WebError(422, "invalid_input", f"the field '{name}' must be true or false")
+        raise InvalidInput(f"the field '{name}' must be true or false")
 
     def text_list(self, name: str, *, max_items: int = 500) -> list[str]:
         """A list of strings (JSON array, or one form field with one item per line)."""
@@ -119,11 +123,9 @@ class Fields:
         if isinstance(value, str):
             value = [line for line in value.splitlines() if line.strip()]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise WebError(422, "invalid_input", f"the field '{name}' must be a list of texts")
+            raise InvalidInput(f"the field '{name}' must be a list of texts")
         if len(value) > max_items:
-            raise WebError(
-                422, "invalid_input", f"the field '{name}' may have at most {max_items} items"
-            )
+            raise InvalidInput(f"the field '{name}' may have at most {max_items} items")
         for item in value:
             _refuse_nul(name, item)
         return value
@@ -137,16 +139,16 @@ async def read_json(request: Request) -> Fields:
     """The body as a JSON object; 415 for another content type, 400 when malformed."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
-        raise WebError(415, "unsupported_media_type", "send the body as application/json")
+        raise UnsupportedMediaType("send the body as application/json")
     text = _decode(await request.body())
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
-        raise WebError(400, "malformed_json", "the request body is not valid JSON") from None
+        raise MalformedJson("the request body is not valid JSON") from None
     if _depth(data) > MAX_DEPTH:
-        raise WebError(400, "too_deep", f"JSON may be nested at most {MAX_DEPTH} levels")
+        raise TooDeep(f"JSON may be nested at most {MAX_DEPTH} levels")
     if not isinstance(data, dict):
-        raise WebError(422, "invalid_input", "the request body must be a JSON object")
+        raise InvalidInput("the request body must be a JSON object")
     return Fields(data)
 
 
@@ -157,12 +159,12 @@ async def read_form(request: Request) -> Fields:
         return Fields({})  # an empty form (every box unticked) may come without a type
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/x-www-form-urlencoded":
-        raise WebError(415, "unsupported_media_type", "send the form URL-encoded")
+        raise UnsupportedMediaType("send the form URL-encoded")
     text = _decode(raw)
     try:
         pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
     except (UnicodeDecodeError, ValueError):
-        raise WebError(400, "invalid_encoding", "the form is not valid UTF-8") from None
+        raise InvalidEncoding("the form is not valid UTF-8") from None
     return Fields(dict(pairs))
 
 
@@ -174,7 +176,7 @@ async def read_upload(request: Request, *, max_bytes: int, max_fields: int) -> b
     """
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "multipart/form-data":
-        raise WebError(415, "unsupported_media_type", "send the file as multipart/form-data")
+        raise UnsupportedMediaType("send the file as multipart/form-data")
     try:
         async with request.form(max_files=1, max_fields=max_fields) as form:
             upload = form.get("file")
@@ -182,6 +184,4 @@ async def read_upload(request: Request, *, max_bytes: int, max_fields: int) -> b
                 return None
             return await upload.read(max_bytes + 1)
     except MultiPartException as error:
-        raise WebError(
-            400, "bad_request", f"the upload could not be read: {error.message}"
-        ) from None
+        raise MalformedRequest(f"the upload could not be read: {error.message}") from None

@@ -1,6 +1,8 @@
 """Errors to HTTP, in exactly one place.
 
-Every :class:`~deliberate.errors.DeliberateError` branch maps to one status code here. Under
+Every :class:`~deliberate.errors.DeliberateError` branch maps to one status code here, the web
+layer's own refusals (:class:`~deliberate.errors.MalformedRequest`,
+:class:`~deliberate.errors.UnsupportedMediaType`) included. Under
 ``/api/`` every error (4xx and 5xx) has the same JSON body::
 
     {"ok": false, "error": "<message>", "code": "<stable code>", "status": <status>}
@@ -25,16 +27,17 @@ from deliberate.errors import (
     ConsentRequired,
     DeliberateError,
     InvalidInput,
+    MalformedRequest,
     NotFound,
     NotPermitted,
     ParticipantErased,
     RateLimited,
     Unavailable,
+    UnsupportedMediaType,
 )
 
 __all__ = [
     "STATUS_BY_ERROR",
-    "WebError",
     "error_response",
     "handle_deliberate_error",
     "handle_http_exception",
@@ -53,6 +56,8 @@ STATUS_BY_ERROR: tuple[tuple[type[DeliberateError], int], ...] = (
     (NotPermitted, 403),
     (NotFound, 404),
     (Conflict, 409),
+    (MalformedRequest, 400),
+    (UnsupportedMediaType, 415),
     (InvalidInput, 422),
     (RateLimited, 429),
     (Unavailable, 503),
@@ -74,19 +79,6 @@ _HTTP_CODES = {
     500: "internal_error",
     503: "unavailable",
 }
-
-
-class WebError(Exception):
-    """An error the web layer raises itself (malformed body, bad content type, cross-origin).
-
-    ``message`` is safe to show; ``code`` is stable like the core's codes.
-    """
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
 
 
 def status_for(error: DeliberateError) -> int:
@@ -124,12 +116,6 @@ async def handle_deliberate_error(request: Request, exc: Exception) -> Response:
     retry_after = exc.retry_after if isinstance(exc, RateLimited | Busy) else None
     headers = {"Retry-After": str(retry_after)} if retry_after else None
     return error_response(request, status, exc.code, exc.message, headers)
-
-
-async def handle_web_error(request: Request, exc: Exception) -> Response:
-    """Exception handler for :class:`WebError`."""
-    assert isinstance(exc, WebError)  # noqa: S101 - registered for this class only
-    return error_response(request, exc.status, exc.code, exc.message)
 
 
 async def handle_http_exception(request: Request, exc: Exception) -> Response:
