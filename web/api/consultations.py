@@ -24,7 +24,6 @@ from web.api.answers import (
     consultation_out,
     map_out,
     round_out,
-    statement_fields,
 )
 from web.console.maps import join_url, map_view
 from web.core.identity import FACILITATOR, SESSION_COOKIE, bearer_token
@@ -255,7 +254,7 @@ async def seed_statements(request: Request, ctx: Context) -> Response:
         round_id=body.round_id,
         facilitator_id=ctx.facilitator_id,
     )
-    seeded = [StatementOut(**statement_fields(s)) for s in created]
+    seeded = [StatementOut.model_validate(s) for s in created]
     return answer(Seeded(statements=seeded), status=201)
 
 
@@ -265,7 +264,7 @@ async def statements(request: Request, ctx: Context) -> Response:
     wanted = parse(StatusFilter, dict(request.query_params)).status
     status = ModerationStatus(wanted) if wanted is not None else None
     found = ctx.service.list_statements(ctx.consultation.consultation_id, status=status)
-    listed = [ModeratedStatement(**statement_fields(s), reason=s.reason) for s in found]
+    listed = [ModeratedStatement.model_validate(s) for s in found]
     return answer(Listed(statements=listed))
 
 
@@ -279,7 +278,7 @@ async def moderate(request: Request, ctx: Context) -> Response:
         reason=body.reason,
         facilitator_id=ctx.facilitator_id,
     )
-    statement = ModeratedStatement(**statement_fields(done), reason=done.reason)
+    statement = ModeratedStatement.model_validate(done)
     return answer(Moderated(statement=statement))
 
 

@@ -27,7 +27,7 @@ from deliberate.errors import (
     InvalidUpload,
     UnsupportedMediaType,
 )
-from web.api.answers import VoteOut, statement_fields, table_out
+from web.api.answers import VoteOut, table_out
 from web.api.table_answers import (
     FormEntered,
     FormOut,
@@ -211,7 +211,7 @@ async def add_statement(request: Request, ctx: Context) -> Response:
         statement = service.submit_table_statement(session.session_id, table.number, text)
     except DuplicateStatement as error:
         raise _refused(error) from None
-    added = TableStatementOut(**statement_fields(statement), origin=statement.origin)
+    added = TableStatementOut.model_validate(statement)
     return answer(TableStatementAdded(statement=added), status=201)
 
 

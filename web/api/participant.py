@@ -217,7 +217,7 @@ async def next_statement(request: Request, ctx: Context) -> Response:
     progress = progress_of(ctx.service, consultation, participant)
     return answer(
         Next(
-            statement=StatementOut(**statement_fields(statement)) if statement else None,
+            statement=StatementOut.model_validate(statement) if statement else None,
             progress=Progress(voted=progress.voted, total=progress.total),
         )
     )
@@ -261,7 +261,7 @@ async def submit_statement(request: Request, ctx: Context) -> Response:
     """Add a statement to the open round."""
     body = await read_body(request, NewStatement, ctx.app.settings)
     statement = ctx.service.submit_statement(ctx.joined.participant_id, body.text)
-    return answer(Added(statement=StatementOut(**statement_fields(statement))), status=201)
+    return answer(Added(statement=StatementOut.model_validate(statement)), status=201)
 
 
 @operation(Similar, query=Draft)
