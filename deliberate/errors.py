@@ -15,6 +15,7 @@ and ``tests/test_docs.py`` checks the list is complete.
     │   ├── InvalidVote                  invalid_vote
     │   ├── InvalidUpload                invalid_upload         (names the row and the problem)
     │   ├── TooManyHands                 too_many_hands         (more hands than people at a table)
+    │   ├── ConsentNotGiven              consent_not_given      (a join without {"consent": true})
     │   ├── MalformedRequest             bad_request            (400: the request cannot be read)
     │   │   ├── MalformedJson            malformed_json
     │   │   ├── InvalidEncoding          invalid_encoding       (not UTF-8, or a lone surrogate)
@@ -57,6 +58,7 @@ __all__ = [
     "ClaimDoesNotHold",
     "ConfigurationError",
     "Conflict",
+    "ConsentNotGiven",
     "ConsentRequired",
     "DeliberateError",
     "DuplicateStatement",
@@ -144,6 +146,12 @@ class TooManyHands(InvalidInput):
     """A show of hands counts more hands than there are people at the table."""
 
     code = "too_many_hands"
+
+
+class ConsentNotGiven(InvalidInput):
+    """A request to take part did not agree to the privacy statement."""
+
+    code = "consent_not_given"
 
 
 class MalformedRequest(InvalidInput):

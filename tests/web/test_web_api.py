@@ -63,9 +63,10 @@ def test_join_needs_explicit_consent(world: WebWorld) -> None:
     response = world.client().post(
         f"/api/consultations/{world.consultation_id}/participants", json={"consent": False}
     )
-    # The same code as every other refusal for want of consent, and so the same status.
-    assert response.status_code == 403
-    assert response.json()["code"] == "consent_required"
+    # A body error (422), not a refusal of who calls (403: consent_required, for a participant
+    # who has not agreed to the current text): a join is open to everyone.
+    assert response.status_code == 422
+    assert response.json()["code"] == "consent_not_given"
 
 
 def test_a_token_works_only_for_its_own_consultation(world: WebWorld) -> None:

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate.domain.rounds import Phase
-from deliberate.errors import ConsentRequired, InvalidInput, NotFound
+from deliberate.errors import ConsentNotGiven, InvalidInput, NotFound
 from web.api.answers import (
     ConsultationOut,
     MapOut,
@@ -191,7 +191,7 @@ async def join(request: Request, ctx: Context) -> Response:
     try:
         await read_body(request, Join)
     except InvalidInput:
-        raise ConsentRequired("agree to the privacy statement to take part") from None
+        raise ConsentNotGiven("agree to the privacy statement to take part") from None
     app_state.joins.hit(request.client.host if request.client else "")
     participant = app_state.service.join(
         consultation.consultation_id, consent_version=app_state.settings.consent_version
