@@ -15,12 +15,12 @@ and ``tests/test_docs.py`` checks the list is complete.
     │   ├── InvalidVote                  invalid_vote
     │   ├── InvalidUpload                invalid_upload         (names the row and the problem)
     │   ├── TooManyHands                 too_many_hands         (more hands than people at a table)
-    │   ├── ConsentNotGiven              consent_not_given      (a join without {"consent": true})
-    │   ├── MalformedRequest             bad_request            (400: the request cannot be read)
-    │   │   ├── MalformedJson            malformed_json
-    │   │   ├── InvalidEncoding          invalid_encoding       (not UTF-8, or a lone surrogate)
-    │   │   ├── TooDeep                  too_deep               (JSON nested too deeply)
-    │   │   └── UnknownFormat            invalid_format         (a download format we do not make)
+    │   └── ConsentNotGiven              consent_not_given      (a join without {"consent": true})
+    ├── MalformedRequest                 bad_request            (400: the request cannot be read)
+    │   ├── MalformedJson                malformed_json
+    │   ├── InvalidEncoding              invalid_encoding       (not UTF-8, or a lone surrogate)
+    │   ├── TooDeep                      too_deep               (JSON nested too deeply)
+    │   ├── UnknownFormat                invalid_format         (a download format we do not make)
     │   └── UnsupportedMediaType         unsupported_media_type (415: a body of the wrong type)
     ├── NotFound                         not_found              (404, also for hidden objects)
     ├── NotPermitted                     not_permitted          (403)
@@ -154,8 +154,9 @@ class ConsentNotGiven(InvalidInput):
     code = "consent_not_given"
 
 
-class MalformedRequest(InvalidInput):
-    """The request cannot be read at all (the web layer's refusal; HTTP 400)."""
+class MalformedRequest(DeliberateError):
+    """The request cannot be read at all (the web layer's refusal; HTTP 400). Not an
+    :class:`InvalidInput`: a page that shows what was wrong with a field never catches it."""
 
     code = "bad_request"
 
@@ -184,7 +185,7 @@ class UnknownFormat(MalformedRequest):
     code = "invalid_format"
 
 
-class UnsupportedMediaType(InvalidInput):
+class UnsupportedMediaType(MalformedRequest):
     """The request body has a content type the call does not take (HTTP 415)."""
 
     code = "unsupported_media_type"
