@@ -90,7 +90,7 @@ class Edited(Answer):
 
 
 class NewRound(Body):
-    title: Annotated[str, Text(600, documented_min=1)]
+    title: Annotated[str, Text(MAX_QUESTION_LENGTH, words=True)]
 
 
 class PhaseChange(Body):

@@ -35,7 +35,10 @@ __all__ = [
 _WORD = re.compile(r"\w")
 NO_NUL = "^[^\\x00]*$"
 STATEMENT_LIMITS = "x-statement-limits"
-WORDS = "^[^\\x00]*\\w[^\\x00]*$"
+# "A letter or digit somewhere", in a pattern that means the same to JSON Schema's ECMA regexes
+# (whose \w is ASCII only) and to Python's: any character but NUL, ASCII punctuation, control
+# characters and white space. (Python's \w, which the check uses, also refuses Unicode symbols.)
+WORDS = "^[^\\x00]*[^\\x00-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f\\s][^\\x00]*$"
 
 
 def refuse(problem: str) -> PydanticCustomError:
@@ -204,7 +207,6 @@ class TextList(Check):
     max_items: int = 500
     min_items: int = 0
     too_few: str = ""
-    item_max_length: int = 100_000
 
     def check(self, value: Any) -> list[str]:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
@@ -218,7 +220,8 @@ class TextList(Check):
         return value
 
     def schema(self) -> dict[str, Any]:
-        item = Text(self.item_max_length).schema()
+        # Each item's length is the core's to check (a statement's limits, once normalised).
+        item = {"type": "string", "pattern": NO_NUL}
         return {"type": "array", "minItems": self.min_items, "maxItems": self.max_items} | {
             "items": item
         }
