@@ -14,9 +14,9 @@ from web_helpers import WebWorld
 from deliberate.config import Settings
 from deliberate.errors import InvalidInput
 from web.api.openapi import openapi_document
-from web.core.routing import Who
 from web.api.table_models import NewSession, Tally
 from web.core.models import WORDS, parse
+from web.core.routing import Who
 from web.routes import ROUTES
 
 _OWNERSHIP = re.compile(r"\.consultation_id\s*[!=]=|get_(round|statement|table_session)\(")

@@ -21,8 +21,12 @@ from web.views.opinion_map import MapView
 __all__ = [
     "ConsultationOut",
     "Done",
+    "FormSpan",
+    "GroupOut",
+    "LineOut",
     "MapOut",
     "Part",
+    "PointOut",
     "RoundOut",
     "StatementOut",
     "TableOut",

@@ -7,34 +7,41 @@ needs; the loader has checked it before a handler runs.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from pydantic import ConfigDict
 from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate.domain.statements import ModerationStatus
-from deliberate.service.consultations import MAX_DESCRIPTION_LENGTH, MAX_QUESTION_LENGTH
 from web.api.answers import (
-    ConsultationOut,
     Done,
-    MapOut,
-    RoundOut,
     StatementOut,
     consultation_out,
     map_out,
     round_out,
 )
+from web.api.consultation_models import (
+    ConsultationEdit,
+    Consultations,
+    Created,
+    Edited,
+    Listed,
+    Login,
+    Map,
+    Moderated,
+    ModeratedStatement,
+    Moderation,
+    NewConsultation,
+    NewRound,
+    OneRound,
+    PhaseChange,
+    RoledConsultation,
+    Seed,
+    Seeded,
+    Session,
+    StatusFilter,
+)
 from web.console.maps import join_url, map_view
 from web.core.identity import FACILITATOR, SESSION_COOKIE, bearer_token
 from web.core.models import (
-    WORDS,
-    Answer,
-    Body,
-    Choice,
-    Flag,
-    Text,
-    TextList,
     answer,
     parse,
     read_body,
@@ -42,107 +49,19 @@ from web.core.models import (
 from web.core.operations import operation
 from web.core.routing import Context
 
-_LANGUAGES = ("nl", "en")
-_STATUSES = tuple(s.value for s in ModerationStatus)
-_STATUS = "status is pending, accepted or rejected"
-
-
-class Login(Body):
-    username: Annotated[str, Text(200)]
-    password: Annotated[str, Text(200)]
-
-
-class Session(Answer):
-    session_token: str
-    username: str
-    expires_at: str
-
-
-class RoledConsultation(ConsultationOut):
-    role: str
-
-
-class Consultations(Answer):
-    consultations: list[RoledConsultation]
-
-
-class NewConsultation(Body):
-    question: Annotated[str, Text(MAX_QUESTION_LENGTH, words=True)]
-    description: Annotated[str, Text(MAX_DESCRIPTION_LENGTH)] = ""
-    language: Annotated[str, Text(8, documented_enum=_LANGUAGES)] = "nl"
-    strict_moderation: Annotated[bool, Flag(lenient=True)] = False
-
-
-class Created(Answer):
-    consultation: ConsultationOut
-    join_url: str
-
-
-class ConsultationEdit(Body):
-    question: Annotated[str | None, Text(MAX_QUESTION_LENGTH, words=True, nullable=True)] = None
-    description: Annotated[str | None, Text(MAX_DESCRIPTION_LENGTH, nullable=True)] = None
-    language: Annotated[str | None, Text(8, nullable=True, documented_enum=_LANGUAGES)] = None
-    strict_moderation: Annotated[bool | None, Flag(nullable=True)] = None
-
-
-class Edited(Answer):
-    consultation: ConsultationOut
-
-
-class NewRound(Body):
-    title: Annotated[str, Text(MAX_QUESTION_LENGTH, words=True)]
-
-
-class PhaseChange(Body):
-    phase: Annotated[
-        str, Choice(("open", "closed", "published"), "phase is open, closed or published")
-    ]
-
-
-class OneRound(Answer):
-    round: RoundOut
-
-
-class Seed(Body):
-    statements: Annotated[list[str], TextList(min_items=1, too_few="give at least one statement")]
-    round_id: Annotated[str | None, Text(64, nullable=True)] = None
-
-
-class Seeded(Answer):
-    statements: list[StatementOut]
-
-
-class StatusFilter(Body):
-    status: Annotated[str | None, Choice(_STATUSES, _STATUS, nullable=True)] = None
-
-
-class ModeratedStatement(StatementOut):
-    reason: str
-
-
-class Moderated(Answer):
-    statement: ModeratedStatement
-
-
-class Listed(Answer):
-    statements: list[ModeratedStatement]
-
-
-class Moderation(Body):
-    """A rejection needs a reason that says something (the core checks it)."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "if": {"properties": {"status": {"const": "rejected"}}},
-            "then": {"required": ["reason"], "properties": {"reason": {"pattern": WORDS}}},
-        }
-    )
-    status: Annotated[str, Choice(_STATUSES, _STATUS)]
-    reason: Annotated[str, Text(2000)] = ""
-
-
-class Map(Answer):
-    map: MapOut
+__all__ = [
+    "create_consultation",
+    "create_round",
+    "edit_consultation",
+    "list_consultations",
+    "login",
+    "logout",
+    "moderate",
+    "move_round",
+    "opinion_map",
+    "seed_statements",
+    "statements",
+]
 
 
 @operation(Session, status=201, body=Login)

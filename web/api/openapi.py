@@ -25,7 +25,11 @@ from web.core.models import STATEMENT_LIMITS, ErrorOut
 from web.core.operations import Media, Operation, operation, operation_of
 from web.core.routing import Context, Endpoint, Who
 
-__all__ = ["openapi", "openapi_document"]
+__all__ = [
+    "PathParameters",
+    "openapi",
+    "openapi_document",
+]
 
 _ID = Field(pattern="^[0-9a-f]{32}$")
 _REF = "#/components/schemas/{model}"

@@ -8,19 +8,12 @@ true, ...}``; every error is ``{"ok": false, "error", "code", "status"}`` (see
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
-
-from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate.domain.rounds import Phase
 from deliberate.errors import ConsentNotGiven, InvalidInput, NotFound
 from web.api.answers import (
-    ConsultationOut,
-    MapOut,
-    Part,
-    RoundOut,
     StatementOut,
     VoteOut,
     consultation_out,
@@ -28,9 +21,31 @@ from web.api.answers import (
     round_out,
     statement_fields,
 )
+from web.api.participant_models import (
+    Added,
+    CastVote,
+    Draft,
+    Erased,
+    Export,
+    Found,
+    Health,
+    Join,
+    Joined,
+    NewStatement,
+    Next,
+    Progress,
+    PublicConsultation,
+    Results,
+    ScoredStatement,
+    Similar,
+    Vote,
+    Voted,
+    VoteHeaders,
+    Votes,
+)
 from web.console.maps import map_view
 from web.core.identity import PARTICIPANT, participant_token
-from web.core.models import Answer, Body, Choice, StatementText, Text, answer, parse, read_body
+from web.core.models import answer, parse, read_body
 from web.core.operations import operation
 from web.core.routing import Context
 from web.views.opinion_map import group_label, participant_group
@@ -50,104 +65,6 @@ __all__ = [
     "similar",
     "submit_statement",
 ]
-
-_VOTES = {"agree": 1, "disagree": -1, "pass": 0}
-
-
-class Health(Answer):
-    status: Literal["ready"]
-
-
-class Found(Answer):
-    consultation: ConsultationOut
-
-
-class PublicConsultation(Answer):
-    consultation: ConsultationOut
-    rounds: list[RoundOut]
-
-
-class Join(Body):
-    consent: Annotated[bool, Choice((True,), "agree to the privacy statement to take part")]
-
-
-class Joined(Answer):
-    participant_token: str
-    consultation_id: str
-    consent_version: str
-
-
-class Progress(Part):
-    voted: int
-    total: int
-
-
-class Next(Answer):
-    statement: StatementOut | None
-    progress: Progress
-
-
-class Vote(Body):
-    vote: Annotated[
-        int,
-        Choice(
-            (*_VOTES, 1, -1, 0),
-            "vote is agree, disagree or pass (or 1, -1, 0)",
-            convert=lambda value: _VOTES.get(value, value),
-        ),
-    ]
-    statement_id: Annotated[str, Text(64)]
-
-
-class VoteHeaders(Body):
-    idempotency_key: Annotated[str | None, Text(128, nullable=True, documented_min=1)] = Field(
-        None, alias="Idempotency-Key"
-    )
-
-
-class CastVote(VoteOut):
-    changed: bool
-
-
-class Voted(Answer):
-    vote: CastVote
-
-
-class Votes(Answer):
-    votes: list[VoteOut]
-
-
-class NewStatement(Body):
-    text: Annotated[str, StatementText()]
-
-
-class Added(Answer):
-    statement: StatementOut
-
-
-class Draft(Body):
-    text: Annotated[str, StatementText(core_checks=False)] = ""
-
-
-class ScoredStatement(StatementOut):
-    score: float
-
-
-class Similar(Answer):
-    similar: list[ScoredStatement]
-
-
-class Results(Answer):
-    group: str | None
-    map: MapOut
-
-
-class Export(Answer):
-    export: dict[str, Any]
-
-
-class Erased(Answer):
-    erased_at: str
 
 
 @operation(Health)

@@ -25,10 +25,16 @@ from web.core.models import Body, Check, StatementText, Text, Whole, parse
 
 __all__ = [
     "ANSWERS",
+    "MAX_ANSWERS",
+    "MAX_FORM_NUMBER",
+    "Day",
+    "FormAnswers",
     "FormEntry",
+    "HostCodeBody",
     "NewSession",
     "NewTable",
     "TableStatement",
+    "Tables",
     "Tally",
     "table_of",
 ]

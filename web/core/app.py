@@ -41,18 +41,18 @@ from web.views.similarity import SimilarStatements
 
 __all__ = ["create_app"]
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+_STATIC = Path(__file__).resolve().parent.parent / "static"
 # Heavy work (argon2, host codes, similarity, uploads, PDF, weighting) runs at most this many at
 # a time, with this many more waiting; beyond that 503 with Retry-After, so that a flood cannot
 # starve other requests.
-CPU_WORKERS = 2
-CPU_QUEUE = 16
+_CPU_WORKERS = 2
+_CPU_QUEUE = 16
 
 
 def _routes() -> list[BaseRoute]:
     return [
         *starlette_routes(ROUTES),
-        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+        Mount("/static", app=StaticFiles(directory=_STATIC), name="static"),
     ]
 
 
@@ -115,7 +115,7 @@ def create_app(
         templates=make_environment(),
         similar=SimilarStatements(settings, service.store),
         joins=SlidingWindow(settings.joins_per_minute),
-        cpu=CpuPool(workers=CPU_WORKERS, queue=CPU_QUEUE),
+        cpu=CpuPool(workers=_CPU_WORKERS, queue=_CPU_QUEUE),
     )
 
     @contextlib.asynccontextmanager

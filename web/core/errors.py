@@ -42,7 +42,6 @@ __all__ = [
     "handle_deliberate_error",
     "handle_http_exception",
     "handle_unexpected",
-    "handle_web_error",
     "status_for",
 ]
 

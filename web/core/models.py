@@ -56,7 +56,7 @@ __all__ = [
     "read_body",
 ]
 
-M = TypeVar("M", bound="Body")
+_M = TypeVar("_M", bound="Body")
 
 
 class Body(BaseModel):
@@ -122,7 +122,7 @@ def problem_of(error: ValidationError) -> str:
     return f"{prefix}the field '{name}' {context['problem']}"
 
 
-def parse(model: type[M], data: Any, context: dict[str, Any] | None = None) -> M:
+def parse(model: type[_M], data: Any, context: dict[str, Any] | None = None) -> _M:
     """``data`` as ``model``, or :class:`InvalidInput` naming the first problem."""
     try:
         return model.model_validate(data, context=context)
@@ -130,7 +130,7 @@ def parse(model: type[M], data: Any, context: dict[str, Any] | None = None) -> M
         raise InvalidInput(problem_of(error)) from None
 
 
-async def read_body(request: Request, model: type[M], context: Any = None) -> M:
+async def read_body(request: Request, model: type[_M], context: Any = None) -> _M:
     """The JSON body of ``request`` as ``model`` (415, 400 or 422 otherwise); ``context`` is the
     app's settings where a check needs them (:class:`StatementText`)."""
     return parse(model, (await read_json(request)).data, {"settings": context})

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 __all__ = ["Media", "Operation", "operation", "operation_of"]
 
-H = TypeVar("H", bound=Callable[..., Any])
+_H = TypeVar("_H", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,10 @@ def operation(
     body: type[BaseModel] | Media | None = None,
     query: type[BaseModel] | None = None,
     headers: type[BaseModel] | None = None,
-) -> Callable[[H], H]:
+) -> Callable[[_H], _H]:
     """Declare what the decorated handler answers (``status``) and reads."""
 
-    def declare(handler: H) -> H:
+    def declare(handler: _H) -> _H:
         _OPERATIONS[handler] = Operation(answer, status, body, query, headers)
         return handler
 
