@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import json
+import time
 from typing import Any
 
 import pytest
 
 from browser.conftest import Site, screenshot
 from deliberate.sample import build_demo_consultation
+from deliberate.worker import analyse_snapshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -22,10 +25,27 @@ def _apart(a: dict[str, float], b: dict[str, float]) -> bool:
     )
 
 
+def _settled(site: Site, consultation_id: str) -> None:
+    """Wait until the live worker has stored the analysis of every vote of the demo.
+
+    While the demo is built the worker analyses what is there so far; a map of the first round
+    alone has other groups (and labels) than the finished demo.
+    """
+    snapshot = site.service.snapshot(consultation_id)
+    expected = json.loads(analyse_snapshot(snapshot, site.settings, None))["n_votes"]
+    for _ in range(600):
+        latest = site.service.latest_analysis(consultation_id)
+        if latest is not None and json.loads(latest.payload)["n_votes"] == expected:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the live worker never analysed the finished demo")
+
+
 @pytest.mark.parametrize("width", [390, 1920])
 def test_group_labels_do_not_overlap(browser: Any, site: Site, width: int) -> None:
     # The demo's 120 residents: on a phone its "Groep B" was drawn over "Groep A".
     info = build_demo_consultation(site.service, n_participants=120)
+    _settled(site, info.consultation_id)
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
     page = context.new_page()
     page.goto(f"{site.base}/f/login")

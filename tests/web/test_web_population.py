@@ -46,7 +46,7 @@ def test_owner_uploads_figures_and_sees_participants_beside_residents(world: Web
     stated = [p.attributes for p in world.service.snapshot(world.consultation_id).participants]
     assert (("wijk", "Zuid"),) in stated
 
-    store_an_analysis(world)
+    store_an_analysis(world, participants=30)  # groups above the privacy threshold
     page = client.get(f"/f/c/{world.consultation_id}/population")
     assert page.status_code == 200
     assert "Wie deed er mee?" in page.text

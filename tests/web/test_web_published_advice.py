@@ -56,10 +56,10 @@ def test_a_claim_that_does_not_hold_is_refused_with_409(world: WebWorld, monkeyp
 
     def with_a_wrong_figure(*args, **kwargs):  # type: ignore[no-untyped-def]
         report = drafted(*args, **kwargs)
-        claim = next(c for c in report.ledger.claims if c.overall is not None)
-        wrong = dataclasses.replace(
-            claim, overall=dataclasses.replace(claim.overall, disagree=claim.overall.disagree + 3)
-        )
+        # Every advice states how many took part; three votes more than were cast is wrong.
+        claim = next(c for c in report.ledger.claims if c.kind == "participation")
+        numbers = tuple((name, n + 3 if name == "votes" else n) for name, n in claim.numbers)
+        wrong = dataclasses.replace(claim, numbers=numbers)
         claims = tuple(wrong if c is claim else c for c in report.ledger.claims)
         return dataclasses.replace(report, ledger=dataclasses.replace(report.ledger, claims=claims))
 

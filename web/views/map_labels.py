@@ -14,7 +14,8 @@ from collections.abc import Sequence
 __all__ = ["LABEL_BOX", "place_labels"]
 
 # Half-width, height above and depth below the label's anchor (the name's baseline, centred).
-LABEL_BOX = (125.0, 48.0, 42.0)
+# "Groep A" in bold at the phone's 56 units measures about 275 units in Chromium.
+LABEL_BOX = (155.0, 48.0, 42.0)
 _STEP_X, _STEP_Y = 2 * LABEL_BOX[0] + 10, LABEL_BOX[1] + LABEL_BOX[2] + 8
 
 
