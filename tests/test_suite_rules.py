@@ -1,4 +1,5 @@
-"""Rules for the test suite itself: it reads only the repository, and it measures no clocks."""
+"""Rules for the test suite itself: it reads only the repository, measures no clocks, and runs
+coroutines where a browser test cannot break them."""
 
 from __future__ import annotations
 
@@ -22,4 +23,15 @@ def test_no_test_reads_a_folder_outside_the_repository() -> None:
     # The Polis data is in tests/data (support.POLIS_GOLDEN, support.POLIS_OPEN_DATA).
     outside = re.compile(r"""parents\[[3-9]\]|["']shared["']|\.\./shared""")
     found = [name for name, source in _test_sources().items() if outside.search(source)]
+    assert found == []
+
+
+def test_coroutines_run_on_their_own_loop() -> None:
+    # A worker that drove Chromium through Playwright's sync API keeps an event loop running in
+    # its thread, where asyncio.run refuses to start: support.run_coroutine runs it beside.
+    found = [
+        name
+        for name, source in _test_sources().items()
+        if "asyncio.run(" in source and name != "tests/support.py"
+    ]
     assert found == []

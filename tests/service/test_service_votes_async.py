@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from store.builders import open_consultation
+from support import run_coroutine
 
 from deliberate.domain import Vote
 from deliberate.errors import AuthenticationRequired, NotFound
@@ -35,7 +36,7 @@ def test_parallel_coroutines_each_get_their_own_answer(
         ]
         return await asyncio.gather(*calls, return_exceptions=True)
 
-    results = asyncio.run(main())
+    results = run_coroutine(main())
     votes, extra = (
         results[: len(people) * len(statements)],
         results[len(people) * len(statements) :],
@@ -59,7 +60,7 @@ def test_a_participant_of_another_consultation_is_refused(
     stranger = there.participants[0].participant_id
     statement_id = here.statements[0].statement_id
     with pytest.raises(AuthenticationRequired):
-        asyncio.run(
+        run_coroutine(
             service.cast_vote_async(
                 stranger,
                 statement_id,
@@ -71,7 +72,7 @@ def test_a_participant_of_another_consultation_is_refused(
     own = there.statements[0].statement_id
     service.cast_vote(stranger, own, Vote.AGREE, idempotency_key="k1")
     with pytest.raises(AuthenticationRequired):
-        asyncio.run(
+        run_coroutine(
             service.cast_vote_async(
                 stranger,
                 own,
@@ -97,7 +98,7 @@ def test_a_caller_that_gives_up_does_not_undo_its_vote(
         with pytest.raises(asyncio.CancelledError):
             await task
 
-    asyncio.run(main())
+    run_coroutine(main())
     # The writer's queue is in order: the vote queued before this one has been written.
     again = service.cast_vote(participant_id, statement_id, -1)
     assert again.changed is False
