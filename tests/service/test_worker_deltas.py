@@ -19,14 +19,17 @@ from deliberate.worker import AnalysisWorker
 
 
 def _worker(
-    service_factory: Callable[..., Service], **overrides: float
+    service_factory: Callable[..., Service], *, takes: float = 0.0, **overrides: float
 ) -> tuple[Service, AnalysisWorker, list[VoteSnapshot]]:
+    """A started worker whose analysis records each snapshot and takes ``takes`` seconds."""
     bus = InProcessEventBus()
     service = service_factory(events=bus, analysis_debounce_seconds=3600.0, **overrides)
     seen: list[VoteSnapshot] = []
+    never = threading.Event()
 
     def analyser(snapshot: VoteSnapshot, settings: Settings, previous: bytes | None) -> bytes:
         seen.append(snapshot)
+        never.wait(takes)  # never set: the analysis simply takes this long
         return b"{}"
 
     worker = AnalysisWorker(service, bus, service.settings, analyser=analyser).start()
@@ -92,17 +95,7 @@ def test_a_slow_recompute_stretches_the_reread_interval(
 ) -> None:
     # A round so large that one recompute outlasts the interval must not read the whole store
     # for every vote: the copy then lives for ten recomputes.
-    bus = InProcessEventBus()
-    service = service_factory(
-        events=bus, analysis_debounce_seconds=3600.0, analysis_full_reload_seconds=0.05
-    )
-    released = threading.Event()
-
-    def slow(snapshot: VoteSnapshot, settings: Settings, previous: bytes | None) -> bytes:
-        released.wait(0.3)  # never set: the analysis simply takes 0.3 s
-        return b"{}"
-
-    worker = AnalysisWorker(service, bus, service.settings, analyser=slow).start()
+    service, worker, _ = _worker(service_factory, takes=0.3, analysis_full_reload_seconds=0.05)
     setup = open_consultation(service, statements=2, participants=2)
     cid = setup.consultation.consultation_id
     try:
