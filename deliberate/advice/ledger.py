@@ -6,9 +6,14 @@ overall and per group, and with the hands counted at tables) and the rule's thre
 sentence and number of the advice comes from a claim (:mod:`deliberate.advice.sections`), and
 :func:`deliberate.advice.verify.check_ledger` re-derives each one from the votes.
 
-The ledger's JSON (``deliberate report SOURCE --format json``) lists the groups' member ids beside
-the claims, so anyone can recompute every claim from the votes. Those ids are pseudonyms; the file
-is an audit record for the facilitators, not a publication.
+The ledger's JSON (``deliberate report SOURCE --format json``) lists the member ids of the groups
+that are shown beside the claims, so anyone with the votes can recompute every figure it gives.
+A group hidden by the privacy rule (``docs/privacy.md``: below ``DELIBERATE_PRIVACY_K``, or hidden
+with one that is) keeps its id and label but has neither members nor size there, like its figures
+(``None``); :meth:`ClaimLedger.from_dict` reads it back without members. The full check,
+hidden groups included, runs at publication on the ledger in memory
+(:func:`deliberate.advice.verify.check_ledger`). Those ids are pseudonyms; the file is an audit
+record for the facilitators, not a publication.
 """
 
 from __future__ import annotations
@@ -144,14 +149,17 @@ class ClaimLedger:
         raise KeyError(group_id)
 
     def to_dict(self) -> dict[str, Any]:
-        """A plain mapping: claims, groups with member ids, and the rules' thresholds."""
+        """A plain mapping: claims, groups (member ids of those shown), and the rules' thresholds.
+
+        A hidden group has ``"members": null``: neither who is in it nor how many.
+        """
         return {
             "schema": "deliberate.claims/1",
             "consultation_id": self.consultation_id,
             "input_digest": self.input_digest,
             "rules": self.rules.to_dict(),
             "tally_weight": self.tally_weight,
-            "groups": [dataclasses.asdict(group) for group in self.groups],
+            "groups": [_group_dict(group) for group in self.groups],
             "claims": [_claim_dict(claim) for claim in self.claims],
             "weighting": self.weighting,
         }
@@ -162,7 +170,7 @@ class ClaimLedger:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> ClaimLedger:
-        """Read a ledger written by :meth:`to_dict`."""
+        """Read a ledger written by :meth:`to_dict` (a hidden group without members)."""
         return cls(
             consultation_id=str(raw["consultation_id"]),
             input_digest=str(raw["input_digest"]),
@@ -170,13 +178,26 @@ class ClaimLedger:
             tally_weight=float(raw["tally_weight"]),
             groups=tuple(
                 GroupRecord(
-                    int(g["group_id"]), str(g["label"]), bool(g["suppressed"]), tuple(g["members"])
+                    int(g["group_id"]),
+                    str(g["label"]),
+                    bool(g["suppressed"]),
+                    tuple(str(m) for m in g["members"] or ()),
                 )
                 for g in raw["groups"]
             ),
             claims=tuple(_claim_from(item) for item in raw["claims"]),
             weighting=raw.get("weighting"),
         )
+
+
+def _group_dict(group: GroupRecord) -> dict[str, Any]:
+    """The JSON of one group: a hidden one names no member (that would give its size too)."""
+    return {
+        "group_id": group.group_id,
+        "label": group.label,
+        "suppressed": group.suppressed,
+        "members": None if group.suppressed else list(group.members),
+    }
 
 
 def _figures(raw: Any) -> Figures | None:

@@ -87,7 +87,8 @@ def topics(snapshot: VoteSnapshot, *, seed: int) -> list[Theme]:
 
 
 def _ledger_json(advice: AdviceReport) -> bytes:
-    """The claim ledger: every claim with its figures and rule, beside the groups' member ids."""
+    """The claim ledger: every claim with its figures and rule, beside the member ids of the
+    groups shown (a hidden group names no member: docs/privacy.md)."""
     return advice.ledger.to_json().encode("utf-8") if advice.ledger is not None else b"{}\n"
 
 
@@ -112,7 +113,8 @@ def report(
 ) -> None:
     """Write the draft citizens' advice for SOURCE (a Polis export folder, a snapshot JSON file,
     or a consultation id or join code in the database). ``--format json`` writes the claim
-    ledger: every claim with its figures and rule thresholds, and the groups' member ids."""
+    ledger: every claim with its figures and rule thresholds, and the member ids of the groups
+    that are shown (a group hidden by the privacy threshold names no member)."""
     settings = settings_from_context(ctx)
     if not out.parent.is_dir():
         raise InvalidInput(f"The folder for {out.name} does not exist; create it first.")

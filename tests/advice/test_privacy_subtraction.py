@@ -15,14 +15,18 @@ import warnings
 import docx
 import pypdf
 import pytest
+from click.testing import CliRunner
 
 from deliberate.advice import draft_advice, render_html, render_markdown
 from deliberate.advice.docx_file import render_docx
+from deliberate.advice.ledger import ClaimLedger
 from deliberate.advice.pdf_file import render_pdf
 from deliberate.analysis.disclosure import hidden_groups
 from deliberate.analysis.params import AnalysisParams
 from deliberate.analysis.pipeline import analyse
+from deliberate.cli.report import report as report_command
 from deliberate.errors import AnalysisWarning
+from deliberate.interop.snapshot_json import snapshot_to_json
 from web.api.answers import map_out
 from web.views.opinion_map import build_map
 
@@ -79,6 +83,15 @@ def test_the_analysis_hides_a_second_group(strict):
         assert all(g.id not in summary.by_group for g in hidden)
 
 
+def _hidden_members(result) -> list[str]:
+    hidden = {g.id for g in result.groups if g.suppressed}
+    return sorted(pid for pid, gid in result.group_of().items() if gid in hidden)
+
+
+def _names(participant_id: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(participant_id)}(?![\w-])")
+
+
 def _size_pattern(size: int) -> re.Pattern[str]:
     return re.compile(rf"(?<![\d.,]){size}(?![\d.,%])")
 
@@ -105,7 +118,12 @@ def test_no_format_gives_a_hidden_size_or_lets_it_be_subtracted(strict):
     # groups together, never one group below the threshold.
     assert placed - sum(g.size for g in shown) >= K
     small = [g for g in hidden if g.size < K]
-    for name, text in _texts(report).items():
+    members = _hidden_members(result)
+    assert members
+    texts = _texts(report)
+    for name, text in texts.items() | {("ledger", report.ledger.to_json())}:
+        assert not [pid for pid in members if _names(pid).search(text)], name
+    for name, text in texts.items():
         for group in shown:
             assert _size_pattern(group.size).search(text), (name, group.size)
         for group in hidden:
@@ -138,3 +156,54 @@ def test_the_map_and_its_api_show_no_size_of_a_hidden_group(strict):
     # A result stored with k = 5 and read under k = 30 is hidden the same way.
     older = build_map(result.to_json(), 1, texts, privacy_k=5)
     assert [g.suppressed for g in older.groups] == [g.suppressed for g in result.groups]
+
+
+def test_the_claim_ledger_names_no_member_and_no_size_of_a_hidden_group(strict):
+    snapshot, result = strict
+    report = draft_advice(result, snapshot, privacy_k=K)
+    hidden, shown = _hidden_and_shown(result)
+    raw = json.loads(report.ledger.to_json())
+    entries = {entry["group_id"]: entry for entry in raw["groups"]}
+    for group in hidden:
+        assert entries[group.id]["suppressed"] is True
+        assert entries[group.id]["members"] is None
+        assert "size" not in entries[group.id]
+    for group in shown:
+        assert entries[group.id]["suppressed"] is False
+        assert sorted(entries[group.id]["members"]) == sorted(
+            pid for pid, gid in result.group_of().items() if gid == group.id
+        )
+    hidden_ids = {g.id for g in hidden}
+    for claim in raw["claims"]:
+        assert all(
+            item["figures"] is None for item in claim["by_group"] if item["group_id"] in hidden_ids
+        ), claim["claim_id"]
+    # Read back, a hidden group has no members; the groups shown keep theirs.
+    again = ClaimLedger.from_dict(raw)
+    assert [g.members for g in again.groups if g.suppressed] == [()] * len(hidden)
+    assert [g.members for g in again.groups if not g.suppressed] == [
+        g.members for g in report.ledger.groups if not g.suppressed
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "html"])
+def test_the_report_command_names_no_member_of_a_hidden_group(strict, tmp_path, monkeypatch, fmt):
+    snapshot, _ = strict
+    source = tmp_path / "snapshot.json"
+    source.write_bytes(snapshot_to_json(snapshot))
+    monkeypatch.setenv("DELIBERATE_PRIVACY_K", str(K))
+    out = tmp_path / f"advice.{fmt}"
+    run = CliRunner().invoke(report_command, [str(source), "--format", fmt, "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    text = out.read_text(encoding="utf-8")
+    # The command analyses with its own settings: its groups are those of the same threshold.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AnalysisWarning)
+        result = analyse(snapshot, params=AnalysisParams(privacy_k=K))
+    members = _hidden_members(result)
+    assert members
+    assert not [pid for pid in members if _names(pid).search(text)]
+    if fmt == "json":
+        groups = json.loads(text)["groups"]
+        assert any(group["suppressed"] for group in groups)
+        assert all((group["members"] is None) == group["suppressed"] for group in groups)
