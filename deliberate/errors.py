@@ -21,12 +21,15 @@ and ``tests/test_docs.py`` checks the list is complete.
     │   ├── InvalidEncoding              invalid_encoding       (not UTF-8, or a lone surrogate)
     │   ├── TooDeep                      too_deep               (JSON nested too deeply)
     │   ├── UnknownFormat                invalid_format         (a download format we do not make)
-    │   └── UnsupportedMediaType         unsupported_media_type (415: a body of the wrong type)
+    │   ├── UnsupportedMediaType         unsupported_media_type (415: a body of the wrong type)
+    │   ├── BodyTooLarge                 body_too_large         (413: past Settings.max_body_size)
+    │   └── HeadersTooLarge              headers_too_large      (431: past Settings.max_header_size)
     ├── NotFound                         not_found              (404, also for hidden objects)
     ├── NotPermitted                     not_permitted          (403)
     │   ├── AuthenticationRequired       authentication_required (401)
     │   ├── ConsentRequired              consent_required
-    │   └── ParticipantErased            participant_erased
+    │   ├── ParticipantErased            participant_erased
+    │   └── CrossOriginRefused           cross_origin           (a browser's post from another site)
     ├── Conflict                         conflict               (409: the state forbids it now)
     │   ├── PhaseNotAllowed              round_closed           (the phase forbids it)
     │   ├── InvalidTransition            invalid_transition     (e.g. publish a draft round)
@@ -54,14 +57,17 @@ __all__ = [
     "AnalysisError",
     "AnalysisWarning",
     "AuthenticationRequired",
+    "BodyTooLarge",
     "Busy",
     "ClaimDoesNotHold",
     "ConfigurationError",
     "Conflict",
     "ConsentNotGiven",
     "ConsentRequired",
+    "CrossOriginRefused",
     "DeliberateError",
     "DuplicateStatement",
+    "HeadersTooLarge",
     "IdempotencyConflict",
     "InvalidEncoding",
     "InvalidInput",
@@ -191,6 +197,18 @@ class UnsupportedMediaType(MalformedRequest):
     code = "unsupported_media_type"
 
 
+class BodyTooLarge(MalformedRequest):
+    """The request body is larger than ``Settings.max_body_size`` (HTTP 413)."""
+
+    code = "body_too_large"
+
+
+class HeadersTooLarge(MalformedRequest):
+    """The request line and headers are larger than ``Settings.max_header_size`` (HTTP 431)."""
+
+    code = "headers_too_large"
+
+
 class NotFound(DeliberateError):
     """The object does not exist, or the caller may not know that it exists."""
 
@@ -219,6 +237,12 @@ class ParticipantErased(NotPermitted):
     """The participant erased themselves; the pseudonym can no longer act."""
 
     code = "participant_erased"
+
+
+class CrossOriginRefused(NotPermitted):
+    """A browser sent a state-changing request from another site (HTTP 403)."""
+
+    code = "cross_origin"
 
 
 class Conflict(DeliberateError):

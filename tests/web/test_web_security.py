@@ -160,6 +160,74 @@ def test_a_nul_in_the_address_is_a_400_not_a_database_error(world: WebWorld) -> 
     assert client.get("/join?code=%2500").status_code == 404  # a literal "%00" is just text
 
 
+def _oversize_form() -> Iterator[bytes]:
+    """A form body of 3000 bytes sent in chunks, without Content-Length."""
+    yield b"confirm=on&text="
+    for _ in range(30):
+        yield b"a" * 100
+
+
+def test_the_middleware_refusals_are_the_shared_error_page(world_factory: object) -> None:
+    world = world_factory(settings={"max_body_size": 1000})  # type: ignore[operator]
+    client = world.participant_client()
+    add = f"/c/{world.consultation_id}/add"
+    page = {"accept": "text/html"}
+    form = {**page, "content-type": "application/x-www-form-urlencoded"}
+    refusals = {
+        "nul": client.get("/c/%00", headers=page),
+        "declared": client.post(add, content=b"text=" + b"a" * 2000, headers={
+            **form, **browser_headers()}),
+        "streamed": client.post(add, content=_oversize_form(), headers={
+            **form, **browser_headers()}),
+        "cross-site": client.post(add, data={"text": "x"}, headers={**page, "origin": BASE_OTHER}),
+    }  # fmt: skip
+    expected = {
+        "nul": (400, "Er klopt iets niet met wat je stuurde", "Het adres bevat een NUL-teken"),
+        "declared": (413, "Wat je stuurde is te groot", "groter dan deze server aanneemt"),
+        "streamed": (413, "Wat je stuurde is te groot", "groter dan deze server aanneemt"),
+        "cross-site": (403, "Dit mag je niet doen", "Verzoeken vanaf een andere website"),
+    }
+    # A 404 from a route, for comparison: the same page around a different message.
+    not_found = client.get("/c/" + "0" * 32, headers=page)
+    for name, response in refusals.items():
+        status, heading, detail = expected[name]
+        assert response.status_code == status, name
+        assert response.headers["content-type"].startswith("text/html"), name
+        assert heading in response.text, name
+        assert detail in response.text, name
+        assert "Traceback" not in response.text, name
+        assert response.headers["content-security-policy"].startswith("default-src 'self'")
+        assert response.headers["cache-control"] == "no-store"
+        # The page of every other 4xx: its layout up to the heading is the 404's.
+        assert response.text.split("<h1>")[0] == not_found.text.split("<h1>")[0], name
+    for name in ("declared", "streamed"):
+        assert refusals[name].headers["connection"] == "close"  # the rest was never read
+    english = client.get("/c/%00?lang=en", headers=page)
+    assert english.status_code == 400
+    assert "Something is not right with what you sent" in english.text
+    assert "the address contains a NUL character" in english.text
+
+
+def test_the_middleware_refusals_share_the_api_body(world_factory: object) -> None:
+    world = world_factory(settings={"max_body_size": 1000})  # type: ignore[operator]
+    client, _ = world.api_participant()
+    url = f"/api/consultations/{world.consultation_id}/statements"
+    json_type = {"content-type": "application/json"}
+    cases = [
+        (client.get(f"{url}/%00"), 400, "bad_request"),
+        (client.post(url, content=b'{"text": "' + b"a" * 2000 + b'"}', headers=json_type),
+         413, "body_too_large"),
+        (client.post(url, json={"text": "x"}, headers={"origin": BASE_OTHER}), 403,
+         "cross_origin"),
+    ]  # fmt: skip
+    for response, status, code in cases:
+        assert response.status_code == status, code
+        assert response.headers["content-type"] == "application/json", code
+        _error_shape(response.json(), status)
+        assert response.json()["code"] == code
+        assert set(response.json()) == {"ok", "error", "code", "status"}
+
+
 def test_api_errors_share_one_body_shape(world: WebWorld) -> None:
     client = world.client()
     cases = [

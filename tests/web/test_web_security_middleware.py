@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
 from web.core.security import BodyLimit, CrossOriginGuard, NulGuard, SecurityHeaders
+from web.core.server import HeaderLimit
 
 Headers = Sequence[tuple[str, str]]
 
@@ -140,17 +141,30 @@ def test_unsafe_requests_from_another_origin_are_refused(
         assert client.request(method, "/api/x", headers=headers).status_code == 200
 
 
-def test_a_refusal_outside_the_api_is_plain_text() -> None:
+def test_a_refusal_is_the_shared_error_answer() -> None:
     client = _client(CrossOriginGuard(_echo()))  # type: ignore[arg-type]
-    response = client.post("/c/1/add", headers={"origin": "https://elders.example"})
+    other = {"origin": "https://elders.example"}
+    # A client that does not ask for HTML gets the one JSON body, wherever it posts.
+    response = client.post("/c/1/add", headers={**other, "accept": "application/json"})
     assert response.status_code == 403
-    assert response.headers["content-type"].startswith("text/plain")
-    assert "cross-site" in response.text
+    assert response.json() == {
+        "ok": False,
+        "error": "cross-site requests are not allowed",
+        "code": "cross_origin",
+        "status": 403,
+    }
+    # A browser gets the error page; around a bare app without templates, its plain-text
+    # fallback (tests/web/test_web_security.py sees the page in the app).
+    page = client.post("/c/1/add", headers={**other, "accept": "text/html"})
+    assert page.status_code == 403
+    assert page.text == "403: cross-site requests are not allowed"
 
 
 def test_a_nul_character_in_the_query_is_refused() -> None:
     client = _client(NulGuard(_echo()))  # type: ignore[arg-type]
-    assert client.get("/zoek?q=a%00b").status_code == 400
+    refused = client.get("/zoek?q=a%00b")
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "bad_request"
     assert client.get("/zoek?q=a%01b").status_code == 200
 
 
@@ -168,4 +182,19 @@ def test_a_body_up_to_the_limit_passes_and_one_byte_more_is_refused(streamed: bo
     refused = client.post("/api/x", content=body(11))  # type: ignore[arg-type]
     assert refused.status_code == 413
     assert refused.json()["code"] == "body_too_large"
-    assert "10 bytes" in refused.json()["error"]
+    assert refused.json()["error"] == "the request body is larger than this server accepts"
+    assert refused.headers["connection"] == "close"
+
+
+def test_a_head_over_the_limit_is_the_shared_error_answer() -> None:
+    client = _client(HeaderLimit(_echo(), max_header_size=200))  # type: ignore[arg-type]
+    assert client.get("/api/x", headers={"x-small": "a"}).status_code == 200
+    refused = client.get("/api/x", headers={"x-large": "a" * 300})
+    assert refused.status_code == 431
+    assert refused.json() == {
+        "ok": False,
+        "error": "the request headers are larger than this server accepts",
+        "code": "headers_too_large",
+        "status": 431,
+    }
+    assert refused.headers["connection"] == "close"

@@ -8,7 +8,9 @@ layer's own refusals (:class:`~deliberate.errors.MalformedRequest`,
     {"ok": false, "error": "<message>", "code": "<stable code>", "status": <status>}
 
 HTML pages get a friendly, translated error page instead. A 500 never shows a traceback: the
-exception is logged on the server and the visitor sees a generic message.
+exception is logged on the server and the visitor sees a generic message. The middleware's own
+refusals (a cross-site post, a NUL in the address, a body or head that is too large) answer
+through :func:`refuse`, with the same body or page.
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from deliberate.errors import (
     AuthenticationRequired,
+    BodyTooLarge,
     Busy,
     Conflict,
     ConsentRequired,
     DeliberateError,
+    HeadersTooLarge,
     InvalidInput,
     MalformedRequest,
     NotFound,
@@ -42,6 +47,7 @@ __all__ = [
     "handle_deliberate_error",
     "handle_http_exception",
     "handle_unexpected",
+    "refuse",
     "status_for",
 ]
 
@@ -56,6 +62,8 @@ STATUS_BY_ERROR: tuple[tuple[type[DeliberateError], int], ...] = (
     (NotFound, 404),
     (Conflict, 409),
     (UnsupportedMediaType, 415),
+    (BodyTooLarge, 413),
+    (HeadersTooLarge, 431),
     (MalformedRequest, 400),
     (InvalidInput, 422),
     (RateLimited, 429),
@@ -72,6 +80,7 @@ _HTTP_CODES = {
     406: "not_acceptable",
     409: "conflict",
     413: "body_too_large",
+    431: "headers_too_large",
     415: "unsupported_media_type",
     422: "invalid_input",
     429: "rate_limited",
@@ -134,3 +143,17 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
     """Last resort: log the traceback on the server, show the visitor a generic 500."""
     _log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(request, 500, "internal_error", "something went wrong on our side")
+
+
+async def refuse(
+    scope: Scope, receive: Receive, send: Send, error: DeliberateError, *, close: bool = False
+) -> None:
+    """Answer ``error`` from inside a middleware, as :func:`handle_deliberate_error` would.
+
+    ``close`` asks the client to close the connection (a body left unread). The page falls back
+    to plain text when the app around the middleware has no templates.
+    """
+    response = await handle_deliberate_error(Request(scope, receive), error)
+    if close:
+        response.headers["connection"] = "close"
+    await response(scope, receive, send)

@@ -13,6 +13,10 @@ Each is a small pure-ASGI middleware so that it also covers streaming responses 
   without cookies: a cookie-less forged post could otherwise make a visitor join a consultation
   with recorded consent, or log in to an attacker's account. Requests without either header are
   not browser form posts (curl, API clients) and pass.
+Their refusals are typed errors (:mod:`deliberate.errors`) answered by the shared renderer
+(:func:`web.core.errors.refuse`): the one JSON body under ``/api/``, the translated error page
+for a browser, as every other 4xx.
+
 * :class:`NulGuard` answers 400 to an address with a NUL character in its path or query: no
   person types one, and PostgreSQL cannot compare text with it (the bodies refuse it in
   :mod:`web.bodies`).
@@ -22,10 +26,13 @@ Each is a small pure-ASGI middleware so that it also covers streaming responses 
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from deliberate.errors import BodyTooLarge, CrossOriginRefused, MalformedRequest
+from web.core.errors import refuse
+from web.core.i18n import N_
 
 __all__ = [
     "CSP",
@@ -52,6 +59,9 @@ CSP = "; ".join(
     ]
 )
 
+# One message for every limit, so that the error page can translate it (the limit is a setting,
+# DELIBERATE_MAX_BODY_SIZE, and in the error's detail).
+_BODY_TOO_LARGE = N_("the request body is larger than this server accepts")
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Responses are private unless they say otherwise: a response without its own Cache-Control gets
 # no-store (reports, advice drafts, every page with someone's data), except the static files.
@@ -122,28 +132,6 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _send_error(send: Send, scope: Scope, status: int, code: str, message: str) -> None:
-    """A minimal error response from inside middleware, JSON or plain text by path."""
-    if scope.get("path", "").startswith("/api/"):
-        body = json.dumps({"ok": False, "error": message, "code": code, "status": status}).encode()
-        content_type = b"application/json"
-    else:
-        body = message.encode()
-        content_type = b"text/plain; charset=utf-8"
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", content_type),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
 class SecurityHeaders:
     """Adds the security headers to every HTTP response."""
 
@@ -202,8 +190,8 @@ class CrossOriginGuard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         unsafe = scope["type"] == "http" and scope["method"] in _UNSAFE_METHODS
         if unsafe and not self.allowed(scope):
-            await _send_error(
-                send, scope, 403, "cross_origin", "cross-site requests are not allowed"
+            await refuse(
+                scope, receive, send, CrossOriginRefused(N_("cross-site requests are not allowed"))
             )
             return
         await self.app(scope, receive, send)
@@ -238,8 +226,8 @@ class NulGuard:
         if scope["type"] == "http" and (
             "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b"")
         ):
-            await _send_error(
-                send, scope, 400, "bad_request", "the address contains a NUL character"
+            await refuse(
+                scope, receive, send, MalformedRequest(N_("the address contains a NUL character"))
             )
             return
         await self.app(scope, receive, send)
@@ -256,10 +244,10 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        message = f"the request body is larger than {self.max_body_size} bytes"
+        too_large = BodyTooLarge(_BODY_TOO_LARGE, detail={"max_body_size": self.max_body_size})
         declared = header(scope, b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_body_size:
-            await _send_error(send, scope, 413, "body_too_large", message)
+            await refuse(scope, receive, send, too_large, close=True)
             return
         received = 0
         response_started = False
@@ -283,7 +271,7 @@ class BodyLimit:
             await self.app(scope, limited_receive, tracking_send)
         except _BodyTooLarge:
             if not response_started:
-                await _send_error(send, scope, 413, "body_too_large", message)
+                await refuse(scope, receive, send, too_large, close=True)
 
 
 class _BodyTooLarge(Exception):

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import json
 import logging
 from typing import Any, ClassVar
 
@@ -33,6 +32,9 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from deliberate.config import Settings
+from deliberate.errors import HeadersTooLarge
+from web.core.errors import refuse
+from web.core.i18n import N_
 
 __all__ = ["GuardedH11Protocol", "GuardedHttpToolsProtocol", "HeaderLimit", "uvicorn_options"]
 
@@ -169,22 +171,11 @@ class HeaderLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and _head_size(scope) > self.max_header_size:
-            message = f"the request headers are larger than {self.max_header_size} bytes"
-            body = json.dumps(
-                {"ok": False, "error": message, "code": "headers_too_large", "status": 431}
-            ).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 431,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                        (b"connection", b"close"),
-                    ],
-                }
+            error = HeadersTooLarge(
+                N_("the request headers are larger than this server accepts"),
+                detail={"max_header_size": self.max_header_size},
             )
-            await send({"type": "http.response.body", "body": body})
+            await refuse(scope, receive, send, error, close=True)
             return
         await self.app(scope, receive, send)
 
