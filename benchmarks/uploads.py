@@ -6,7 +6,9 @@
 The tests (``tests/tables/test_xlsx_bombs.py``) bound the memory these files take; the time is
 measured here, where a loaded machine cannot fail a build. Cases: the security review's file (a
 few kilobytes whose ``<dimension>`` declares 3,000 rows by 16,384 columns), a good sheet that
-declares a million rows, and a real cell in the last column. Target: each well under a second.
+declares a million rows, a real cell in the last column, and parts beside the sheet's cells: a
+million empty rows that all say row 5, 400,000 cell formats in the styles. Target: each well
+under a second.
 Prints one JSON line per case: the outcome, median wall and CPU seconds.
 """
 
@@ -60,6 +62,20 @@ def _lying(rows: list[list[object]], dimension: str, extra_rows: str = "") -> by
     return out.getvalue()
 
 
+def _styled(rows: list[list[object]], count: int) -> bytes:
+    """The workbook with ``count`` more cell formats in its styles part."""
+    source = zipfile.ZipFile(io.BytesIO(_workbook(rows)))
+    out = io.BytesIO()
+    xf = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                content = content.replace(b"</cellXfs>", xf.encode() * count + b"</cellXfs>")
+            target.writestr(info.filename, content)
+    return out.getvalue()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -71,6 +87,8 @@ def main() -> None:
         "declared_dimension_bomb": _lying([_HEADER], "A1:XFD3000", '<row r="3000"/>'),
         "good_sheet_declaring_a_million_rows": _lying([_HEADER, _GOOD], "A1:XFD1048576"),
         "cell_in_the_last_column": _lying([_HEADER], "A1:C1", last_column),
+        "a_million_empty_rows": _lying([_HEADER, _GOOD], "A1:C2", '<row r="5"/>' * 1_000_000),
+        "styles_with_400000_formats": _styled([_HEADER, _GOOD], 400_000),
     }
     for name, data in cases.items():
         walls, cpus, outcome = [], [], ""

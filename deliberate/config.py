@@ -107,6 +107,11 @@ class Settings:
         60.0, "Seconds a client has to send a request body after its headers, else disconnected"
     )
     keep_alive_timeout: float = _setting(5.0, "Seconds an idle connection stays open")
+    upload_cpu_seconds: float = _setting(
+        5.0,
+        "CPU seconds reading one uploaded spreadsheet (XLSX) may take before it is refused"
+        " with 422 (problem too_slow); a 1,000-form sheet takes well under one",
+    )
     max_connections: int = _setting(
         1000, "Open connections per server process; beyond that requests get 503"
     )
@@ -204,6 +209,10 @@ class Settings:
             )
         if self.backlog < 1:
             raise ConfigurationError(f"DELIBERATE_BACKLOG must be at least 1, not {self.backlog}")
+        if not self.upload_cpu_seconds > 0:  # also refuses NaN
+            raise ConfigurationError(
+                f"DELIBERATE_UPLOAD_CPU_SECONDS must be above 0, not {self.upload_cpu_seconds}"
+            )
         if not 0.0 <= self.tally_weight <= 1.0:
             raise ConfigurationError(
                 f"DELIBERATE_TALLY_WEIGHT must be between 0 and 1, not {self.tally_weight}"

@@ -6,6 +6,10 @@ code (``S1``, ``S2``…) as printed on the form. Answers are read generously (``
 :class:`~deliberate.errors.InvalidUpload`, whose ``detail`` names the row (as the spreadsheet
 numbers it, header = row 1), the column and a stable ``problem`` code. Nothing is partly
 imported: the service writes a :class:`FormBatch` in one transaction.
+
+Reading the file (:func:`read_upload`, bounded in size and time) needs nothing of the store, so
+the service does it before its transaction; :func:`forms_from_upload` then checks the rows
+against the table and the forms entered before.
 """
 
 from __future__ import annotations
@@ -18,7 +22,12 @@ from typing import Literal
 
 from deliberate.domain.sessions import FormAnswer, FormStatement, PaperForm, Table
 from deliberate.interop.cells import SafeCsvWriter
-from deliberate.interop.xlsx_sheet import MAX_UPLOAD_BYTES, Cell, first_sheet_rows
+from deliberate.interop.xlsx_sheet import (
+    MAX_UPLOAD_BYTES,
+    XLSX_TIME_LIMIT,
+    Cell,
+    first_sheet_rows,
+)
 from deliberate.interop.xlsx_sheet import reject as _reject
 
 __all__ = [
@@ -26,8 +35,11 @@ __all__ = [
     "MAX_UPLOAD_ROWS",
     "Cell",
     "FormBatch",
+    "UploadRows",
+    "forms_from_upload",
     "parse_answer",
     "parse_form_upload",
+    "read_upload",
     "upload_template_csv",
     "validate_grid_form",
 ]
@@ -165,6 +177,51 @@ def validate_grid_form(
     return PaperForm(table.session_id, table.number, number, parsed)
 
 
+@dataclass(frozen=True, slots=True)
+class UploadRows:
+    """The cells of an uploaded file, row by row, and whether it was a CSV or an XLSX."""
+
+    source: Literal["csv", "xlsx"]
+    rows: list[list[Cell]]
+
+
+def read_upload(data: bytes, *, time_limit: float = XLSX_TIME_LIMIT) -> UploadRows:
+    """The rows of an uploaded CSV or XLSX, recognised from the content, not the file name.
+
+    At most :data:`MAX_UPLOAD_BYTES`; an XLSX within the bounds of
+    :mod:`deliberate.interop.xlsx_sheet` and read within ``time_limit`` CPU seconds.
+    Raises :class:`InvalidUpload` otherwise.
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise _reject(
+            f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB",
+            problem="too_large",
+        )
+    if data.startswith(b"PK\x03\x04"):
+        return UploadRows("xlsx", first_sheet_rows(data, time_limit=time_limit))
+    return UploadRows("csv", _csv_rows(data))
+
+
+def forms_from_upload(
+    upload: UploadRows,
+    *,
+    table: Table,
+    statements: Sequence[FormStatement],
+    entered_form_numbers: Collection[int] = (),
+    max_rows: int = MAX_UPLOAD_ROWS,
+) -> FormBatch:
+    """The paper forms of ``upload`` for ``table``, all rows or none (see
+    :func:`parse_form_upload`)."""
+    forms, skipped = _forms_from_rows(
+        upload.rows,
+        table=table,
+        statements=statements,
+        entered_form_numbers=entered_form_numbers,
+        max_rows=max_rows,
+    )
+    return FormBatch(table, forms, upload.source, skipped)
+
+
 def parse_form_upload(
     data: bytes,
     *,
@@ -172,6 +229,7 @@ def parse_form_upload(
     statements: Sequence[FormStatement],
     entered_form_numbers: Collection[int] = (),
     max_rows: int = MAX_UPLOAD_ROWS,
+    time_limit: float = XLSX_TIME_LIMIT,
 ) -> FormBatch:
     """Parse a CSV or XLSX of paper forms for one table; all rows or none.
 
@@ -190,30 +248,21 @@ def parse_form_upload(
         Form numbers of this session already in the store: entering one twice is refused.
     max_rows : int
         Upper bound on data rows.
+    time_limit : float
+        CPU seconds reading an XLSX may take (``Settings.upload_cpu_seconds`` in the service).
 
     Raises
     ------
     InvalidUpload
         The whole file is refused; ``detail`` has ``row``, ``problem`` and often ``column``.
     """
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise _reject(
-            f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB",
-            problem="too_large",
-        )
-    source: Literal["csv", "xlsx"]
-    if data.startswith(b"PK\x03\x04"):
-        source, rows = "xlsx", first_sheet_rows(data)
-    else:
-        source, rows = "csv", _csv_rows(data)
-    forms, skipped = _forms_from_rows(
-        rows,
+    return forms_from_upload(
+        read_upload(data, time_limit=time_limit),
         table=table,
         statements=statements,
         entered_form_numbers=entered_form_numbers,
         max_rows=max_rows,
     )
-    return FormBatch(table, forms, source, skipped)
 
 
 def _csv_rows(data: bytes) -> list[list[Cell]]:

@@ -24,7 +24,12 @@ from deliberate.domain.sessions import (
 )
 from deliberate.domain.statements import Statement
 from deliberate.errors import AlreadyExists, Conflict
-from deliberate.interop.form_upload import Cell, parse_form_upload, validate_grid_form
+from deliberate.interop.form_upload import (
+    Cell,
+    forms_from_upload,
+    read_upload,
+    validate_grid_form,
+)
 from deliberate.interop.paper_forms import FormHeading, render_table_forms
 from deliberate.service.participation import ParticipationUseCases
 from deliberate.service.sessions import TableSessionUseCases
@@ -135,13 +140,18 @@ class ContributionUseCases(TableSessionUseCases, ParticipationUseCases, Statemen
         return result
 
     def import_forms(self, session_id: str, table_number: int, data: bytes) -> FormImport:
-        """Import a CSV or XLSX of one table's paper forms in one transaction: all or nothing."""
+        """Import a CSV or XLSX of one table's paper forms in one transaction: all or nothing.
+
+        The file is read first, bounded in size and in CPU time (``upload_cpu_seconds``), and
+        outside the transaction: a hostile spreadsheet never holds the store's write lock.
+        """
+        upload = read_upload(data, time_limit=self.settings.upload_cpu_seconds)
         with self.store.write() as connection:
             session, table, round_, statements, entered = self._entry_context(
                 connection, session_id, table_number
             )
-            batch = parse_form_upload(
-                data, table=table, statements=statements, entered_form_numbers=entered
+            batch = forms_from_upload(
+                upload, table=table, statements=statements, entered_form_numbers=entered
             )
             result = self._write_forms(connection, session, round_, batch.forms, batch.source)
         self._publish_forms(session, result)

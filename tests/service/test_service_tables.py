@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from collections.abc import Callable
 from datetime import date
 
@@ -380,3 +381,26 @@ def test_a_session_is_created_with_its_tables_or_not_at_all(service: Service) ->
                 tables=bad,
             )
     assert len(service.list_table_sessions(consultation.consultation_id)) == 1
+
+
+def test_an_upload_past_its_time_limit_saves_nothing(
+    service_factory: Callable[..., Service], service: Service, room: dict[str, str]
+) -> None:
+    """``upload_cpu_seconds`` bounds reading the spreadsheet; the refusal stores nothing."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["formulier", "S1", "S2", "S3"], [101, "eens", "oneens", "eens"]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    strict = service_factory(upload_cpu_seconds=1e-9)  # any read takes more CPU than that
+    before = _counts(service)
+    with pytest.raises(InvalidUpload) as caught:
+        strict.import_forms(room["session_id"], 1, buffer.getvalue())
+    assert caught.value.detail["problem"] == "too_slow"
+    assert _counts(service) == before
+    # The same file within the default limit is saved.
+    assert service.import_forms(room["session_id"], 1, buffer.getvalue()).form_numbers == (101,)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 
 import pytest
@@ -233,6 +234,44 @@ def test_a_bad_upload_is_refused_as_a_whole(
     room: Room, case: str, data: bytes, message: str
 ) -> None:
     response = _upload(room, "tafel1.csv", data)
+    assert response.status_code == 422, case  # type: ignore[attr-defined]
+    assert _error(response).startswith(message), _error(response)
+    assert _error(response).endswith("Er is niets opgeslagen.")
+    assert room.people() == []
+
+
+def _hostile_xlsx(part: str, find: str, insert: str) -> bytes:
+    """A good sheet whose ``part`` has ``insert`` put before ``find``: a few kilobytes packed."""
+    good = _xlsx([["formulier", "S1", "S2", "S3", "S4"], [101, "E", "O", "W", "E"]])
+    source = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            text = source.read(info.filename).decode()
+            if info.filename == part:
+                text = text.replace(find, insert + find, 1)
+            target.writestr(info.filename, text)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("case", "part", "find", "insert", "message"),
+    [
+        ("empty rows", "xl/worksheets/sheet1.xml", "</sheetData>", '<row r="3"/>' * 1_000_000,
+         "Het bestand heeft te veel rijen."),
+        ("styles", "xl/styles.xml", "</cellXfs>", "<xf numFmtId='0'/>" * 1_000_000,
+         "Het bestand is te groot."),
+        ("far right", "xl/worksheets/sheet1.xml", "</sheetData>",
+         '<row r="3"><c r="XFD3"><v>1</v></c></row>', "Het blad heeft cellen ver rechts"),
+    ],
+)  # fmt: skip
+def test_a_hostile_spreadsheet_is_refused_with_a_clear_422(
+    room: Room, case: str, part: str, find: str, insert: str, message: str
+) -> None:
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    data = _hostile_xlsx(part, find, insert)
+    assert len(data) < 200_000, case
+    response = _upload(room, "tafel1.xlsx", data, kind)
     assert response.status_code == 422, case  # type: ignore[attr-defined]
     assert _error(response).startswith(message), _error(response)
     assert _error(response).endswith("Er is niets opgeslagen.")

@@ -34,6 +34,12 @@ _PROBLEMS: dict[str, str] = {
     "duplicate_column": N_("column %(column)s appears twice"),
     "missing_column": N_("column %(column)s is missing"),
     "too_many_rows": N_("the file has too many rows"),
+    "too_many_columns": N_(
+        "the sheet has cells far to the right of the forms; copy the forms into a new sheet"
+    ),
+    "too_slow": N_(
+        "the spreadsheet takes too long to read; save it again as a plain .xlsx or as 'CSV UTF-8'"
+    ),
     "no_rows": N_("the file has no forms, only the first row"),
     "bad_form_number": N_("the form number is empty or not a whole number"),
     "form_number_out_of_range": N_("form %(form_number)s is not a form of this table"),
