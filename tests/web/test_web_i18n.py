@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from babel.messages.pofile import read_po
 from support import REPO_ROOT
@@ -17,8 +18,9 @@ def _ids(path: object) -> set[str]:
     return {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
 
 
-def test_catalogues_cover_every_string_in_the_code(tmp_path: object) -> None:
-    template = tmp_path / "messages.pot"  # type: ignore[operator]
+def _extracted(folder: Path) -> set[str]:
+    """The msgids babel finds in the code and templates (web/babel.cfg)."""
+    template = folder / "messages.pot"
     subprocess.run(
         [
             sys.executable,
@@ -43,7 +45,11 @@ def test_catalogues_cover_every_string_in_the_code(tmp_path: object) -> None:
         check=True,
         capture_output=True,
     )
-    in_code = _ids(template)
+    return _ids(template)
+
+
+def test_catalogues_cover_every_string_in_the_code(tmp_path: Path) -> None:
+    in_code = _extracted(tmp_path)
     assert len(in_code) > 100
     for language in ("nl", "en"):
         assert in_code <= _ids(LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"), language
@@ -55,6 +61,28 @@ def test_catalogues_cover_every_string_in_the_code(tmp_path: object) -> None:
         if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)
     ]
     assert untranslated == []
+
+
+def test_every_message_of_the_catalogues_is_used(tmp_path: Path) -> None:
+    """No leftover msgid (such as an old vote-change confirmation) lingers in a catalogue.
+
+    Babel does not read inside f-strings, so a msgid also counts as used when the code or a
+    template holds it literally.
+    """
+    in_code = _extracted(tmp_path)
+    sources = "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("web", "deliberate")
+        for path in (REPO_ROOT / folder).rglob("*")
+        if path.suffix in (".py", ".html", ".js")
+    )
+    for catalogue in (
+        LOCALE_DIR / "messages.pot",
+        *(LOCALE_DIR / language / "LC_MESSAGES" / "messages.po" for language in ("nl", "en")),
+    ):
+        unused = sorted(i for i in _ids(catalogue) - in_code if i not in sources)
+        assert unused == [], catalogue
+    assert not list(LOCALE_DIR.rglob("*.mo")), "the catalogues are read as .po at run time"
 
 
 def test_plural_forms() -> None:
