@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from web_helpers import *  # noqa: F403 - the fixtures
-from web_helpers import PASSWORD, WebWorld, browser_headers
+from web_helpers import PASSWORD, WebWorld, browser_headers, store_an_analysis
 
 from deliberate.domain.facilitators import Role
 from deliberate.domain.rounds import Phase
@@ -145,3 +145,24 @@ def test_qr_code_encodes_the_join_link(world: WebWorld) -> None:
     assert response.text.lstrip().startswith("<svg")
     # Without its namespace a browser shows an SVG inline, but not as an <img> source.
     assert 'xmlns="http://www.w3.org/2000/svg"' in response.text
+
+
+def test_the_live_map_picture_is_a_section_that_folds_on_a_phone(world: WebWorld) -> None:
+    """The picture of the live map is a native <details>, sent folded; fold.js opens it on a
+    wide screen (tests/browser/test_browser_live_map_fold.py measures both at 390 and 1920 px).
+    The projector's map is never folded."""
+    store_an_analysis(world, participants=30)
+    client = world.facilitator_client()
+    base = f"/f/c/{world.consultation_id}"
+    folded = re.compile(
+        r'<details class="map-fold" id="map-picture" data-open-wide><summary>Opiniekaart</summary>'
+        r"\s*<svg "
+    )
+    page = client.get(f"{base}/map", headers={"accept-language": "nl"})
+    assert folded.search(page.text), page.text[:2000]
+    assert '<script src="/static/fold.js" defer></script>' in page.text
+    # The live update sends the same section, so live.js can keep the state chosen.
+    assert folded.search(client.get(f"{base}/map/fragment").text)
+    assert "map-fold" not in client.get(f"{base}/map/fragment?projector=1").text
+    assert "map-fold" not in client.get(f"{base}/projector").text
+    assert client.get("/static/fold.js").status_code == 200

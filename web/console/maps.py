@@ -91,13 +91,15 @@ async def map_page(request: Request, ctx: Context) -> Response:
 
 async def map_fragment(request: Request, ctx: Context) -> Response:
     """The map alone, for the live update (also used by the projector)."""
+    projector = request.query_params.get("projector") == "1"
     return render(
         request,
         "map_fragment.html",
         {
             "map": map_view(request, ctx.consultation.consultation_id),
-            "projector": request.query_params.get("projector") == "1",
+            "projector": projector,
             "my_index": None,
+            "fold_picture": not projector,  # the live map page's picture folds on a phone
         },
     )
 

@@ -20,13 +20,33 @@
     });
   }
 
+  // A folded or unfolded section (a <details> with an id) keeps the state chosen on the page,
+  // and the focus stays on its summary when it was there (a keyboard user toggling it).
+  function replace(target, html) {
+    var opened = {};
+    var focused = null;
+    Array.prototype.forEach.call(target.querySelectorAll("details[id]"), function (section) {
+      opened[section.id] = section.open;
+      if (document.activeElement && document.activeElement.parentNode === section &&
+          document.activeElement.tagName === "SUMMARY") { focused = section.id; }
+    });
+    target.innerHTML = html;
+    Object.keys(opened).forEach(function (id) {
+      var section = document.getElementById(id);
+      if (!section || !target.contains(section)) { return; }
+      section.open = opened[id];
+      var summary = section.querySelector("summary");
+      if (focused === id && summary) { summary.focus(); }
+    });
+  }
+
   function merge(target, html) {
     var fresh = document.createElement("div");
     fresh.innerHTML = html;
     var before = keyed(target);
     var after = keyed(fresh);
     if (!before.length || !after.length || before[0].parentNode !== before[before.length - 1].parentNode) {
-      target.innerHTML = html;
+      replace(target, html);
       return;
     }
     var parent = before[0].parentNode;
