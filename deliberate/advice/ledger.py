@@ -12,7 +12,8 @@ A group hidden by the privacy rule (``docs/privacy.md``: below ``DELIBERATE_PRIV
 with one that is) keeps its id and label but has neither members nor size there, like its figures
 (``None``); :meth:`ClaimLedger.from_dict` reads it back without members. The full check,
 hidden groups included, runs at publication on the ledger in memory
-(:func:`deliberate.advice.verify.check_ledger`). Those ids are pseudonyms; the file is an audit
+(:func:`deliberate.advice.verify.check_ledger`, which says so when handed a ledger read back
+with a hidden group). Those ids are pseudonyms; the file is an audit
 record for the facilitators, not a publication.
 """
 

@@ -74,6 +74,15 @@ def _check_groups(ledger: ClaimLedger, privacy_k: int) -> None:
             f"publication requires {privacy_k}; draft it again.",
             claim="rules",
         )
+    for group in ledger.groups:
+        if not group.members:
+            # Every group has members; the ledger's JSON leaves out those of a hidden group.
+            raise ClaimDoesNotHold(
+                f"Group {group.label} names no members: a ledger read from its JSON cannot be "
+                "checked whole (hidden groups keep their members out of it); check the ledger "
+                "as drafted.",
+                claim="groups",
+            )
     seen: set[str] = set()
     hidden = hidden_groups([group.size for group in ledger.groups], privacy_k=privacy_k)
     for index, group in enumerate(ledger.groups):

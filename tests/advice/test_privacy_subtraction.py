@@ -21,11 +21,12 @@ from deliberate.advice import draft_advice, render_html, render_markdown
 from deliberate.advice.docx_file import render_docx
 from deliberate.advice.ledger import ClaimLedger
 from deliberate.advice.pdf_file import render_pdf
+from deliberate.advice.verify import check_ledger
 from deliberate.analysis.disclosure import hidden_groups
 from deliberate.analysis.params import AnalysisParams
 from deliberate.analysis.pipeline import analyse
 from deliberate.cli.report import report as report_command
-from deliberate.errors import AnalysisWarning
+from deliberate.errors import AnalysisWarning, ClaimDoesNotHold
 from deliberate.interop.snapshot_json import snapshot_to_json
 from web.api.answers import map_out
 from web.views.opinion_map import build_map
@@ -184,6 +185,12 @@ def test_the_claim_ledger_names_no_member_and_no_size_of_a_hidden_group(strict):
     assert [g.members for g in again.groups if not g.suppressed] == [
         g.members for g in report.ledger.groups if not g.suppressed
     ]
+    # The whole check needs the members of every group: it runs on the ledger as drafted, and
+    # says why it cannot run on one read back from the JSON.
+    check_ledger(report.ledger, snapshot, privacy_k=K, tally_weight=1.0)
+    with pytest.raises(ClaimDoesNotHold, match="names no members") as caught:
+        check_ledger(again, snapshot, privacy_k=K, tally_weight=1.0)
+    assert caught.value.claim == "groups"
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])
