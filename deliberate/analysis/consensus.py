@@ -17,9 +17,15 @@ random share of the votes), and reports the consensus:
    participant goes to the group that most runs put them in (ties: the reference's group);
 3. step 2 is repeated against the consensus itself until nothing moves (at most ``rounds``).
 
+The clusterer then takes the consensus for the groups only: their tables are estimated from it,
+and each participant is placed by their own votes under those tables (see
+:class:`deliberate.analysis.mixture.OpinionClusterer`).
+
 Hysteresis for the live map: when the previous result's groups are given (the ``anchor``), they
-count as ``anchor_weight`` extra runs for the participants who had a group, so a participant the
-runs split on stays where they were, and moves only when the new group leads by more than that.
+count as ``anchor_weight`` extra runs for the participants who had a group (by default
+:data:`ANCHOR_SHARE` of the runs: two runs in nine), so a participant the runs split on stays
+where they were, and moves only when the new group leads by more than that. A share rather than a
+fixed number keeps the hysteresis equally strong whatever the number of runs.
 
 The result is a smoother function of the votes than any single fit, yet every group in it is a
 group that the fits found. The cost is one fit per resample; the clusterer bounds it.
@@ -34,14 +40,24 @@ from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score
 
 __all__ = [
+    "ANCHOR_ODDS",
+    "ANCHOR_SHARE",
+    "FloatArray",
     "IntArray",
     "align_labels",
     "consensus_labels",
     "drop_votes",
+    "prefer_previous",
     "reference_run",
 ]
 
+FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+
+# The previous groups count as this share of the runs (two in nine).
+ANCHOR_SHARE = 2.0 / 9.0
+# A participant's previous group gets this prior odds when they are placed.
+ANCHOR_ODDS = 3.0
 
 
 def drop_votes(one_hot: sp.csr_matrix, share: float, rng: np.random.Generator) -> sp.csr_matrix:
@@ -99,12 +115,15 @@ def consensus_labels(
     runs: list[IntArray],
     rounds: int = 5,
     anchor: IntArray | None = None,
-    anchor_weight: float = 2.0,
+    anchor_weight: float | None = None,
 ) -> IntArray:
     """The consensus grouping of several runs over the same participants (groups 0..k-1).
 
-    ``anchor``: the previous groups (-1: none), counted as ``anchor_weight`` runs (hysteresis).
+    ``anchor``: the previous groups (-1: none), counted as ``anchor_weight`` runs (hysteresis;
+    by default :data:`ANCHOR_SHARE` times the number of runs).
     """
+    if anchor_weight is None:
+        anchor_weight = ANCHOR_SHARE * len(runs)
     current = runs[reference_run(runs)]
     if anchor is not None and anchor.shape != current.shape:
         anchor = None
@@ -115,3 +134,22 @@ def consensus_labels(
         current = updated
     _, renumbered = np.unique(current, return_inverse=True)
     return np.asarray(renumbered, dtype=np.int64)
+
+
+def prefer_previous(
+    posterior: FloatArray, target: IntArray, anchor: IntArray, odds: float = ANCHOR_ODDS
+) -> FloatArray:
+    """``posterior`` with each participant's previous group ``odds`` times as likely a priori.
+
+    ``anchor`` holds the previous groups (-1: none), matched to the ``target`` groups by
+    overlap. A participant then moves to another group only when their votes make it more than
+    ``odds`` times as likely as the group they were in (hysteresis between recomputes).
+    """
+    aligned = np.full(target.size, -1, dtype=np.int64)
+    known = anchor >= 0
+    if known.any():
+        aligned[known] = align_labels(anchor[known], target[known])
+    rows = np.flatnonzero(aligned >= 0)
+    weighted = posterior.copy()
+    weighted[rows, aligned[rows]] *= odds
+    return np.asarray(weighted / weighted.sum(axis=1, keepdims=True), dtype=np.float64)

@@ -22,7 +22,8 @@ small group that holds its own position passes this test as easily as a large on
 Several partitions of nearly equal likelihood often fit real votes, and a fit can move from one to
 another when a few votes change. Up to ``max_resample_votes`` votes, the model is therefore also
 fitted on ``n_resamples`` resamples that each leave out ``resample_drop`` of the votes, and the
-reported groups are the consensus of all runs (:mod:`deliberate.analysis.consensus`).
+reported groups are the consensus of all runs (:mod:`deliberate.analysis.consensus`), and each
+participant is placed by their own votes under the consensus groups' tables.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClusterMixin
 from threadpoolctl import ThreadpoolController
 
-from deliberate.analysis.consensus import consensus_labels, drop_votes
+from deliberate.analysis.consensus import consensus_labels, drop_votes, prefer_previous
 from deliberate.analysis.vote_mixture import (
     Fit,
     FloatArray,
@@ -98,9 +99,11 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
     max_fit_samples : int, default=5000
         Above this many participants, k is chosen on a random subset and the chosen model is then
         refined on everyone.
-    n_resamples : int, default=8
+    n_resamples : int, default=16
         Resamples fitted besides the votes themselves; the groups are the consensus of all runs
-        (:mod:`deliberate.analysis.consensus`). 0 switches the consensus off.
+        (:mod:`deliberate.analysis.consensus`). 0 switches the consensus off. The consensus is an
+        average over resampled fits, so its own noise falls with more of them (16 rather than 8:
+        measured in ``docs/analysis.md``) at a proportional cost.
     resample_drop : float, default=0.10
         Share of the votes each resample leaves out.
     max_resample_votes : int, default=200_000
@@ -108,7 +111,9 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         that large consultations keep their speed.
     previous_groups : ndarray of int, shape (n_participants,), optional
         Each participant's group in the previous result (-1: none), for the hysteresis: at the
-        opposition threshold, and in the consensus, where it counts as two more runs.
+        opposition threshold, in the consensus, where it counts as two runs in nine
+        (``consensus.ANCHOR_SHARE``), and in the final placement, where it triples the prior
+        odds of a participant's previous group (``consensus.ANCHOR_ODDS``).
     random_state : int or None, default=None
         Seed of the k-means starts, the embedding and the subset.
 
@@ -149,7 +154,7 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         hysteresis: float = 0.25,
         seed_fractions: tuple[float, ...] = (0.02, 0.05),
         max_fit_samples: int = 5_000,
-        n_resamples: int = 8,
+        n_resamples: int = 16,
         resample_drop: float = 0.10,
         max_resample_votes: int = 200_000,
         previous_groups: IntArray | None = None,
@@ -290,12 +295,18 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
             single["random_state"] = int(rng.integers(2**31))
             resampled = drop_votes(one_hot, self.resample_drop, rng)
             runs.append(OpinionClusterer(**single).fit(resampled).labels_)
-        # Hysteresis: the previous groups count as two more runs (consensus module docstring).
+        # Hysteresis: the previous groups count as two runs in nine (consensus module docstring).
         labels = consensus_labels(runs, anchor=self.previous_groups)
         hard = np.eye(int(labels.max()) + 1)[labels]
+        # The consensus decides the groups, i.e. their tables; each participant is then placed by
+        # their own votes under those tables (one E-step), not by the count of runs: a count
+        # also carries the noise of every fit, the tables average it out over the group.
         step = fit_from(one_hot, hard, self.outcome_priors_, 1, self.tol)
+        posterior = step.responsibilities
+        if self.previous_groups is not None and self.previous_groups.shape == labels.shape:
+            posterior = prefer_previous(posterior, labels, self.previous_groups)
         # The merge rule applies to the consensus too (it adds to ``merged_``).
-        self._finish(one_hot, Fit(step.log_likelihood, step.log_theta, step.log_weights, hard))
+        self._finish(one_hot, Fit(step.log_likelihood, step.log_theta, step.log_weights, posterior))
 
     def _fit(self, one_hot: sp.csr_matrix) -> OpinionClusterer:
         n_rows = one_hot.shape[0]
