@@ -11,14 +11,42 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from deliberate.domain.snapshot import SnapshotParticipant, SnapshotVote, VoteSnapshot
+from deliberate.domain.snapshot import SnapshotParticipant, SnapshotVote, Vote, VoteSnapshot
 from deliberate.domain.vote_table import TableVotes
+from deliberate.events import Event
 
-__all__ = ["LiveVotes"]
+__all__ = ["LiveVotes", "deltas_of", "is_join"]
+
+
+def is_join(event: Event) -> bool:
+    """A ``participants`` event of people joining (not an erasure or a bulk change)."""
+    payload = event.payload
+    return (
+        event.topic == "participants" and "participant_id" in payload and ("erased" not in payload)
+    )
+
+
+def deltas_of(payload: Any) -> list[SnapshotVote] | None:
+    """The changes listed in a ``votes`` event, or ``None`` when it lists none (or is odd)."""
+    changes = payload.get("changes")
+    if not isinstance(changes, list):
+        return None
+    found = []
+    for item in changes:
+        if not (isinstance(item, list) and len(item) == 4):
+            return None
+        participant_id, statement_id, value, stamp = item
+        if not (isinstance(participant_id, str) and isinstance(statement_id, str)):
+            return None
+        if value not in (-1, 0, 1) or not isinstance(stamp, int | float):
+            return None
+        found.append(SnapshotVote(participant_id, statement_id, Vote(value), float(stamp)))
+    return found
 
 
 class LiveVotes:
@@ -35,16 +63,24 @@ class LiveVotes:
         votes = snapshot.votes
         if not isinstance(votes, TableVotes):
             votes = _as_table_votes(snapshot)
-            snapshot = replace(snapshot, votes=votes)
-        self.snapshot = snapshot
-        self._votes = votes
         self._row = {pid: i for i, pid in enumerate(votes.participant_ids)}
         self._column = {sid: j for j, sid in enumerate(votes.statement_ids)}
         self._width = max(len(votes.statement_ids), 1)
         keys = votes.participant * self._width + votes.statement
-        self._sorted_at = np.argsort(keys, kind="stable")
-        self._sorted = keys[self._sorted_at]
-        self._added: dict[int, int] = {}  # cells appended since the sort: cell number → index
+        if keys.size > 1 and not bool((keys[1:] > keys[:-1]).all()):
+            order = np.argsort(keys, kind="stable")  # once: later copies stay in cell order
+            keys = keys[order]
+            votes = TableVotes(
+                votes.participant_ids,
+                votes.statement_ids,
+                votes.participant[order],
+                votes.statement[order],
+                votes.vote[order],
+                votes.timestamp[order],
+            )
+        self._votes = votes
+        self._sorted = keys
+        self.snapshot = replace(snapshot, votes=votes)
 
     def with_participants(self, participants: Sequence[SnapshotParticipant]) -> bool:
         """Take a fresh participant list (after joins); False when it needs a full read.
@@ -95,53 +131,41 @@ class LiveVotes:
         """The snapshot with ``changes`` applied in order (the latest change of a cell wins).
 
         Every change must name a known participant and statement (see :meth:`knows`). The
-        previous snapshot's arrays are left as they were.
+        votes stay in cell order (participant, then statement), so that the analysis matrix
+        needs no sort. The previous snapshot's arrays are left as they were.
         """
         if not changes:
             return self.snapshot
         votes = self._votes
-        n = len(votes)
         keys = np.array(
             [self._row[c.participant_id] * self._width + self._column[c.statement_id]
              for c in changes],
             dtype=np.int64,
         )  # fmt: skip
-        found = np.searchsorted(self._sorted, keys)
+        values = np.array([int(c.value) for c in changes], dtype=np.int8)
+        stamps = np.array([c.timestamp for c in changes], dtype=np.float64)
+        # The last change of each cell: unique over the reversed keys finds each cell's last one.
+        unique, last = np.unique(keys[::-1], return_index=True)
+        last = keys.size - 1 - last
+        values, stamps = values[last], stamps[last]
+        found = np.searchsorted(self._sorted, unique)
         inside = found < self._sorted.size
-        hit = np.zeros(keys.size, dtype=bool)
-        hit[inside] = self._sorted[found[inside]] == keys[inside]
+        hit = np.zeros(unique.size, dtype=bool)
+        hit[inside] = self._sorted[found[inside]] == unique[inside]
         value = votes.vote.copy()
         stamp = votes.timestamp.copy()
-        rows: list[int] = []
-        cols: list[int] = []
-        new_values: list[int] = []
-        new_stamps: list[float] = []
-        for key, is_hit, at, change in zip(
-            keys.tolist(), hit.tolist(), found.tolist(), changes, strict=True
-        ):
-            if is_hit:
-                index = int(self._sorted_at[at])
-            elif key in self._added:
-                index = self._added[key]
-            else:
-                index = n + len(rows)
-                self._added[key] = index
-                rows.append(key // self._width)
-                cols.append(key % self._width)
-                new_values.append(0)
-                new_stamps.append(0.0)
-            if index < n:
-                value[index] = int(change.value)
-                stamp[index] = change.timestamp
-            else:
-                new_values[index - n] = int(change.value)
-                new_stamps[index - n] = change.timestamp
-        participant, statement = votes.participant, votes.statement
-        if rows:
-            participant = np.concatenate([participant, np.array(rows, dtype=np.int64)])
-            statement = np.concatenate([statement, np.array(cols, dtype=np.int64)])
-            value = np.concatenate([value, np.array(new_values, dtype=np.int8)])
-            stamp = np.concatenate([stamp, np.array(new_stamps, dtype=np.float64)])
+        value[found[hit]] = values[hit]
+        stamp[found[hit]] = stamps[hit]
+        participant, statement, keys_now = votes.participant, votes.statement, self._sorted
+        new = ~hit
+        if new.any():
+            at = found[new]
+            participant = np.insert(participant, at, unique[new] // self._width)
+            statement = np.insert(statement, at, unique[new] % self._width)
+            value = np.insert(value, at, values[new])
+            stamp = np.insert(stamp, at, stamps[new])
+            keys_now = np.insert(keys_now, at, unique[new])
+        self._sorted = keys_now
         self._votes = TableVotes(
             votes.participant_ids, votes.statement_ids, participant, statement, value, stamp
         )

@@ -89,25 +89,35 @@ class VoteMatrix:
             raise AnalysisError("A vote value is not agree (+1), disagree (-1) or pass (0).")
         if len(set(participant_ids)) != n_rows or len(set(statement_ids)) != n_cols:
             raise AnalysisError("Participant and statement ids must be unique.")
+        cells = rows64 * max(n_cols, 1) + cols64
+        mask = np.ones(n_cols, dtype=bool) if included is None else np.asarray(included, bool)
+        if mask.shape != (n_cols,):
+            raise AnalysisError("The included mask must have one entry per statement.")
+        if order is not None and np.shape(order) != rows64.shape:
+            raise AnalysisError("The vote order must have one entry per vote.")
+        if cells.size < 2 or bool((cells[1:] > cells[:-1]).all()):
+            # One vote per cell, already in cell order (the live worker's copy): nothing to sort.
+            return cls(
+                participant_ids=tuple(str(p) for p in participant_ids),
+                statement_ids=tuple(str(s) for s in statement_ids),
+                included=mask.copy(),
+                rows=rows64.copy(),
+                cols=cols64.copy(),
+                values=vals.astype(np.int8),
+            )
         # Sort by cell, newest last (ties in input order), then keep the last entry of each cell.
         # Two stable sorts instead of one lexsort on four keys: a vote log is usually in time
         # order already, and then the first sort is skipped.
         sequence = np.arange(rows64.size)
         if order is not None:
             stamps = np.asarray(order, dtype=np.float64)
-            if stamps.shape != rows64.shape:
-                raise AnalysisError("The vote order must have one entry per vote.")
             if stamps.size > 1 and (stamps[1:] < stamps[:-1]).any():
                 sequence = np.argsort(stamps, kind="stable")
-        cells = rows64 * max(n_cols, 1) + cols64
         sequence = sequence[np.argsort(cells[sequence], kind="stable")]
         rows64, cols64, vals = rows64[sequence], cols64[sequence], vals[sequence]
         last = np.ones(rows64.size, dtype=bool)
         if rows64.size > 1:
             last[:-1] = (rows64[1:] != rows64[:-1]) | (cols64[1:] != cols64[:-1])
-        mask = np.ones(n_cols, dtype=bool) if included is None else np.asarray(included, bool)
-        if mask.shape != (n_cols,):
-            raise AnalysisError("The included mask must have one entry per statement.")
         return cls(
             participant_ids=tuple(str(p) for p in participant_ids),
             statement_ids=tuple(str(s) for s in statement_ids),
