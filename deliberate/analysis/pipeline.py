@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 import deliberate
 from deliberate.analysis import definitions, findings
 from deliberate.analysis.disclosure import hidden_groups
-from deliberate.analysis.grouping import group_participants
+from deliberate.analysis.grouping import Grouping, group_participants
 from deliberate.analysis.labels import group_label, stable_group_ids
 from deliberate.analysis.matrix import VoteMatrix
 from deliberate.analysis.params import AnalysisParams
@@ -41,6 +41,7 @@ __all__ = [
     "IntArray",
     "analyse",
     "analyse_matrix",
+    "build_result",
 ]
 
 IntArray = NDArray[np.int64]
@@ -123,20 +124,46 @@ def analyse_matrix(
     """
     params = params or AnalysisParams()
     found: list[str] = []
+    grouping = group_participants(matrix, params, previous, found)
+    group_ids = stable_group_ids(
+        grouping.labels, matrix.participant_ids, previous.group_of() if previous else None
+    )
+    return build_result(matrix, grouping, group_ids, texts=texts, params=params, found=found)
+
+
+def build_result(
+    matrix: VoteMatrix,
+    grouping: Grouping,
+    group_ids: Sequence[int],
+    *,
+    texts: Sequence[str] = (),
+    params: AnalysisParams | None = None,
+    found: Sequence[str] = (),
+    group_counts: NDArray[np.int64] | None = None,
+    totals: NDArray[np.int64] | None = None,
+) -> AnalysisResult:
+    """The result of a grouping: tallies, groups, findings and verdicts, all from ``matrix``.
+
+    The second half of :func:`analyse_matrix`; the live analysis
+    (:mod:`deliberate.analysis.incremental`) calls it with a grouping it updated and the tallies
+    it kept: ``group_counts`` must equal ``matrix.group_tally(grouping.labels, …)`` and
+    ``totals`` ``matrix.tally(grouping.voters)`` (computed here when omitted). ``group_ids`` is
+    the stable id of each group index; ``found`` the warnings of the grouping.
+    """
+    params = params or AnalysisParams()
+    group_ids = list(group_ids)
     n_cols = matrix.shape[1]
     statement_ids = matrix.statement_ids
     texts = list(texts) + [""] * (n_cols - len(texts))
-    grouping = group_participants(matrix, params, previous, found)
     voted, columns, voters = grouping.voted, grouping.columns, grouping.voters
     projection = grouping.projection
     labels, k_scores = grouping.labels, grouping.k_scores
     polis = params.mode == "polis"
-    n_groups = int(labels.max()) + 1 if labels.size else 0
-    group_ids = stable_group_ids(
-        labels, matrix.participant_ids, previous.group_of() if previous else None
-    )
-    group_counts = matrix.group_tally(labels, n_groups)
-    totals = matrix.tally(voters)
+    n_groups = len(group_ids)
+    if group_counts is None:
+        group_counts = matrix.group_tally(labels, n_groups)
+    if totals is None:
+        totals = matrix.tally(voters)
     sizes = np.bincount(labels[labels >= 0], minlength=n_groups).astype(np.int64)
     # Below privacy_k, and whatever else would let such a group be recovered by subtraction.
     shown = ~np.array(hidden_groups(sizes.tolist(), privacy_k=params.privacy_k), dtype=bool)
