@@ -3,21 +3,19 @@
 Requests never wait for the analysis. The worker listens on the event bus; a change to votes,
 statements, moderation or participants marks the consultation *dirty*. Once no new change has
 arrived for ``Settings.analysis_debounce_seconds`` (or the change has waited twice that long, so
-a steady stream of votes still refreshes the map), one background thread takes a fresh snapshot,
-runs the analysis and stores the result as a new version; storing publishes an ``analysis``
-event that live maps listen for. Changes that arrive during a recompute mark the consultation
-dirty again, so the latest snapshot always wins and at most one recompute per consultation runs
-at a time.
+a steady stream of votes still refreshes the map), the worker's thread makes a result and stores
+it as a new version; storing publishes an ``analysis`` event that live maps listen for. At most
+one recompute per consultation runs at a time, and the latest votes always win.
 
-The worker keeps each consultation's last snapshot in memory. A ``votes`` event that lists its
-changes (the vote path announces every committed batch so) is applied to that copy as a delta,
-and the next recompute analyses the copy without reading the store. Any other event of the
-consultation (a join, moderation, a bulk import, an erasure, a quarantine) drops the copy, and
-so does age: a full read from the store happens at least every
-``Settings.analysis_full_reload_seconds``, which bounds any drift (for example two workers'
-changes of one cell arriving out of order). The age is measured in the worker's own time: where
-one recompute takes longer than a tenth of that interval (a very large round), the interval
-stretches to ten recomputes, so that the worker does not read the whole store for every vote.
+The worker keeps each consultation's votes in memory. A ``votes`` event that lists its changes
+is applied to that copy as a delta; a join rereads only the participant list; any other event
+(moderation, a bulk import, an erasure, a quarantine) drops the copy, so the next recompute
+reads the store. With the default analyser the result comes from the live analysis
+(:mod:`deliberate.live_analysis`): changed participants are placed with the model of the last
+full run, a warm start follows a store read, and full runs happen on a background thread every
+``Settings.analysis_full_reload_seconds``, reading the store again, which bounds any drift. With
+another ``analyser`` every recompute runs it on the copy, which is read from the store again
+once it is that old (or ten recomputes old, where a recompute takes longer).
 """
 
 from __future__ import annotations
@@ -32,10 +30,11 @@ from typing import Any, Protocol
 
 from deliberate.analysis import AnalysisParams, AnalysisResult, analyse
 from deliberate.config import Settings
-from deliberate.domain.snapshot import SnapshotParticipant, SnapshotVote, Vote, VoteSnapshot
+from deliberate.domain.snapshot import SnapshotParticipant, SnapshotVote, VoteSnapshot
 from deliberate.errors import AnalysisError, AnalysisWarning, DeliberateError
 from deliberate.events import Event, EventBus
-from deliberate.live_votes import LiveVotes
+from deliberate.live_analysis import FullRun, LiveAnalyses
+from deliberate.live_votes import LiveVotes, deltas_of, is_join
 
 __all__ = [
     "TRIGGER_TOPICS",
@@ -58,32 +57,8 @@ class _Cached:
     read_at: float
     pending: list[SnapshotVote] = field(default_factory=list)
     joined: bool = False  # someone joined since: read the participant list again
-
-
-def _is_join(event: Event) -> bool:
-    """A ``participants`` event of people joining (not an erasure or a bulk change)."""
-    payload = event.payload
-    return (
-        event.topic == "participants" and "participant_id" in payload and ("erased" not in payload)
-    )
-
-
-def _deltas(payload: Any) -> list[SnapshotVote] | None:
-    """The changes listed in a ``votes`` event, or ``None`` when it lists none (or is odd)."""
-    changes = payload.get("changes")
-    if not isinstance(changes, list):
-        return None
-    found = []
-    for item in changes:
-        if not (isinstance(item, list) and len(item) == 4):
-            return None
-        participant_id, statement_id, value, stamp = item
-        if not (isinstance(participant_id, str) and isinstance(statement_id, str)):
-            return None
-        if value not in (-1, 0, 1) or not isinstance(stamp, int | float):
-            return None
-        found.append(SnapshotVote(participant_id, statement_id, Vote(value), float(stamp)))
-    return found
+    since_full: list[SnapshotVote] | None = None  # changes since a background full run's read
+    since_joined: bool = False
 
 
 class _AnalysisStore(Protocol):
@@ -175,6 +150,11 @@ class AnalysisWorker:
         self._took: dict[str, float] = {}  # seconds the last recompute took, per consultation
         self._stored: dict[str, bytes] = {}  # the payload this worker stored last, per consultation
         self.store_reads = 0  # full snapshot reads from the store, for tests and benchmarks
+        self.read_seconds = 0.0  # CPU seconds of those reads on the worker's own thread
+        # The live analysis (the default analyser): updates, warm starts and full runs.
+        self.live = LiveAnalyses(settings) if analyser is None else None
+        self._full: dict[str, FullRun] = {}  # the background full run of each consultation
+        self._full_thread: threading.Thread | None = None
 
     def start(self) -> AnalysisWorker:
         """Subscribe to the bus and start the background thread; return self."""
@@ -195,9 +175,10 @@ class AnalysisWorker:
         with self._condition:
             self._stopping = True
             self._condition.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        for thread in (self._thread, self._full_thread):
+            if thread is not None:
+                thread.join(timeout)
+        self._thread = self._full_thread = None
 
     def request(self, consultation_id: str) -> None:
         """Mark a consultation dirty as if one of its votes had changed."""
@@ -215,12 +196,15 @@ class AnalysisWorker:
         """
         started = time.monotonic()
         try:
-            snapshot = self._snapshot(consultation_id)
-            previous = self._stored.get(consultation_id)
-            if previous is None:  # after a start: the latest stored version, once
-                latest = self.service.latest_analysis(consultation_id)
-                previous = latest.payload if latest is not None else None
-            payload = self.analyser(snapshot, self.settings, previous)
+            if self.live is not None:
+                payload = self._live_payload(self.live, consultation_id)
+            else:
+                snapshot, _ = self._snapshot(consultation_id)
+                previous = self._stored.get(consultation_id)
+                if previous is None:  # after a start: the latest stored version, once
+                    latest = self.service.latest_analysis(consultation_id)
+                    previous = latest.payload if latest is not None else None
+                payload = self.analyser(snapshot, self.settings, previous)
             stored = self.service.store_analysis(consultation_id, payload)
             self._stored[consultation_id] = payload
             self._took[consultation_id] = time.monotonic() - started
@@ -230,11 +214,105 @@ class AnalysisWorker:
         except Exception:
             _log.exception("analysis of %s failed", consultation_id)
             return None
+        self._start_full(consultation_id)
         version = getattr(stored, "version", None)
         return int(version) if isinstance(version, int) else None
 
-    def _snapshot(self, consultation_id: str) -> VoteSnapshot:
-        """The consultation's snapshot: the cached copy with its deltas, or a fresh read."""
+    def _live_payload(self, live: LiveAnalyses, consultation_id: str) -> bytes:
+        """The live analysis's next result: a landed full run, or an update or warm start."""
+        landed = self._landed(live, consultation_id)
+        if landed is not None:
+            return landed
+        snapshot, changed = self._snapshot(consultation_id, by_age=False)
+        previous = None
+        if consultation_id not in live.models:  # after a start: the latest stored result
+            latest = self.service.latest_analysis(consultation_id)
+            if latest is not None:
+                try:
+                    previous = AnalysisResult.from_json(latest.payload)
+                except AnalysisError:
+                    previous = None
+        return live.result(consultation_id, snapshot, changed, previous)
+
+    def _landed(self, live_analyses: LiveAnalyses, consultation_id: str) -> bytes | None:
+        """A finished background full run, brought up to the votes of now; None if there is none.
+
+        The changes that arrived since the run's store read are applied to its votes (changes
+        read twice are set twice to the same value) and to its model, and its copy of the votes
+        becomes the worker's.
+        """
+        with self._condition:
+            run = self._full.get(consultation_id)
+            if run is None or (run.model is None and not run.failed):
+                return None
+            del self._full[consultation_id]
+            cached = self._cache.get(consultation_id)
+            fitted, read = run.model, run.snapshot
+            if fitted is None or read is None or cached is None or cached.since_full is None:
+                if cached is not None:
+                    cached.since_full = None
+                return None  # failed, or the store changed otherwise since: not usable
+            changes = list(cached.since_full)
+            joined = cached.since_joined
+        live = LiveVotes(read)
+        usable = not joined or live.with_participants(
+            self.service.snapshot_participants(consultation_id)
+        )
+        usable = usable and live.knows(changes)
+        snapshot = live.apply(changes) if usable else read
+        with self._condition:
+            arrived = cached.since_full or []
+            cached.since_full = None
+            if not usable or self._cache.get(consultation_id) is not cached:
+                return None
+            # Changes that arrived meanwhile stay pending for the next update.
+            cached.pending = arrived[len(changes) :]
+            cached.live = live
+        changed = {c.participant_id for c in changes}
+        return live_analyses.land(consultation_id, fitted, snapshot, changed)
+
+    def _start_full(self, consultation_id: str) -> None:
+        """Start a background full run of this consultation when one is due and none runs."""
+        live = self.live
+        if live is None or self._stopping or not live.full_due(consultation_id):
+            return
+        with self._condition:
+            if consultation_id in self._full or (
+                self._full_thread is not None and self._full_thread.is_alive()
+            ):
+                return
+            run = self._full[consultation_id] = FullRun(started=self.clock())
+
+        def read() -> VoteSnapshot:
+            with self._condition:
+                cached = self._cache.get(consultation_id)
+                if cached is not None:  # collect the changes from here on, for the landing
+                    cached.since_full, cached.since_joined = [], False
+            snapshot = self.service.snapshot(consultation_id)
+            self.store_reads += 1
+            return snapshot
+
+        def work() -> None:
+            try:
+                live.run_full(run, read, consultation_id)
+            except Exception:
+                _log.exception("full analysis of %s failed", consultation_id)
+            self.request(consultation_id)  # the worker's thread lands it
+
+        self._full_thread = threading.Thread(
+            target=work, name="deliberate-analysis-full", daemon=True
+        )
+        self._full_thread.start()
+
+    def _snapshot(
+        self, consultation_id: str, *, by_age: bool = True
+    ) -> tuple[VoteSnapshot, set[str] | None]:
+        """The consultation's snapshot: the cached copy with its deltas, or a fresh read.
+
+        Also the participants whose votes changed since the last call, or ``None`` after a
+        fresh read. ``by_age=False``: the copy is not read again for its age (the live
+        analysis's background full runs read the store instead).
+        """
         now = time.monotonic()
         pending: list[SnapshotVote] = []
         joined = False
@@ -243,7 +321,7 @@ class AnalysisWorker:
             fresh_enough = (
                 cached is not None
                 and cached.live is not None
-                and now - cached.read_at < self._reload_after(consultation_id)
+                and (not by_age or now - cached.read_at < self._reload_after(consultation_id))
             )
             if cached is not None and cached.live is not None and fresh_enough:
                 pending, cached.pending = cached.pending, []
@@ -258,17 +336,19 @@ class AnalysisWorker:
             ):
                 live = None
             if live is not None and live.knows(pending):
-                return live.apply(pending)
+                return live.apply(pending), {c.participant_id for c in pending}
         with self._condition:
             # Deltas that arrive while the store is read are kept and applied next time.
             self._cache[consultation_id] = cached = _Cached(None, now)
+        cpu = time.thread_time()
         snapshot = self.service.snapshot(consultation_id)
         self.store_reads += 1
+        self.read_seconds += time.thread_time() - cpu
         live = LiveVotes(snapshot)
         with self._condition:
             if self._cache.get(consultation_id) is cached:
                 cached.live = live
-        return live.snapshot
+        return live.snapshot, None
 
     def _reload_after(self, consultation_id: str) -> float:
         """Seconds the in-memory copy may be used: the setting, or ten recomputes if longer."""
@@ -279,15 +359,18 @@ class AnalysisWorker:
         consultation_id = event.consultation_id
         if consultation_id is None or event.topic == "analysis":
             return
-        deltas = _deltas(event.payload) if event.topic == "votes" else None
+        deltas = deltas_of(event.payload) if event.topic == "votes" else None
         with self._condition:
             cached = self._cache.get(consultation_id)
             if cached is not None and deltas is not None:
                 cached.pending.extend(deltas)
-            elif cached is not None and _is_join(event):
-                cached.joined = True  # the votes stay; only the participant list is read
+                if cached.since_full is not None:
+                    cached.since_full.extend(deltas)
+            elif cached is not None and is_join(event):
+                cached.joined = cached.since_joined = True  # only the participant list is read
             else:
                 self._cache.pop(consultation_id, None)  # anything else: read the store again
+                self._full.pop(consultation_id, None)  # and a full run in progress is dropped
         if event.topic in TRIGGER_TOPICS:
             self.request(consultation_id)
 
