@@ -151,7 +151,6 @@ class AnalysisWorker:
         self._stored: dict[str, bytes] = {}  # the payload this worker stored last, per consultation
         self.store_reads = 0  # full snapshot reads from the store, for tests and benchmarks
         self.read_seconds = 0.0  # CPU seconds of those reads on the worker's own thread
-        # The live analysis (the default analyser): updates, warm starts and full runs.
         self.live = LiveAnalyses(settings) if analyser is None else None
         self._full: dict[str, FullRun] = {}  # the background full run of each consultation
         self._full_thread: threading.Thread | None = None
@@ -179,6 +178,12 @@ class AnalysisWorker:
             if thread is not None:
                 thread.join(timeout)
         self._thread = self._full_thread = None
+
+    def join_full(self, timeout: float | None = None) -> None:
+        """Wait for the background full run (if any) to finish; for tests and benchmarks."""
+        thread = self._full_thread
+        if thread is not None:
+            thread.join(timeout)
 
     def request(self, consultation_id: str) -> None:
         """Mark a consultation dirty as if one of its votes had changed."""
@@ -246,8 +251,7 @@ class AnalysisWorker:
             if run is None or (run.model is None and not run.failed):
                 return None
             del self._full[consultation_id]
-            cached = self._cache.get(consultation_id)
-            fitted, read = run.model, run.snapshot
+            cached, fitted, read = self._cache.get(consultation_id), run.model, run.snapshot
             if fitted is None or read is None or cached is None or cached.since_full is None:
                 if cached is not None:
                     cached.since_full = None
@@ -284,13 +288,11 @@ class AnalysisWorker:
             run = self._full[consultation_id] = FullRun(started=self.clock())
 
         def read() -> VoteSnapshot:
-            with self._condition:
-                cached = self._cache.get(consultation_id)
-                if cached is not None:  # collect the changes from here on, for the landing
+            with self._condition:  # collect the changes from here on, for the landing
+                if (cached := self._cache.get(consultation_id)) is not None:
                     cached.since_full, cached.since_joined = [], False
-            snapshot = self.service.snapshot(consultation_id)
             self.store_reads += 1
-            return snapshot
+            return self.service.snapshot(consultation_id)
 
         def work() -> None:
             try:
@@ -299,9 +301,7 @@ class AnalysisWorker:
                 _log.exception("full analysis of %s failed", consultation_id)
             self.request(consultation_id)  # the worker's thread lands it
 
-        self._full_thread = threading.Thread(
-            target=work, name="deliberate-analysis-full", daemon=True
-        )
+        self._full_thread = threading.Thread(target=work, name="analysis-full", daemon=True)
         self._full_thread.start()
 
     def _snapshot(

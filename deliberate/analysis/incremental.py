@@ -230,49 +230,54 @@ class LiveModel:
     def advance(self, matrix: VoteMatrix, changed: Iterable[str]) -> LiveModel:
         """The model and result of ``matrix``: this one's votes with ``changed``'s votes changed.
 
-        ``changed`` names every participant whose votes differ from :attr:`matrix` (participants
-        added at the end of the matrix count as changed). ``matrix`` must have the same
-        statements, moderation and (leading) participants; otherwise
+        ``changed`` names every participant whose votes differ from :attr:`matrix`; participants
+        new to ``matrix`` count as changed, wherever they come in its order. ``matrix`` must
+        have the same statements and moderation and everyone of :attr:`matrix`; otherwise
         :class:`~deliberate.errors.AnalysisError` says a warm start or full run is needed.
         """
         before = self.matrix
         n0, n1 = before.shape[0], matrix.shape[0]
-        if (
-            matrix.statement_ids != before.statement_ids
-            or not np.array_equal(matrix.included, before.included)
-            or n1 < n0
-            or matrix.participant_ids[:n0] != before.participant_ids
+        if matrix.statement_ids != before.statement_ids or not np.array_equal(
+            matrix.included, before.included
         ):
-            raise AnalysisError("The statements or participants changed: the model needs a rerun.")
-        row_of = self.row_of
-        if n1 > n0:
-            row_of = dict(row_of)
-            row_of.update((pid, i) for i, pid in enumerate(matrix.participant_ids[n0:], n0))
-        rows = sorted({row_of[pid] for pid in changed if pid in row_of} | set(range(n0, n1)))
-        if not rows:
-            return self
+            raise AnalysisError("The statements changed: the model needs a rerun.")
+        # origin[i]: the row of matrix row i in this model's matrix (-1: a newcomer).
+        if n1 >= n0 and matrix.participant_ids[:n0] == before.participant_ids:
+            origin = np.concatenate([np.arange(n0), np.full(n1 - n0, -1)]).astype(np.int64)
+            row_of = self.row_of
+            if n1 > n0:
+                row_of = dict(row_of)
+                row_of.update((pid, i) for i, pid in enumerate(matrix.participant_ids[n0:], n0))
+        else:  # renumbered (people who joined at the same moment sort by id)
+            row_of = {pid: i for i, pid in enumerate(matrix.participant_ids)}
+            if any(pid not in row_of for pid in before.participant_ids):
+                raise AnalysisError("A participant left: the model needs a rerun.")
+            origin = np.full(n1, -1, dtype=np.int64)
+            origin[[row_of[pid] for pid in before.participant_ids]] = np.arange(n0)
+        newcomers = np.flatnonzero(origin < 0)
+        rows = sorted({row_of[pid] for pid in changed if pid in row_of} | set(newcomers.tolist()))
+        if not rows and n1 == n0 and row_of is self.row_of:
+            return self  # the same votes
         rows_at = np.array(rows, dtype=np.int64)
         grouping, params = self.grouping, self.params
         columns, polis = grouping.columns, params.mode == "polis"
         projection = grouping.projection
 
-        labels = _grown(grouping.labels, n1, -1)
-        voters = _grown(grouping.voters, n1, False)
-        observed = _grown(self.observed, n1, 0)
-        scale = _grown(projection.scale, n1, 0.0)
-        coordinates = _grown(projection.coordinates, n1, 0.0)
+        labels = _moved(grouping.labels, origin, -1)
+        voters = _moved(grouping.voters, origin, False)
+        observed = _moved(self.observed, origin, 0)
+        scale = _moved(projection.scale, origin, 0.0)
+        coordinates = _moved(projection.coordinates, origin, 0.0)
         totals, group_counts = self.totals.copy(), self.group_counts.copy()
 
-        old_rows = rows_at[rows_at < n0]
-        old = _cells(before, old_rows)
+        old = _cells(before, np.sort(origin[rows_at][origin[rows_at] >= 0]))
         old_row, old_col = before.rows[old], before.cols[old]
         old_slot = _SLOT[before.values[old].astype(np.int64) + 1]
-        counted = voters[old_row]
+        counted = grouping.voters[old_row]
         np.subtract.at(totals, (old_col[counted], old_slot[counted]), 1)
-        grouped = labels[old_row] >= 0
-        np.subtract.at(
-            group_counts, (labels[old_row][grouped], old_col[grouped], old_slot[grouped]), 1
-        )
+        old_label = grouping.labels[old_row]
+        grouped = old_label >= 0
+        np.subtract.at(group_counts, (old_label[grouped], old_col[grouped], old_slot[grouped]), 1)
 
         new = _cells(matrix, rows_at)
         new_row, new_col, new_value = matrix.rows[new], matrix.cols[new], matrix.values[new]
@@ -312,7 +317,7 @@ class LiveModel:
             voted=voted,
             columns=columns,
             voters=voters,
-            in_analysis=grouping.in_analysis | (labels >= 0) if n1 == n0 else labels >= 0,
+            in_analysis=_moved(grouping.in_analysis, origin, False) | (labels >= 0),
             projection=replace(projection, coordinates=coordinates, scale=scale),
             labels=labels,
             k_scores=grouping.k_scores,
@@ -339,10 +344,12 @@ class LiveModel:
         )
 
 
-def _grown(array: NDArray[_Item], rows: int, fill: float) -> NDArray[_Item]:
-    """``array`` with rows appended up to ``rows``, filled with ``fill``."""
-    extra = np.full((rows - array.shape[0], *array.shape[1:]), fill, dtype=array.dtype)
-    return np.concatenate([array, extra])
+def _moved(array: NDArray[_Item], origin: IntArray, fill: float) -> NDArray[_Item]:
+    """Row ``i`` of the result is row ``origin[i]`` of ``array``, or ``fill`` where that is -1."""
+    moved = np.full((origin.size, *array.shape[1:]), fill, dtype=array.dtype)
+    kept = origin >= 0
+    moved[kept] = array[origin[kept]]
+    return moved
 
 
 def _qualifies(observed: IntArray, columns: BoolArray, params: AnalysisParams) -> BoolArray:

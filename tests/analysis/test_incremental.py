@@ -108,6 +108,29 @@ def test_an_update_counts_exactly_and_builds_the_findings_from_those_counts(mode
     assert twice.result.to_json() == once.result.to_json()
 
 
+def test_newcomers_anywhere_in_the_order_are_placed_and_nobody_else_moves() -> None:
+    matrix, _ = _planted(n=300)
+    keep = matrix.rows % 10 != 5  # rows 5, 15, … join later, between the others
+    first = VoteMatrix.from_arrays(
+        [pid for i, pid in enumerate(matrix.participant_ids) if i % 10 != 5],
+        matrix.statement_ids,
+        (matrix.rows - (matrix.rows + 4) // 10)[keep],
+        matrix.cols[keep],
+        matrix.values[keep],
+    )
+    model = LiveModel.fit(first)
+    updated = model.advance(matrix, [])
+    grouping = updated.grouping
+    assert np.array_equal(updated.totals, matrix.tally(grouping.voters))
+    assert np.array_equal(
+        updated.group_counts, matrix.group_tally(grouping.labels, len(updated.group_ids))
+    )
+    before, after = model.result.group_of(), updated.result.group_of()
+    assert all(after[pid] == gid for pid, gid in before.items())
+    assert all(matrix.participant_ids[i] in after for i in range(5, 300, 10))
+    assert all(updated.result.projection[p] == xy for p, xy in model.result.projection.items())
+
+
 def test_a_changed_participant_is_projected_with_the_models_axes() -> None:
     matrix, _ = _planted()
     model = LiveModel.fit(matrix)
