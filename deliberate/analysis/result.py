@@ -353,6 +353,10 @@ def _number(value: float) -> float:
     return 0.0 if rounded == 0 else rounded  # no "-0.0" in the output
 
 
+def _is_pair(item: Any) -> bool:
+    return type(item) is tuple and len(item) == 2 and type(item[0]) is type(item[1]) is float
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
@@ -365,6 +369,9 @@ def _encode(value: Any) -> Any:
             _JSON_NAMES.get(f.name, f.name): _encode(getattr(value, f.name)) for f in fields(value)
         }
     if isinstance(value, dict):
+        if value and all(_is_pair(item) for item in value.values()):
+            # Fast path for the long mappings of pairs (map positions, axes).
+            return {str(key): [_number(x), _number(y)] for key, (x, y) in value.items()}
         return {str(key): _encode(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         # Fast paths for the long lists (members of a group, map positions).
