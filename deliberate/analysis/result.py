@@ -353,6 +353,10 @@ def _number(value: float) -> float:
     return 0.0 if rounded == 0 else rounded  # no "-0.0" in the output
 
 
+# JSON key and attribute of each field, per dataclass (``dataclasses.fields`` is slow).
+_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
 def _is_pair(item: Any) -> bool:
     return type(item) is tuple and len(item) == 2 and type(item[0]) is type(item[1]) is float
 
@@ -364,10 +368,13 @@ def _encode(value: Any) -> Any:
         return int(value)
     if isinstance(value, float):
         return _number(value)
-    if is_dataclass(value) and not isinstance(value, type):
-        return {
-            _JSON_NAMES.get(f.name, f.name): _encode(getattr(value, f.name)) for f in fields(value)
-        }
+    names = _FIELDS.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[type(value)] = tuple(
+            (_JSON_NAMES.get(f.name, f.name), f.name) for f in fields(value)
+        )
+    if names is not None:
+        return {key: _encode(getattr(value, name)) for key, name in names}
     if isinstance(value, dict):
         if value and all(_is_pair(item) for item in value.values()):
             # Fast path for the long mappings of pairs (map positions, axes).
