@@ -176,9 +176,10 @@ class Settings:
     )
     analysis_full_reload_seconds: float = _setting(
         60.0,
-        "Longest time the live analysis works from its in-memory copy of the votes (updated from"
-        " vote events) before it reads the whole consultation from the store again; stretched to"
-        " ten recomputes where one recompute takes longer than a tenth of it",
+        "Interval of the live analysis's full run: at most this often (or as often as one full"
+        " run takes, if longer) a background thread reads the whole consultation from the store"
+        " again and refits the map and groups; between full runs each batch of votes updates the"
+        " last model",
     )
 
     # Text understanding
