@@ -151,6 +151,7 @@ class AnalysisWorker:
         self._stored: dict[str, bytes] = {}  # the payload this worker stored last, per consultation
         self.store_reads = 0  # full snapshot reads from the store, for tests and benchmarks
         self.read_seconds = 0.0  # CPU seconds of those reads on the worker's own thread
+        self.last_cpu_s = 0.0  # CPU seconds of the last stored result on the worker's thread
         self.live = LiveAnalyses(settings) if analyser is None else None
         self._full: dict[str, FullRun] = {}  # the background full run of each consultation
         self._full_thread: threading.Thread | None = None
@@ -181,8 +182,7 @@ class AnalysisWorker:
 
     def join_full(self, timeout: float | None = None) -> None:
         """Wait for the background full run (if any) to finish; for tests and benchmarks."""
-        thread = self._full_thread
-        if thread is not None:
+        if (thread := self._full_thread) is not None:
             thread.join(timeout)
 
     def request(self, consultation_id: str) -> None:
@@ -199,7 +199,7 @@ class AnalysisWorker:
         Returns ``None`` (and logs) when the analysis cannot run; the previous version then
         stays the latest, so live maps keep showing it.
         """
-        started = time.monotonic()
+        started, cpu = time.monotonic(), time.thread_time()
         try:
             if self.live is not None:
                 payload = self._live_payload(self.live, consultation_id)
@@ -213,6 +213,7 @@ class AnalysisWorker:
             stored = self.service.store_analysis(consultation_id, payload)
             self._stored[consultation_id] = payload
             self._took[consultation_id] = time.monotonic() - started
+            self.last_cpu_s = time.thread_time() - cpu
         except DeliberateError as error:
             _log.warning("analysis of %s skipped: %s", consultation_id, error)
             return None
@@ -232,11 +233,10 @@ class AnalysisWorker:
         previous = None
         if consultation_id not in live.models:  # after a start: the latest stored result
             latest = self.service.latest_analysis(consultation_id)
-            if latest is not None:
-                try:
-                    previous = AnalysisResult.from_json(latest.payload)
-                except AnalysisError:
-                    previous = None
+            try:
+                previous = AnalysisResult.from_json(latest.payload) if latest else None
+            except AnalysisError:
+                previous = None
         return live.result(consultation_id, snapshot, changed, previous)
 
     def _landed(self, live_analyses: LiveAnalyses, consultation_id: str) -> bytes | None:
@@ -255,7 +255,7 @@ class AnalysisWorker:
             if fitted is None or read is None or cached is None or cached.since_full is None:
                 if cached is not None:
                     cached.since_full = None
-                return None  # failed, or the store changed otherwise since: not usable
+                return None
             changes = list(cached.since_full)
             joined = cached.since_joined
         live = LiveVotes(read)
