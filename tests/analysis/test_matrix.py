@@ -60,3 +60,21 @@ def test_digest_changes_with_one_vote() -> None:
     assert (
         first.digest() == VoteMatrix.from_snapshot(snapshot_from_rows([[1, -1], [0, 1]])).digest()
     )
+
+
+def test_votes_in_cell_order_give_the_matrix_of_any_order() -> None:
+    rng = np.random.default_rng(2)
+    cells = np.sort(rng.choice(40 * 12, size=200, replace=False))
+    rows, cols = cells // 12, cells % 12
+    values = rng.integers(-1, 2, size=cells.size).astype(np.int8)
+    people, topics = [f"p{i}" for i in range(40)], [f"s{j}" for j in range(12)]
+    shuffled = rng.permutation(cells.size)
+    ordered = VoteMatrix.from_arrays(people, topics, rows, cols, values)  # no sort needed
+    mixed = VoteMatrix.from_arrays(
+        people, topics, rows[shuffled], cols[shuffled], values[shuffled], order=shuffled * 1.0
+    )
+    assert ordered.digest() == mixed.digest()
+    assert np.array_equal(ordered.rows, mixed.rows)
+    assert np.array_equal(ordered.values, mixed.values)
+    with pytest.raises(AnalysisError):
+        VoteMatrix.from_arrays(people, topics, rows, cols, values, order=np.zeros(3))
