@@ -29,10 +29,13 @@ from deliberate.domain.statements import ModerationStatus, duplicate_key
 from deliberate.domain.vote_table import VoteTable
 from deliberate.errors import Conflict, InvalidUpload
 from deliberate.service.base import ServiceBase
+from deliberate.service.snapshots import by_cell
 from deliberate.store import Connection
 from deliberate.store import consultations as consultation_rows
 from deliberate.store.bulk import copy_rows, timestamp_texts
 from deliberate.store.schema import participants, statements, vote_events, votes
+from deliberate.store.vote_checkpoint import count_positions, log_barrier, write_checkpoint
+from deliberate.store.vote_columns import VoteColumns
 
 __all__ = ["IMPORT_CONSENT", "ImportReport", "ImportUseCases"]
 
@@ -77,11 +80,17 @@ class ImportUseCases(ServiceBase):
             self._consultation(connection, consultation_id)
             round_ = _target_round(connection, consultation_id)
             now = self._now()
+            fresh = count_positions(connection, consultation_id) == 0
             statement_ids = self._add_statements(connection, consultation_id, round_, table, now)
             participant_ids = self._add_participants(connection, consultation_id, table, now)
-            count = _add_votes(
+            positions = _add_votes(
                 connection, round_, table, participant_ids, statement_ids, now, progress
             )
+            count = positions.value.size
+            if fresh:
+                _checkpoint(
+                    connection, consultation_id, participant_ids, statement_ids, positions, now
+                )
             if connection.dialect.name == "postgresql":  # fresh statistics for the planner
                 connection.exec_driver_sql("ANALYZE participants, statements, votes")
         payload = {"consultation_id": consultation_id, "count": len(participant_ids)}
@@ -147,6 +156,35 @@ class ImportUseCases(ServiceBase):
         return ids
 
 
+def _checkpoint(
+    connection: Connection,
+    consultation_id: str,
+    participant_ids: dict[str, str],
+    statement_ids: dict[str, str],
+    positions: VoteColumns,
+    now: datetime,
+) -> None:
+    """The imported positions as the consultation's vote checkpoint, when they are all of them.
+
+    The log barrier comes last, in the import's transaction: on PostgreSQL it waits for the
+    vote writers in flight and keeps new ones out until the import commits; a vote that went
+    in meanwhile (an earlier participant's) means the positions are not all, and no checkpoint
+    is written.
+    """
+    marker = log_barrier(connection)
+    if count_positions(connection, consultation_id) != positions.value.size:
+        return
+    write_checkpoint(
+        connection,
+        consultation_id,
+        marker,
+        list(participant_ids.values()),
+        list(statement_ids.values()),
+        by_cell(positions),
+        now,
+    )
+
+
 def _target_round(connection: Connection, consultation_id: str) -> Round:
     rounds = [
         r
@@ -171,8 +209,10 @@ def _add_votes(
     statement_ids: dict[str, str],
     now: datetime,
     progress: Callable[[int], None] | None,
-) -> int:
+) -> VoteColumns:
     """Every source vote into the log (in time order) and the latest per cell as the position.
+
+    Returns the positions, numbered by the source's participants and statements.
 
     The latest is decided as the analysis decides it: the highest timestamp, and of equal
     timestamps the later row.
@@ -222,4 +262,9 @@ def _add_votes(
     positions = copy_rows(connection, votes, columns, rows_in(latest, 6), on_chunk=progress)
     if progress is not None:  # the caller counted two rows per source vote
         progress(count - positions)
-    return positions
+    return VoteColumns(
+        participant=voter[latest].astype(np.int64),
+        statement=target[latest].astype(np.int64),
+        value=values[latest].astype(np.int8),
+        micros=np.round(seconds[latest] * 1e6).astype(np.int64),
+    )

@@ -9,25 +9,15 @@ from typing import Any
 
 from deliberate.domain.participants import Participant
 from deliberate.domain.results import StoredAnalysis
-from deliberate.domain.snapshot import (
-    SnapshotParticipant,
-    SnapshotStatement,
-    SnapshotTally,
-    VoteSnapshot,
-)
 from deliberate.domain.statements import Statement, normalise_text
-from deliberate.domain.vote_table import TableVotes
 from deliberate.errors import InvalidInput
-from deliberate.service.base import ServiceBase
-from deliberate.service.sessions import channel_labels
+from deliberate.service.snapshots import SnapshotUseCases
 from deliberate.store import Connection
 from deliberate.store import consultations as consultation_rows
 from deliberate.store import participants as participant_rows
 from deliberate.store import results as result_rows
-from deliberate.store import sessions as session_rows
 from deliberate.store import statements as statement_rows
 from deliberate.store import votes as vote_rows
-from deliberate.store.vote_columns import read_participant_rows, read_vote_columns
 
 __all__ = [
     "CONSULTATION_EXPORT_SCHEMA",
@@ -71,86 +61,8 @@ def _participant_json(participant: Participant) -> dict[str, Any]:
     }
 
 
-class RecordUseCases(ServiceBase):
+class RecordUseCases(SnapshotUseCases):
     """Snapshots for the analysis, analysis results, and the data-subject rights (R-D2, R-D3)."""
-
-    def snapshot(self, consultation_id: str, *, round_id: str | None = None) -> VoteSnapshot:
-        """Everything the analysis needs, read in one transaction (one consistent state).
-
-        With ``round_id`` only that round's statements and the votes on them are included.
-        Statements moderated out stay in the snapshot with ``included=False``.
-        """
-        with self.store.read() as connection:
-            consultation = self._consultation(connection, consultation_id)
-            statements = statement_rows.list_statements(
-                connection, consultation_id, round_id=round_id
-            )
-            participants = read_participant_rows(connection, consultation_id)
-            columns = read_vote_columns(connection, consultation_id, round_id=round_id)
-            tallies = session_rows.list_consultation_tallies(connection, consultation_id)
-            labels = channel_labels(connection, consultation)
-            sessions = session_rows.list_sessions(connection, consultation_id)
-        strict = consultation.strict_moderation
-        wanted = {statement.statement_id for statement in statements}
-        return VoteSnapshot(
-            consultation_id=consultation_id,
-            question=consultation.question,
-            language=consultation.language,
-            statements=tuple(
-                SnapshotStatement(
-                    statement_id=s.statement_id,
-                    text=s.text,
-                    included=s.is_included(strict_moderation=strict),
-                    seeded=s.seeded,
-                    round_id=s.round_id,
-                    origin=s.origin,
-                )
-                for s in statements
-            ),
-            participants=tuple(
-                SnapshotParticipant(
-                    participant_id=p.participant_id,
-                    channel=p.channel,
-                    attributes=p.attributes,
-                    quarantined=p.quarantined,
-                )
-                for p in participants
-            ),
-            # Arrays, not one object per vote (issue 16); read as a sequence they are the votes
-            # in (participant id, statement id) order.
-            votes=TableVotes(
-                tuple(p.participant_id for p in participants),
-                tuple(s.statement_id for s in statements),
-                columns.participant,
-                columns.statement,
-                columns.value,
-                columns.micros / 1e6,
-            ),
-            metadata={"round_id": round_id} if round_id else {},
-            tallies=tuple(
-                SnapshotTally(
-                    channel=t.channel,
-                    statement_id=t.statement_id,
-                    agree=t.agree,
-                    disagree=t.disagree,
-                    passed=t.passed,
-                )
-                for t in tallies
-                if t.statement_id in wanted
-            ),
-            channel_labels=labels,
-            session_dates=tuple(sorted({s.held_on.isoformat() for s in sessions})),
-        )
-
-    def snapshot_participants(self, consultation_id: str) -> tuple[SnapshotParticipant, ...]:
-        """The participants of :meth:`snapshot` alone, for the live worker after joins."""
-        with self.store.read() as connection:
-            self._consultation(connection, consultation_id)
-            rows = read_participant_rows(connection, consultation_id)
-        return tuple(
-            SnapshotParticipant(p.participant_id, p.channel, p.attributes, p.quarantined)
-            for p in rows
-        )
 
     def store_analysis(self, consultation_id: str, payload: bytes) -> StoredAnalysis:
         """Store a new analysis result version and make it the latest, atomically."""

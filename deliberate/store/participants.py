@@ -28,6 +28,7 @@ from deliberate.store.schema import (
     paper_forms,
     participants,
     statements,
+    vote_checkpoints,
     vote_events,
     votes,
 )
@@ -168,9 +169,13 @@ def remove_personal_records(
     voted on them) but lose their author. One tombstone per removed participant keeps only the
     time and the reason. Returns how many rows of each kind in :data:`PERSONAL_RECORD_KINDS`
     were removed (``consents`` and ``authored_statements`` count the participant rows that held a
-    consent and the statements that lost their author).
+    consent and the statements that lost their author). The consultation's vote checkpoint lists
+    every pseudonym, so it goes too (a cache: the next snapshot read writes a new one).
     """
     who = _pseudonyms(consultation_id, participant_id)
+    connection.execute(
+        delete(vote_checkpoints).where(vote_checkpoints.c.consultation_id == consultation_id)
+    )
     counts = {
         "consents": _count(
             connection, participants, who, participants.c.consent_version.is_not(None)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -56,6 +57,7 @@ __all__ = [
     "statement_embeddings",
     "statements",
     "table_tallies",
+    "vote_checkpoints",
     "vote_events",
     "votes",
 ]
@@ -486,4 +488,27 @@ population_margins = Table(
     Column("total", Integer, nullable=False),
     Column("uploaded_at", UtcDateTime, nullable=False),
     CheckConstraint("total >= 0", name="total_not_negative"),
+)
+
+# A consultation's current votes as columns, as of a point in the vote log (revision 0005): the
+# snapshot reads it and the log after ``event_id`` instead of every vote row
+# (deliberate.store.vote_checkpoint). Rewritten as a whole; only ever a cache of ``votes``.
+vote_checkpoints = Table(
+    "vote_checkpoints",
+    metadata,
+    Column(
+        "consultation_id",
+        ID,
+        ForeignKey("consultations.consultation_id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("event_id", BigInteger, nullable=False),  # every logged change up to it is included
+    Column("event_key", String(200), nullable=False),  # what event ``event_id`` was
+    Column("participant_ids", LargeBinary, nullable=False),  # newline-separated, UTF-8
+    Column("statement_ids", LargeBinary, nullable=False),
+    Column("participant", LargeBinary, nullable=False),  # int32 little-endian row numbers
+    Column("statement", LargeBinary, nullable=False),  # int32 little-endian column numbers
+    Column("value", LargeBinary, nullable=False),  # int8
+    Column("micros", LargeBinary, nullable=False),  # int64 little-endian, µs since the epoch
+    Column("written_at", UtcDateTime, nullable=False),
 )
