@@ -32,7 +32,14 @@ from deliberate.service.base import ServiceBase
 from deliberate.service.snapshots import by_cell
 from deliberate.store import Connection
 from deliberate.store import consultations as consultation_rows
-from deliberate.store.bulk import copy_rows, timestamp_texts
+from deliberate.store.bulk import (
+    Cells,
+    copy_rows,
+    insert_columns,
+    secondary_indexes_rebuilt,
+    timestamp_bytes,
+    timestamp_texts,
+)
 from deliberate.store.schema import participants, statements, vote_events, votes
 from deliberate.store.vote_checkpoint import count_positions, log_barrier, write_checkpoint
 from deliberate.store.vote_columns import VoteColumns
@@ -239,27 +246,31 @@ def _add_votes(
     latest = latest[np.lexsort((topic_rank[target[latest]], people_rank[voter[latest]]))]
     # The log by participant (the order of its index), each participant's votes in time order.
     history = np.lexsort((np.arange(count), seconds, people_rank[voter]))
-    new_voters = np.array(list(participant_ids.values()), dtype=object)
-    new_targets = np.array(list(statement_ids.values()), dtype=object)
-    stamps = np.array(timestamp_texts(connection, seconds), dtype=object)
+    new_voters = np.array(list(participant_ids.values()), dtype="S")
+    new_targets = np.array(list(statement_ids.values()), dtype="S")
+    stamps = timestamp_bytes(connection, seconds)
     columns = ("participant_id", "statement_id", "round_id", "value", "created_at", "updated_at")
 
-    def rows_in(
-        order: np.ndarray[tuple[int], np.dtype[np.int64]], width: int
-    ) -> zip[tuple[object, ...]]:
-        stamp = stamps[order].tolist()
-        parts = [
-            new_voters[voter[order]].tolist(),
-            new_targets[target[order]].tolist(),
-            [round_.round_id] * order.size,
-            values[order].tolist(),
+    def cells_of(order: np.ndarray[tuple[int], np.dtype[np.int64]], width: int) -> list[Cells]:
+        stamp = stamps[order]
+        parts: list[Cells] = [
+            new_voters[voter[order]],
+            new_targets[target[order]],
+            round_.round_id,
+            values[order],
             stamp,
             stamp,
         ]
-        return zip(*parts[:width], strict=True)
+        return parts[:width]
 
-    copy_rows(connection, vote_events, columns[:5], rows_in(history, 5), on_chunk=progress)
-    positions = copy_rows(connection, votes, columns, rows_in(latest, 6), on_chunk=progress)
+    with secondary_indexes_rebuilt(connection, vote_events, count):
+        insert_columns(
+            connection, vote_events, columns[:5], cells_of(history, 5), on_chunk=progress
+        )
+    with secondary_indexes_rebuilt(connection, votes, latest.size):
+        positions = insert_columns(
+            connection, votes, columns, cells_of(latest, 6), on_chunk=progress
+        )
     if progress is not None:  # the caller counted two rows per source vote
         progress(count - positions)
     return VoteColumns(
