@@ -1,0 +1,93 @@
+"""Bulk loading: rows given column by column come back as executemany or COPY would store them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+from sqlalchemy import select, text
+
+from deliberate.service import Service
+from deliberate.store.bulk import insert_columns, secondary_indexes_rebuilt, timestamp_bytes
+from deliberate.store.schema import population_margins, vote_events
+
+
+def _consultation(service: Service) -> str:
+    return service.create_consultation("Hoe maken we onze wijk groener?").consultation_id
+
+
+@pytest.mark.parametrize(
+    "categories",
+    [
+        ["aa", "bb", "cc", "dd"],  # one width: packed into one blob
+        ["a", "bbb", "cc", "dddd"],  # widths differ: row by row
+    ],
+)
+def test_columns_go_in_as_rows(
+    service_factory: Callable[..., Service], categories: list[str]
+) -> None:
+    service = service_factory()
+    cid = _consultation(service)
+    positions = np.array([3, -12, 0, 7])
+    totals = np.array([120, 5, 0, 99_999])
+    at = datetime(2026, 3, 4, 5, 6, 7, 891_011, tzinfo=UTC)
+    with service.store.write() as connection:
+        count = insert_columns(
+            connection,
+            population_margins,
+            ["consultation_id", "attribute", "category", "position", "total", "uploaded_at"],
+            [
+                cid,
+                np.array(["leeftijd"] * 4, dtype="S"),
+                np.array(categories, dtype="S"),
+                positions,
+                totals,
+                timestamp_bytes(connection, np.full(4, at.timestamp())),
+            ],
+            chunk=3,
+        )
+    assert count == 4
+    with service.store.read() as connection:
+        rows = connection.execute(
+            select(population_margins).order_by(population_margins.c.position)
+        ).all()
+    assert [(r.category, r.position, r.total, r.uploaded_at) for r in rows] == sorted(
+        [(c, int(p), int(t), at) for c, p, t in zip(categories, positions, totals, strict=True)],
+        key=lambda row: row[1],
+    )
+    assert {type(r.position) for r in rows} == {int}
+
+
+def test_dropped_indexes_come_back_on_rollback(service_factory: Callable[..., Service]) -> None:
+    service = service_factory()
+
+    def indexes() -> set[str]:
+        with service.store.read() as connection:
+            if service.store.dialect == "sqlite":
+                query = "SELECT name FROM sqlite_master WHERE tbl_name = 'vote_events'"
+            else:
+                query = "SELECT indexname FROM pg_indexes WHERE tablename = 'vote_events'"
+            return set(connection.execute(text(query)).scalars())
+
+    before = indexes()
+    with (  # noqa: PT012
+        pytest.raises(RuntimeError),
+        service.store.write() as connection,
+        secondary_indexes_rebuilt(connection, vote_events, coming=10),
+    ):
+        inside = connection.execute(
+            text("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'vote_events'")
+            if service.store.dialect == "sqlite"
+            else text("SELECT count(*) FROM pg_indexes WHERE tablename = 'vote_events'")
+        ).scalar_one()
+        assert inside < len(before) or service.store.dialect == "postgresql"
+        raise RuntimeError("the load failed")
+    assert indexes() == before
+    with (
+        service.store.write() as connection,
+        secondary_indexes_rebuilt(connection, vote_events, 10),
+    ):
+        pass
+    assert indexes() == before
