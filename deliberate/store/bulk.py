@@ -157,10 +157,10 @@ def insert_columns(
     if sizes:
         raise ValueError("every column needs one value per row")
     packed = [None if isinstance(c, str) else _fixed_width(c) for c in cells]
-    if connection.dialect.name != "sqlite" or any(
-        p is None and not isinstance(c, str) for p, c in zip(packed, cells, strict=True)
-    ):
+    if any(p is None and not isinstance(c, str) for p, c in zip(packed, cells, strict=True)):
         return copy_rows(connection, table, columns, _rows(cells, count), on_chunk=on_chunk)
+    if connection.dialect.name == "postgresql":
+        return _copy_packed(connection, table, columns, cells, packed, count, on_chunk, chunk)
     width = sum(p.shape[1] for p in packed if p is not None)
     parts, start, constants = [], 1, []
     for cell, bytes_ in zip(cells, packed, strict=True):
@@ -188,6 +188,53 @@ def insert_columns(
                 on_chunk(block.shape[0])
     finally:
         cursor.close()
+    return count
+
+
+_PLAIN = np.ones(256, dtype=bool)
+_PLAIN[[0, ord("\t"), ord("\n"), ord("\r"), ord("\\")]] = False  # what COPY's text form escapes
+
+
+def _copy_packed(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    cells: Sequence[Cells],
+    packed: list[NDArray[np.uint8] | None],
+    count: int,
+    on_chunk: Callable[[int], None] | None,
+    chunk: int,
+) -> int:
+    """PostgreSQL: the rows as ``COPY`` text built by numpy (tab between columns, one row a
+    line), or row by row when a value holds a character that form must escape."""
+    values = [
+        np.frombuffer(str(cell).encode(), dtype=np.uint8)[None, :] if bytes_ is None else bytes_
+        for cell, bytes_ in zip(cells, packed, strict=True)
+    ]
+    if not all(_PLAIN[piece].all() for piece in values):
+        return copy_rows(connection, table, columns, _rows(cells, count), on_chunk=on_chunk)
+    pieces: list[NDArray[np.uint8]] = []
+    for n, piece in enumerate(values):
+        last = n == len(values) - 1
+        pieces += [piece, np.full((1, 1), ord("\n" if last else "\t"), dtype=np.uint8)]
+    driver: Any = connection.connection.driver_connection
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for first in range(0, count, chunk):
+            size = min(chunk, count - first)
+            block = np.hstack(
+                [
+                    np.broadcast_to(p, (size, p.shape[1]))
+                    if p.shape[0] == 1 and count != 1
+                    else p[first : first + size]
+                    for p in pieces
+                ]
+            )
+            copy.write(block.tobytes())
+            if on_chunk is not None:
+                on_chunk(size)
     return count
 
 

@@ -102,6 +102,11 @@ def log_barrier(connection: Connection) -> LogMarker:
     return LogMarker(event_id, _event_key(connection, event_id) or "")
 
 
+def _stored(connection: Connection) -> bool:
+    """Whether the database has the checkpoint table (a service may run on an older revision)."""
+    return bool(connection.dialect.has_table(connection, vote_checkpoints.name))
+
+
 def write_checkpoint(
     connection: Connection,
     consultation_id: str,
@@ -114,7 +119,10 @@ def write_checkpoint(
     """Replace the consultation's checkpoint by ``columns`` (numbered by the two id lists).
 
     ``columns`` must hold every current position as of a state read after ``marker`` was taken.
+    Nothing happens on a database without the table (a revision before 0005).
     """
+    if not _stored(connection):
+        return
     connection.execute(
         delete(vote_checkpoints).where(vote_checkpoints.c.consultation_id == consultation_id)
     )
@@ -160,6 +168,8 @@ def read_checkpointed_votes(
     ``round_id`` is given). None when there is no usable checkpoint (see the module's rules),
     or when more than max(``tail_limit``, 5 % of its votes) cells were logged after it.
     """
+    if not _stored(connection):
+        return None
     mark = _mark(connection)
     cursor = _driver(connection).cursor()
     try:

@@ -248,3 +248,15 @@ def _wait_for_lock(service: Service) -> None:
             text("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation IS NOT NULL")
         ).scalar_one():
             watcher.rollback()
+
+
+def test_a_database_without_the_checkpoint_table_is_read_in_full(
+    service_factory: Callable[..., Service],
+) -> None:
+    """A service may read a database of an older revision (``deliberate analyze`` does)."""
+    service = service_factory()
+    setup = _voted(service)
+    with service.store.write() as connection:
+        connection.execute(text("DROP TABLE vote_checkpoints"))
+    _check(service, setup.consultation.consultation_id)
+    _check(service, setup.consultation.consultation_id)
