@@ -21,6 +21,7 @@ from datetime import datetime
 
 import numpy as np
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from deliberate.domain.consultations import new_id
 from deliberate.domain.participants import ONLINE
@@ -178,7 +179,11 @@ def _checkpoint(
     in meanwhile (an earlier participant's) means the positions are not all, and no checkpoint
     is written.
     """
-    marker = log_barrier(connection)
+    try:
+        with connection.begin_nested():  # a savepoint: a failed barrier keeps the import
+            marker = log_barrier(connection)
+    except OperationalError:  # the vote writers did not finish in time: no checkpoint
+        return
     if count_positions(connection, consultation_id) != positions.value.size:
         return
     write_checkpoint(

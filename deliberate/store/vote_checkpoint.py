@@ -42,6 +42,7 @@ from deliberate.store.schema import vote_checkpoints
 from deliberate.store.vote_columns import VoteColumns
 
 __all__ = [
+    "BARRIER_WAIT_MS",
     "TAIL_LIMIT",
     "LogMarker",
     "count_positions",
@@ -53,6 +54,9 @@ __all__ = [
 # Tail cells read through the checkpoint at most: beyond max(this, 5 % of the checkpoint's votes)
 # the whole read is about as cheap, and the caller writes a fresh checkpoint.
 TAIL_LIMIT = 50_000
+
+#: How long a log barrier waits for the vote writers in flight (PostgreSQL), in milliseconds.
+BARRIER_WAIT_MS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +97,14 @@ def log_barrier(connection: Connection) -> LogMarker:
     On PostgreSQL ids are drawn before commit, so a lower id may still be in flight when a higher
     one is visible: ``SHARE`` mode waits for the writers that hold the log table and keeps new
     ones out until this transaction ends (keep it short). Its caller reads the state afterwards,
-    in a new transaction.
+    in a new transaction. Votes queue behind a waiting lock, so it waits at most
+    :data:`BARRIER_WAIT_MS` (a long import holds the table) and then fails with the database's
+    lock-timeout error, which :class:`~deliberate.errors.Unavailable` reports.
     """
     if _postgresql(connection):
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {BARRIER_WAIT_MS}")
         connection.exec_driver_sql("LOCK TABLE vote_events IN SHARE MODE")
+        connection.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
     largest = connection.exec_driver_sql("SELECT coalesce(max(event_id), 0) FROM vote_events")
     event_id = int(largest.scalar_one())
     return LogMarker(event_id, _event_key(connection, event_id) or "")
