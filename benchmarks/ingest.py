@@ -89,7 +89,9 @@ def load_run(setup: str, url: str, args: argparse.Namespace, port: int) -> dict[
     servers = project_servers(setup, url, args.redis, port, secret_key)
     start(servers)
     try:
+        cpu_before = sum(server.cpu_seconds() for server in servers)
         project = run_wrk(port, round_, seconds=args.seconds, connections=args.connections)
+        cpu = sum(server.cpu_seconds() for server in servers) - cpu_before
     finally:
         stop(servers)
     stored, log_rows = stored_votes(url, round_.consultation_id)
@@ -99,7 +101,9 @@ def load_run(setup: str, url: str, args: argparse.Namespace, port: int) -> dict[
         floor = Server(floor_command(db, port), dict(os.environ), port)
         floor.start()
         try:
+            floor_before = floor.cpu_seconds()
             base = run_wrk(port, round_, seconds=args.seconds, connections=args.connections)
+            floor_cpu = floor.cpu_seconds() - floor_before
         finally:
             floor.kill(signal.SIGTERM)
     record = {
@@ -107,7 +111,11 @@ def load_run(setup: str, url: str, args: argparse.Namespace, port: int) -> dict[
         "connections": args.connections,
         "seconds": args.seconds,
         **project,
+        # CPU of the server's processes (all threads and workers; not PostgreSQL's or Redis's)
+        # per acknowledged vote: the figure that stays comparable on a busy machine.
+        "cpu_ms_per_vote": _per_vote(cpu, project["acked"]),
         "floor_votes_per_s": base["votes_per_s"],
+        "floor_cpu_ms_per_vote": _per_vote(floor_cpu, base["acked"]),
         "floor_p99_ms": base["p99_ms"],
         "ratio": round(project["votes_per_s"] / base["votes_per_s"], 3),
         "stored": positions,
@@ -118,6 +126,11 @@ def load_run(setup: str, url: str, args: argparse.Namespace, port: int) -> dict[
     }
     emit(record)
     return record
+
+
+def _per_vote(cpu_seconds: float, votes: float) -> float:
+    """Milliseconds of CPU per vote, rounded for printing."""
+    return round(1000 * cpu_seconds / votes, 3) if votes else 0.0
 
 
 async def _vote_until_killed(
@@ -258,7 +271,9 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "load_average": os.getloadavg()[0],
             "runs": {
-                r["setup"]: {k: r[k] for k in ("votes_per_s", "p50_ms", "p99_ms", "ratio")}
+                r["setup"]: {
+                    k: r[k] for k in ("votes_per_s", "p50_ms", "p99_ms", "ratio", "cpu_ms_per_vote")
+                }
                 for r in results
             },
             "errors": sum(r["errors"] for r in results),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -146,6 +147,15 @@ class Server:
         self.kill()  # leave nothing running behind a failed start
         raise RuntimeError("server did not answer in time")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) of every live process in this server's session so far.
+
+        The server starts its own session, so this covers uvicorn's worker processes too.
+        """
+        if self.process is None:
+            return 0.0
+        return session_cpu_seconds(self.process.pid)
+
     def kill(self, sig: int = signal.SIGKILL) -> None:
         """Send ``sig`` to the whole process group and wait for the server to end."""
         if self.process is None or self.process.poll() is not None:
@@ -153,6 +163,25 @@ class Server:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, sig)
         self.process.wait(timeout=30)
+
+
+def session_cpu_seconds(session_id: int) -> float:
+    """CPU seconds used so far by the live processes of session ``session_id`` (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        # Fields after the command name (which may hold spaces): state is field 3, session 6,
+        # utime 14 and stime 15.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if int(fields[3]) == session_id:
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def deliberate_command(*args: str) -> list[str]:
@@ -263,6 +292,7 @@ def run_wrk(
     }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
+    client_before = _children_cpu_seconds()
     try:
         completed = subprocess.run(
             [
@@ -282,6 +312,7 @@ def run_wrk(
         )
     finally:
         os.unlink(handle.name)
+    client_cpu = _children_cpu_seconds() - client_before  # wrk is the only child reaped
     line = next(row for row in completed.stdout.splitlines() if row.startswith("WRK "))
     raw = json.loads(line[4:])
     seconds_run = raw["duration_us"] / 1e6
@@ -293,7 +324,13 @@ def run_wrk(
         "requests": raw["requests"],
         "acked": raw["requests"] - raw["status"],
         "errors": errors,
+        "client_cpu_s": round(client_cpu, 2),
     }
+
+
+def _children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 if __name__ == "__main__" and sys.argv[1:2] == ["floor"]:
