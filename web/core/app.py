@@ -27,6 +27,7 @@ from deliberate.errors import DeliberateError
 from deliberate.events import EventBus, create_event_bus
 from deliberate.service import Service, open_service
 from deliberate.worker import AnalysisWorker
+from web.api.vote_lane import VoteLane
 from web.core.errors import handle_deliberate_error, handle_http_exception, handle_unexpected
 from web.core.offload import CpuPool
 from web.core.proxies import TrustedProxies, parse_networks
@@ -56,11 +57,15 @@ def _routes() -> list[BaseRoute]:
     ]
 
 
-def _middleware(settings: Settings) -> list[Middleware]:
+def _middleware(app_state: AppState) -> list[Middleware]:
     # Outermost first: the client address and scheme are settled before anything reads them
-    # (DELIBERATE_TRUSTED_PROXIES); headers go on every answer, including the guards' refusals.
+    # (DELIBERATE_TRUSTED_PROXIES); the vote lane answers ordinary API votes with the same
+    # checks as the rest (web/api/vote_lane.py); headers go on every answer, the guards'
+    # refusals included.
+    settings = app_state.settings
     return [
         Middleware(TrustedProxies, trusted=parse_networks(settings.trusted_proxies)),
+        Middleware(VoteLane, state=app_state),
         Middleware(SecurityHeaders, https=settings.https),
         Middleware(HeaderLimit, max_header_size=settings.max_header_size),
         Middleware(CrossOriginGuard),
@@ -134,7 +139,7 @@ def create_app(
 
     app = Starlette(
         routes=_routes(),
-        middleware=_middleware(settings),
+        middleware=_middleware(app_state),
         exception_handlers={
             DeliberateError: handle_deliberate_error,
             HTTPException: handle_http_exception,

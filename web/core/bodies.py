@@ -28,7 +28,7 @@ from deliberate.errors import (
     UnsupportedMediaType,
 )
 
-__all__ = ["MAX_DEPTH", "Fields", "read_form", "read_json", "read_upload"]
+__all__ = ["MAX_DEPTH", "Fields", "json_object", "read_form", "read_json", "read_upload"]
 
 MAX_DEPTH = 16
 
@@ -137,10 +137,20 @@ class Fields:
 
 async def read_json(request: Request) -> Fields:
     """The body as a JSON object; 415 for another content type, 400 when malformed."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json":
+    content_type = request.headers.get("content-type", "")
+    _require_json(content_type)
+    return json_object(content_type, await request.body())
+
+
+def _require_json(content_type: str) -> None:
+    if content_type.split(";")[0].strip().lower() != "application/json":
         raise UnsupportedMediaType("send the body as application/json")
-    text = _decode(await request.body())
+
+
+def json_object(content_type: str, raw: bytes) -> Fields:
+    """:func:`read_json` of a body already read: ``raw`` sent with ``content_type``."""
+    _require_json(content_type)
+    text = _decode(raw)
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):

@@ -26,6 +26,7 @@ for a browser, as every other 4xx.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -168,17 +169,23 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [_with_cookie_flags(k, v) for k, v in message.get("headers", [])]
-                if plain:
-                    headers = [_unprefixed(k, v) for k, v in headers]
-                present = {key.lower() for key, _ in headers}
-                extra = [(k, v) for k, v in self.headers if k not in present]
-                if b"cache-control" not in present and not cacheable:
-                    extra.append((b"cache-control", b"no-store"))
-                message["headers"] = [*headers, *extra]
+                message["headers"] = self.finish(message.get("headers", []), plain, cacheable)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    def finish(
+        self, headers: Iterable[tuple[bytes, bytes]], plain: bool, cacheable: bool
+    ) -> list[tuple[bytes, bytes]]:
+        """``headers`` as sent: cookies fitted, security headers and ``no-store`` added."""
+        headers = [_with_cookie_flags(k, v) for k, v in headers]
+        if plain:
+            headers = [_unprefixed(k, v) for k, v in headers]
+        present = {key.lower() for key, _ in headers}
+        extra = [(k, v) for k, v in self.headers if k not in present]
+        if b"cache-control" not in present and not cacheable:
+            extra.append((b"cache-control", b"no-store"))
+        return [*headers, *extra]
 
 
 class CrossOriginGuard:
@@ -223,14 +230,17 @@ class NulGuard:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (
-            "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b"")
-        ):
+        if scope["type"] == "http" and not self.allowed(scope):
             await refuse(
                 scope, receive, send, MalformedRequest(N_("the address contains a NUL character"))
             )
             return
         await self.app(scope, receive, send)
+
+    @staticmethod
+    def allowed(scope: Scope) -> bool:
+        """Whether the address of an HTTP request is free of NUL characters."""
+        return "\x00" not in scope.get("path", "") and b"%00" not in scope.get("query_string", b"")
 
 
 class BodyLimit:

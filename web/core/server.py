@@ -169,8 +169,12 @@ class HeaderLimit:
         self.app = app
         self.max_header_size = max_header_size
 
+    def allowed(self, scope: Scope) -> bool:
+        """Whether the request line and headers of ``scope`` fit in ``max_header_size``."""
+        return _head_size(scope) <= self.max_header_size
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and _head_size(scope) > self.max_header_size:
+        if scope["type"] == "http" and not self.allowed(scope):
             error = HeadersTooLarge(
                 N_("the request headers are larger than this server accepts"),
                 detail={"max_header_size": self.max_header_size},
