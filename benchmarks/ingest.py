@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ingest_setup import (
     Round,
     Server,
+    database_cpu_seconds,
     deliberate_command,
     floor_command,
     free_port,
@@ -89,9 +90,11 @@ def load_run(setup: str, url: str, args: argparse.Namespace, port: int) -> dict[
     servers = project_servers(setup, url, args.redis, port, secret_key)
     start(servers)
     try:
-        cpu_before = sum(server.cpu_seconds() for server in servers)
+        cpu_before = [server.cpu_seconds() for server in servers]
+        database_before = database_cpu_seconds(url)
         project = run_wrk(port, round_, seconds=args.seconds, connections=args.connections)
-        cpu = sum(server.cpu_seconds() for server in servers) - cpu_before
+        cpu = [server.cpu_seconds() - s for server, s in zip(servers, cpu_before, strict=True)]
+        database_cpu = database_cpu_seconds(url) - database_before
     finally:
         stop(servers)
     stored, log_rows = stored_votes(url, round_.consultation_id)
@@ -111,9 +114,13 @@ def load_run(setup: str, url: str, args: argparse.Namespace, port: int) -> dict[
         "connections": args.connections,
         "seconds": args.seconds,
         **project,
-        # CPU of the server's processes (all threads and workers; not PostgreSQL's or Redis's)
+        # CPU of the server's processes (all threads and workers; PostgreSQL's backends apart)
         # per acknowledged vote: the figure that stays comparable on a busy machine.
-        "cpu_ms_per_vote": _per_vote(cpu, project["acked"]),
+        "cpu_ms_per_vote": _per_vote(sum(cpu), project["acked"]),
+        # of which the analysis worker process (with Redis; without, it is a thread of the web
+        # server's process)
+        "worker_cpu_ms_per_vote": _per_vote(sum(cpu[1:]), project["acked"]),
+        "database_cpu_ms_per_vote": _per_vote(database_cpu, project["acked"]),
         "floor_votes_per_s": base["votes_per_s"],
         "floor_cpu_ms_per_vote": _per_vote(floor_cpu, base["acked"]),
         "floor_p99_ms": base["p99_ms"],

@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,6 +167,21 @@ class Server:
 
 def session_cpu_seconds(session_id: int) -> float:
     """CPU seconds used so far by the live processes of session ``session_id`` (Linux /proc)."""
+    return _cpu_seconds(lambda fields, _command: int(fields[3]) == session_id)
+
+
+def database_cpu_seconds(url: str) -> float:
+    """CPU seconds used so far by the PostgreSQL backends serving the database of ``url``
+    (0 on SQLite, which runs inside the server)."""
+    if not url.startswith("postgresql"):
+        return 0.0
+    name = f" {url.rsplit('/', 1)[1]} ".encode()
+    return _cpu_seconds(
+        lambda _fields, command: command.startswith(b"postgres:") and name in command
+    )
+
+
+def _cpu_seconds(chosen: Callable[[list[str], bytes], bool]) -> float:
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for entry in Path("/proc").iterdir():
@@ -174,12 +189,13 @@ def session_cpu_seconds(session_id: int) -> float:
             continue
         try:
             stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
         except OSError:  # the process ended meanwhile
             continue
         # Fields after the command name (which may hold spaces): state is field 3, session 6,
         # utime 14 and stime 15.
         fields = stat[stat.rindex(")") + 2 :].split()
-        if int(fields[3]) == session_id:
+        if chosen(fields, command):
             total += int(fields[11]) + int(fields[12])
     return total / tick
 
