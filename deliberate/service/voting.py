@@ -254,8 +254,9 @@ class VotingUseCases(ServiceBase):
 
         ``early`` holds the outcome when the batch statement already applied this vote.
         """
-        fingerprint = hashlib.sha256(f"{statement_id}\x00{int(vote)}".encode()).hexdigest()
+        fingerprint = ""  # of the payload, only needed with a key
         if key is not None:
+            fingerprint = hashlib.sha256(f"{statement_id}\x00{int(vote)}".encode()).hexdigest()
             stored = vote_rows.get_idempotency(connection, participant_id, key)
             if stored is not None:
                 if stored[0] != fingerprint:
