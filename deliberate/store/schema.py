@@ -1,5 +1,9 @@
 """The relational schema, as SQLAlchemy Core tables (the Alembic revisions create the same).
 
+The shared metadata and column types live in :mod:`deliberate.store.schema_base`, the tables of
+physical table sessions in :mod:`deliberate.store.schema_evening`; both are re-exported here, so
+``schema`` names every table.
+
 Personal data is minimised (R-D1): participant, statement and vote tables hold no name, e-mail,
 address or user agent; a participant is a random 128-bit pseudonym scoped to one consultation.
 Timestamps are stored with their time zone and always read back as aware UTC datetimes.
@@ -7,29 +11,30 @@ Timestamps are stored with their time zone and always read back as aware UTC dat
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
     Column,
-    Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     SmallInteger,
     String,
     Table,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
+
+from deliberate.store.schema_base import ID, UtcDateTime, metadata
+from deliberate.store.schema_evening import (
+    form_codes,
+    paper_forms,
+    physical_sessions,
+    session_tables,
+    table_tallies,
+)
 
 __all__ = [
     "ID",
@@ -62,39 +67,6 @@ __all__ = [
     "votes",
 ]
 
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A timezone-aware timestamp. SQLite drops the zone, so naive values read back as UTC."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("timestamps must be timezone-aware")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if not isinstance(value, datetime):  # pragma: no cover - SQLAlchemy parses the column
-            raise TypeError(f"expected a datetime, got {type(value).__name__}")
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-ID = String(32)
-# Constraint names follow one convention so that migrations and inspection agree on both databases.
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
 
 consultations = Table(
     "consultations",
@@ -336,102 +308,6 @@ analysis_latest = Table(
         primary_key=True,
     ),
     Column("version", Integer, nullable=False),
-)
-
-# Physical table sessions (revision 0002). Only the Argon2 hash of the host code is stored.
-physical_sessions = Table(
-    "physical_sessions",
-    metadata,
-    Column("session_id", ID, primary_key=True),
-    Column(
-        "consultation_id",
-        ID,
-        ForeignKey("consultations.consultation_id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    Column("place", String(64), nullable=False),
-    Column("held_on", Date, nullable=False),
-    Column("neighbourhood", String(64), nullable=False, default=""),
-    Column("access_code_hash", Text, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-)
-
-session_tables = Table(
-    "session_tables",
-    metadata,
-    Column(
-        "session_id",
-        ID,
-        ForeignKey("physical_sessions.session_id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("number", Integer, primary_key=True, autoincrement=False),
-    Column("host_name", String(64), nullable=False),
-    Column("name", String(64), nullable=False, default=""),
-    Column("form_count", Integer, nullable=False),
-    # People at the table as declared by the facilitator; NULL: the printed forms stand for them.
-    Column("head_count", Integer, nullable=True),
-)
-
-# One row per entered paper form; the primary key refuses a form number entered twice.
-paper_forms = Table(
-    "paper_forms",
-    metadata,
-    Column(
-        "session_id",
-        ID,
-        ForeignKey("physical_sessions.session_id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("form_number", Integer, primary_key=True, autoincrement=False),
-    Column("table_number", Integer, nullable=False),
-    Column(
-        "participant_id",
-        ID,
-        ForeignKey("participants.participant_id", ondelete="CASCADE"),
-        nullable=False,
-        unique=True,
-    ),
-    Column("source", String(8), nullable=False),
-    Column("entered_at", UtcDateTime, nullable=False),
-)
-
-table_tallies = Table(
-    "table_tallies",
-    metadata,
-    Column(
-        "session_id",
-        ID,
-        ForeignKey("physical_sessions.session_id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("table_number", Integer, primary_key=True, autoincrement=False),
-    Column(
-        "statement_id",
-        ID,
-        ForeignKey("statements.statement_id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("agree", Integer, nullable=False),
-    Column("disagree", Integer, nullable=False),
-    Column("passed", Integer, nullable=False),
-    Column("counted_at", UtcDateTime, nullable=False),
-)
-
-# The S1, S2… codes printed on paper forms, fixed once given so old forms stay readable.
-form_codes = Table(
-    "form_codes",
-    metadata,
-    Column("round_id", ID, ForeignKey("rounds.round_id", ondelete="CASCADE"), primary_key=True),
-    Column("position", Integer, primary_key=True, autoincrement=False),
-    Column(
-        "statement_id",
-        ID,
-        ForeignKey("statements.statement_id", ondelete="CASCADE"),
-        nullable=False,
-        unique=True,
-    ),
 )
 
 # The facilitators' editable texts of the advice, one row per consultation.
