@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from deliberate.interop.form_upload import MAX_UPLOAD_BYTES
 from web.api import consultations, hosts, participant, sessions
 from web.api.openapi import openapi
 from web.core.routing import Endpoint, Parent, Who
@@ -67,7 +68,9 @@ ROUTES: list[Endpoint] = [
     Endpoint(_POST, f"{_H}/host-token", hosts.login, _PUBLIC, _SESSION),
     Endpoint(_GET, f"{_H}/forms", hosts.form_statements, _HOST, _SESSION),
     Endpoint(_POST, f"{_T}/forms", hosts.enter_form, _HOST, _TABLE),
-    Endpoint(_POST, f"{_T}/forms/upload", hosts.upload_forms, _HOST, _TABLE),
+    Endpoint(
+        _POST, f"{_T}/forms/upload", hosts.upload_forms, _HOST, _TABLE, max_upload=MAX_UPLOAD_BYTES
+    ),
     Endpoint(_POST, f"{_T}/tallies", hosts.record_tally, _HOST, _TABLE),
     Endpoint(_POST, f"{_T}/statements", hosts.add_statement, _HOST, _TABLE),
     Endpoint(_GET, f"{_T}/forms.pdf", hosts.forms_pdf, _HOST, _TABLE),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from deliberate.interop.margins import MAX_MARGIN_BYTES
 from web.console import (
     account,
     brigades,
@@ -69,7 +70,14 @@ ROUTES: list[Endpoint] = [
     Endpoint(_GET, f"{_F}/brigades", brigades.brigades_page, _MODERATOR, _C),
     Endpoint(_POST, f"{_F}/brigades/quarantine", brigades.quarantine, _MODERATOR, _C),
     Endpoint(_GET, f"{_F}/population", population.population_page, _VIEWER, _C),
-    Endpoint(_POST, f"{_F}/population", population.upload_population, _OWNER, _C),
+    Endpoint(
+        _POST,
+        f"{_F}/population",
+        population.upload_population,
+        _OWNER,
+        _C,
+        max_upload=MAX_MARGIN_BYTES,
+    ),
     Endpoint(_GET, f"{_F}/sessions", sessions.sessions_page, _VIEWER, _C),
     Endpoint(_POST, f"{_F}/sessions", sessions.create_session, _OWNER, _C),
     Endpoint(_GET, _S, sessions.session_page, _VIEWER, _SESSION),

@@ -37,6 +37,7 @@ from web.core.server import HeaderLimit
 from web.core.state import AppState
 from web.core.templates import make_environment
 from web.core.throttle import SlidingWindow
+from web.core.uploads import body_allowances
 from web.routes import ROUTES
 from web.views.similarity import SimilarStatements
 
@@ -70,7 +71,9 @@ def _middleware(app_state: AppState) -> list[Middleware]:
         Middleware(HeaderLimit, max_header_size=settings.max_header_size),
         Middleware(CrossOriginGuard),
         Middleware(NulGuard),
-        Middleware(BodyLimit, max_body_size=settings.max_body_size),
+        Middleware(
+            BodyLimit, max_body_size=settings.max_body_size, allowances=body_allowances(ROUTES)
+        ),
     ]
 
 

@@ -80,6 +80,9 @@ class Endpoint:
     consultation whose service call checks the participant and the consultation in its own
     statement. The loader then only verifies the token's signature (no database read on the
     event loop) and the handler passes the path's consultation id to the service.
+    ``max_upload`` is for routes that take a file: the largest file in bytes, the constant the
+    handler reads the file with. The body limit of the route is then that plus the multipart
+    overhead instead of ``Settings.max_body_size`` (:mod:`web.core.uploads`).
     """
 
     methods: tuple[str, ...]
@@ -89,6 +92,7 @@ class Endpoint:
     parent: Parent = Parent.NONE
     entry: str | None = None
     checked_by_service: bool = False
+    max_upload: int | None = None
 
     def __post_init__(self) -> None:
         if self.checked_by_service and (

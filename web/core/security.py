@@ -21,7 +21,8 @@ for a browser, as every other 4xx.
   person types one, and PostgreSQL cannot compare text with it (the bodies refuse it in
   :mod:`web.bodies`).
 * :class:`BodyLimit` counts request body bytes while they stream in and answers 413 as soon as
-  ``Settings.max_body_size`` is passed, without buffering the rest (R-B3).
+  ``Settings.max_body_size`` is passed, without buffering the rest (R-B3); a route that takes a
+  file has its own allowance instead (:mod:`web.core.uploads`).
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from deliberate.errors import BodyTooLarge, CrossOriginRefused, MalformedRequest
+from deliberate.errors import CrossOriginRefused, MalformedRequest
 from web.core.errors import refuse
 from web.core.i18n import N_
+from web.core.uploads import BodyAllowance, body_limit
 
 __all__ = [
     "CSP",
@@ -60,9 +62,6 @@ CSP = "; ".join(
     ]
 )
 
-# One message for every limit, so that the error page can translate it (the limit is a setting,
-# DELIBERATE_MAX_BODY_SIZE, and in the error's detail).
-_BODY_TOO_LARGE = N_("the request body is larger than this server accepts")
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Responses are private unless they say otherwise: a response without its own Cache-Control gets
 # no-store (reports, advice drafts, every page with someone's data), except the static files.
@@ -244,19 +243,22 @@ class NulGuard:
 
 
 class BodyLimit:
-    """Answers 413 once a request body passes ``max_body_size`` bytes."""
+    """Answers 413 once a request body passes ``max_body_size`` bytes, or its route's allowance."""
 
-    def __init__(self, app: ASGIApp, *, max_body_size: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_size: int, allowances: Iterable[BodyAllowance] = ()
+    ) -> None:
         self.app = app
         self.max_body_size = max_body_size
+        self.allowances = tuple(allowances)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = BodyTooLarge(_BODY_TOO_LARGE, detail={"max_body_size": self.max_body_size})
+        limit, too_large = body_limit(scope, self.allowances, self.max_body_size)
         declared = header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_size:
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             await refuse(scope, receive, send, too_large, close=True)
             return
         received = 0
@@ -267,7 +269,7 @@ class BodyLimit:
             incoming = await receive()
             if incoming["type"] == "http.request":
                 received += len(incoming.get("body", b""))
-                if received > self.max_body_size:
+                if received > limit:
                     raise _BodyTooLarge
             return incoming
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from deliberate.interop.form_upload import MAX_UPLOAD_BYTES
 from web.core.routing import Endpoint, Parent, Who
 from web.host import login, pages
 
@@ -19,7 +20,7 @@ ROUTES: list[Endpoint] = [
     Endpoint(_POST, f"{_H}/logout", login.logout, Who.PUBLIC),
     Endpoint(_GET, _T, pages.table_page, _HOST, _TABLE, _LOGIN),
     Endpoint(_POST, f"{_T}/forms", pages.enter_form, _HOST, _TABLE),
-    Endpoint(_POST, f"{_T}/upload", pages.upload_forms, _HOST, _TABLE),
+    Endpoint(_POST, f"{_T}/upload", pages.upload_forms, _HOST, _TABLE, max_upload=MAX_UPLOAD_BYTES),
     Endpoint(_POST, f"{_T}/tally", pages.record_tally, _HOST, _TABLE),
     Endpoint(_POST, f"{_T}/statements", pages.add_statement, _HOST, _TABLE),
     Endpoint(_GET, f"{_T}/forms.pdf", pages.forms_pdf, _HOST, _TABLE),
