@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
+from starlette.routing import compile_path
 from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
 from web.core.security import BodyLimit, CrossOriginGuard, NulGuard, SecurityHeaders
 from web.core.server import HeaderLimit
+from web.core.uploads import MULTIPART_OVERHEAD, BodyAllowance
 
 Headers = Sequence[tuple[str, str]]
 
@@ -184,6 +186,29 @@ def test_a_body_up_to_the_limit_passes_and_one_byte_more_is_refused(streamed: bo
     assert refused.json()["code"] == "body_too_large"
     assert refused.json()["error"] == "the request body is larger than this server accepts"
     assert refused.headers["connection"] == "close"
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_an_upload_route_has_its_own_allowance_and_other_routes_keep_the_limit(
+    streamed: bool,
+) -> None:
+    upload = BodyAllowance(frozenset({"POST"}), compile_path("/h/{t:int}/upload")[0], 10)
+    client = _client(BodyLimit(_echo(), max_body_size=10, allowances=[upload]))  # type: ignore[arg-type]
+    edge = 10 + MULTIPART_OVERHEAD
+
+    def body(size: int) -> object:
+        return iter([b"x" * (size - 1), b"x"]) if streamed else b"x" * size
+
+    ok = client.post("/h/3/upload", content=body(edge))  # type: ignore[arg-type]
+    assert (ok.status_code, ok.text) == (200, f"{edge}|")
+    refused = client.post("/h/3/upload", content=body(edge + 1))  # type: ignore[arg-type]
+    assert refused.status_code == 413
+    assert refused.json()["error"] == "the file is larger than this upload accepts"
+    assert refused.headers["connection"] == "close"
+    for method, path in [("PUT", "/h/3/upload"), ("POST", "/h/x/upload"), ("POST", "/h/3")]:
+        other = client.request(method, path, content=body(11))  # type: ignore[arg-type]
+        assert other.status_code == 413, (method, path)
+        assert other.json()["error"] == "the request body is larger than this server accepts"
 
 
 def test_a_head_over_the_limit_is_the_shared_error_answer() -> None:
