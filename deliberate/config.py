@@ -95,7 +95,9 @@ class Settings:
         " and X-Forwarded-Proto are honoured; empty (the default) trusts none, not even loopback",
     )
     max_body_size: int = _setting(
-        1_048_576, "Largest request body accepted, in bytes (larger bodies get 413)"
+        1_048_576,
+        "Largest request body accepted, in bytes (larger bodies get 413); a route that takes a"
+        " file accepts its file limit plus 64 KiB instead (docs/security.md)",
     )
     max_header_size: int = _setting(
         16_384, "Largest request line and headers together, in bytes (larger get 400, closed)"

@@ -198,7 +198,8 @@ class UnsupportedMediaType(MalformedRequest):
 
 
 class BodyTooLarge(MalformedRequest):
-    """The request body is larger than ``Settings.max_body_size`` (HTTP 413)."""
+    """The request body is larger than ``Settings.max_body_size``, or than an upload route's
+    own allowance (HTTP 413)."""
 
     code = "body_too_large"
 
