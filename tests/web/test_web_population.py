@@ -88,3 +88,23 @@ def test_only_owners_upload_and_strangers_see_nothing(world: WebWorld) -> None:
     assert page.status_code in {303, 401}
     assert _upload(stranger, world, FIGURES).status_code in {401, 403}
     assert world.service.population_margins(world.consultation_id) is None
+
+
+def test_the_figures_upload_has_its_own_body_allowance(world_factory) -> None:  # type: ignore[no-untyped-def]
+    # A body limit smaller than any upload: the route's allowance (64 KiB + 64 KiB) holds.
+    world = world_factory(settings={"max_body_size": 100})
+    client = world.facilitator_client()
+    assert _upload(client, world, FIGURES).status_code == 303
+    filler = b"wijk;Noord;3000\n" * (64 * 1024 // 16 + 1)  # just over 64 KiB: the page says so
+    page = _upload(client, world, FIGURES + filler)
+    assert page.status_code == 400
+    assert "het bestand is te groot voor bevolkingscijfers" in page.text
+    far = _upload(client, world, FIGURES + filler * 3)  # past 128 KiB: refused while streaming
+    assert far.status_code == 413
+    assert far.json()["error"] == "the file is larger than this upload accepts"
+    refused = client.post(
+        f"/f/c/{world.consultation_id}/sessions",
+        data={"place": "x" * 200, "held_on": "2026-03-12"},
+        headers=browser_headers(),
+    )
+    assert refused.status_code == 413  # every other route keeps max_body_size
