@@ -7,87 +7,16 @@ the console showed once.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-from dataclasses import dataclass
 
 import pytest
-from openpyxl import Workbook
-from starlette.testclient import TestClient
+from table_rooms import *  # noqa: F403 - the room fixture
+from table_rooms import DUTCH, HEADERS, Room, create_session, error_message, log_in
 from web_helpers import *  # noqa: F403 - the fixtures
-from web_helpers import WebWorld, browser_headers, store_an_analysis
+from web_helpers import WebWorld, store_an_analysis
 
 from deliberate.domain.snapshot import Vote
 from deliberate.worker import AnalysisWorker
-
-HEADERS = browser_headers()
-DUTCH = {"accept-language": "nl"}
-_ERROR = re.compile(r'<p class="error" role="alert"[^>]*>([^<]*)</p>')
-
-
-@dataclass
-class Room:
-    """A session with one table, the host code the console showed, and a logged-in host."""
-
-    world: WebWorld
-    facilitator: TestClient
-    session_id: str
-    code: str
-    host: TestClient
-
-    @property
-    def table(self) -> str:
-        return f"/h/{self.session_id}/t/1"
-
-    def people(self) -> list[str]:
-        snapshot = self.world.service.snapshot(self.world.consultation_id)
-        return [p.channel for p in snapshot.participants]
-
-
-def _create_session(world: WebWorld, client: TestClient) -> tuple[str, str]:
-    before = {s.session_id for s in world.service.list_table_sessions(world.consultation_id)}
-    response = client.post(
-        f"/f/c/{world.consultation_id}/sessions",
-        data={"place": "buurthuis De Pijp", "held_on": "2026-03-12", "neighbourhood": "De Pijp"},
-        headers={**HEADERS, **DUTCH},
-    )
-    assert response.status_code == 201, response.text
-    found = re.search(r'<strong class="code">([2-9A-Z]{4}-[2-9A-Z]{4})</strong>', response.text)
-    assert found is not None
-    (session_id,) = {
-        s.session_id for s in world.service.list_table_sessions(world.consultation_id)
-    } - before
-    return session_id, found.group(1)
-
-
-def _log_in(world: WebWorld, session_id: str, code: str) -> TestClient:
-    host = world.client(headers=DUTCH)
-    response = host.post(
-        f"/h/{session_id}/login", data={"code": code}, headers=HEADERS, follow_redirects=False
-    )
-    assert response.status_code == 303, response.text
-    return host
-
-
-@pytest.fixture
-def room(world: WebWorld) -> Room:
-    facilitator = world.facilitator_client()
-    session_id, code = _create_session(world, facilitator)
-    added = facilitator.post(
-        f"/f/c/{world.consultation_id}/sessions/{session_id}/tables",
-        data={"number": "1", "host_name": "Fatima el Amrani", "form_count": "20"},
-        headers=HEADERS,
-        follow_redirects=False,
-    )
-    assert added.status_code == 303
-    return Room(world, facilitator, session_id, code, _log_in(world, session_id, code))
-
-
-def _error(response: object) -> str:
-    found = _ERROR.search(response.text)  # type: ignore[attr-defined]
-    assert found is not None, "no error message on the page"
-    return found.group(1).replace("&#39;", "'")
 
 
 def test_the_host_code_is_shown_once_and_only_its_hash_is_kept(room: Room) -> None:
@@ -103,7 +32,7 @@ def test_the_host_code_is_shown_once_and_only_its_hash_is_kept(room: Room) -> No
 
 def test_a_wrong_code_is_refused_and_attempts_are_limited(world_factory: object) -> None:
     world: WebWorld = world_factory(settings={"login_attempts": 3})  # type: ignore[operator]
-    session_id, code = _create_session(world, world.facilitator_client())
+    session_id, code = create_session(world, world.facilitator_client())
     host = world.client(headers=DUTCH)
     for _ in range(3):
         wrong = host.post(f"/h/{session_id}/login", data={"code": "2222-2222"}, headers=HEADERS)
@@ -126,13 +55,13 @@ def test_a_new_code_ends_every_host_login(room: Room) -> None:
     assert room.host.get(room.table, follow_redirects=False).headers["location"] == (
         f"/h/{room.session_id}"
     )
-    again = _log_in(world, room.session_id, new_code)
+    again = log_in(world, room.session_id, new_code)
     assert again.get(room.table).status_code == 200
 
 
 def test_a_host_token_works_for_its_own_session_only(room: Room) -> None:
     world = room.world
-    other_id, _ = _create_session(world, room.facilitator)
+    other_id, _ = create_session(world, room.facilitator)
     world.service.add_table(other_id, 1, host_name="Kees")
     cookie = room.host.cookies.get(f"__Host-deliberate-host-{room.session_id}")
     stranger = world.client()
@@ -162,7 +91,7 @@ def test_the_same_form_twice_is_refused_and_what_was_typed_stays(room: Room) -> 
         f"{room.table}/forms", data={"form_number": "101", "a-S2": "o"}, headers=HEADERS
     )
     assert again.status_code in (409, 422)
-    assert _error(again) == "Formulier 101 is al ingevoerd. Er is niets opgeslagen."
+    assert error_message(again) == "Formulier 101 is al ingevoerd. Er is niets opgeslagen."
     assert 'name="a-S2" autocomplete="off" spellcheck="false" maxlength="9" size="3"' in again.text
     assert 'value="o"' in again.text
     assert len(room.people()) == 1
@@ -182,117 +111,8 @@ def test_a_bad_form_is_refused_with_a_dutch_message(
 ) -> None:
     response = room.host.post(f"{room.table}/forms", data=form, headers=HEADERS)
     assert response.status_code == 422
-    assert _error(response).startswith(message)
+    assert error_message(response).startswith(message)
     assert room.people() == []
-
-
-def _xlsx(rows: list[list[object]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _upload(room: Room, name: str, data: bytes, kind: str = "text/csv") -> object:
-    return room.host.post(
-        f"{room.table}/upload", files={"file": (name, data, kind)}, headers=HEADERS
-    )
-
-
-def test_a_good_csv_and_a_good_xlsx_are_saved_whole(room: Room) -> None:
-    csv = "formulier;S1;S2;S3;S4\n101;eens;oneens;weet niet;\n102;e;e;;o\n103;;;;\n"
-    response = _upload(room, "tafel1.csv", csv.encode())
-    assert response.status_code == 200  # type: ignore[attr-defined]
-    assert "Het bestand is opgeslagen: 2 formulieren." in response.text  # type: ignore[attr-defined]
-    sheet = _xlsx([["formulier", "S1", "S2", "S3", "S4"], [104, "E", "O", "W", "E"]])
-    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert _upload(room, "tafel1.xlsx", sheet, kind).status_code == 200  # type: ignore[attr-defined]
-    assert len(room.people()) == 3
-
-
-BAD_FILES = [
-    ("wrong column", b"naam;S1;S2;S3;S4\n101;e;;;\n", "Rij 1: de eerste kolom moet"),
-    ("unknown statement", b"formulier;S1;S2;S3;S4;S9\n101;e;e;e;e;e\n", "Rij 1: kolom S9 is geen"),
-    ("missing column", b"formulier;S1;S2;S3\n101;e;e;e\n", "Rij 1: kolom S4 ontbreekt"),
-    ("out of range", b"formulier;S1;S2;S3;S4\n101;e;;;\n305;e;;;\n", "Rij 3: formulier 305 hoort"),
-    ("bad answer", b"formulier;S1;S2;S3;S4\n101;e;ja;;\n", "Rij 2: in kolom S2 is 'ja' geen"),
-    ("twice in file", b"formulier;S1;S2;S3;S4\n101;e;;;\n101;o;;;\n", "Rij 3: formulier 101 staat"),
-    ("bad number", b"formulier;S1;S2;S3;S4\nabc;e;;;\n", "Rij 2: het formuliernummer is leeg"),
-    ("header only", b"formulier;S1;S2;S3;S4\n", "Het bestand heeft geen formulieren"),
-    ("extra cells", b"formulier;S1;S2;S3;S4\n101;e;;;;o\n", "Rij 2: deze rij heeft meer cellen"),
-    ("not a sheet", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "Dit is geen CSV- of XLSX-bestand"),
-    ("old excel", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), "Dit is geen CSV- of XLSX"),
-    ("zip, no xlsx", b"PK\x05\x06" + bytes(18), "Dit is geen CSV- of XLSX-bestand"),
-]
-
-
-@pytest.mark.parametrize(("case", "data", "message"), BAD_FILES, ids=[c[0] for c in BAD_FILES])
-def test_a_bad_upload_is_refused_as_a_whole(
-    room: Room, case: str, data: bytes, message: str
-) -> None:
-    response = _upload(room, "tafel1.csv", data)
-    assert response.status_code == 422, case  # type: ignore[attr-defined]
-    assert _error(response).startswith(message), _error(response)
-    assert _error(response).endswith("Er is niets opgeslagen.")
-    assert room.people() == []
-
-
-def _hostile_xlsx(part: str, find: str, insert: str) -> bytes:
-    """A good sheet whose ``part`` has ``insert`` put before ``find``: a few kilobytes packed."""
-    good = _xlsx([["formulier", "S1", "S2", "S3", "S4"], [101, "E", "O", "W", "E"]])
-    source = zipfile.ZipFile(io.BytesIO(good))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            text = source.read(info.filename).decode()
-            if info.filename == part:
-                text = text.replace(find, insert + find, 1)
-            target.writestr(info.filename, text)
-    return out.getvalue()
-
-
-@pytest.mark.parametrize(
-    ("case", "part", "find", "insert", "message"),
-    [
-        ("empty rows", "xl/worksheets/sheet1.xml", "</sheetData>", '<row r="3"/>' * 1_000_000,
-         "Het bestand heeft te veel rijen."),
-        ("styles", "xl/styles.xml", "</cellXfs>", "<xf numFmtId='0'/>" * 1_000_000,
-         "Het bestand is te groot."),
-        ("far right", "xl/worksheets/sheet1.xml", "</sheetData>",
-         '<row r="3"><c r="XFD3"><v>1</v></c></row>', "Het blad heeft cellen ver rechts"),
-    ],
-)  # fmt: skip
-def test_a_hostile_spreadsheet_is_refused_with_a_clear_422(
-    room: Room, case: str, part: str, find: str, insert: str, message: str
-) -> None:
-    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    data = _hostile_xlsx(part, find, insert)
-    assert len(data) < 200_000, case
-    response = _upload(room, "tafel1.xlsx", data, kind)
-    assert response.status_code == 422, case  # type: ignore[attr-defined]
-    assert _error(response).startswith(message), _error(response)
-    assert _error(response).endswith("Er is niets opgeslagen.")
-    assert room.people() == []
-
-
-def test_an_upload_with_a_form_entered_before_saves_nothing(room: Room) -> None:
-    room.host.post(f"{room.table}/forms", data={"form_number": "102", "a-S1": "e"}, headers=HEADERS)
-    response = _upload(room, "t.csv", b"formulier;S1;S2;S3;S4\n101;e;;;\n102;o;;;\n")
-    assert _error(response).startswith("Rij 3: formulier 102 is al ingevoerd")
-    assert len(room.people()) == 1
-
-
-def test_an_upload_without_a_file_or_as_plain_form_is_refused(room: Room) -> None:
-    empty = room.host.post(
-        f"{room.table}/upload", files={"file": ("", b"", "text/csv")}, headers=HEADERS
-    )
-    assert empty.status_code == 422
-    assert _error(empty).startswith("Kies een CSV- of XLSX-bestand")
-    plain = room.host.post(f"{room.table}/upload", data={"file": "x"}, headers=HEADERS)
-    assert plain.status_code == 415
 
 
 def test_a_show_of_hands_is_stored_as_counts_and_can_be_replaced(room: Room) -> None:
@@ -320,7 +140,7 @@ def test_a_show_of_hands_is_stored_as_counts_and_can_be_replaced(room: Room) -> 
 def test_a_bad_count_is_refused(room: Room, counts: dict[str, str]) -> None:
     response = room.host.post(f"{room.table}/tally", data=counts, headers=HEADERS)
     assert response.status_code == 422
-    assert "Er is niets opgeslagen." in _error(response)
+    assert "Er is niets opgeslagen." in error_message(response)
     assert room.world.service.session_contributions(room.session_id).tallies == ()
 
 
@@ -329,8 +149,9 @@ def test_more_hands_than_people_at_the_table_says_so(room: Room) -> None:
     counts = {"statement": "S2", "agree": str(people + 1)}
     response = room.host.post(f"{room.table}/tally", data=counts, headers=HEADERS)
     assert response.status_code == 422
-    assert f"{people + 1} handen geteld aan tafel 1, maar daar zitten {people} mensen" in _error(
-        response
+    assert (
+        f"{people + 1} handen geteld aan tafel 1, maar daar zitten {people} mensen"
+        in error_message(response)
     )
     assert room.world.service.session_contributions(room.session_id).tallies == ()
 
@@ -347,7 +168,7 @@ def test_a_statement_from_the_table_goes_to_moderation_marked_with_its_table(roo
     assert "Geschreven aan tafel 1, buurthuis De Pijp, 12 maart" in queue.text
     again = room.host.post(f"{room.table}/statements", data={"text": text}, headers=HEADERS)
     assert again.status_code == 409
-    assert _error(again).startswith("Deze stelling staat al in het gesprek.")
+    assert error_message(again).startswith("Deze stelling staat al in het gesprek.")
 
 
 def test_the_paper_forms_and_the_empty_sheet_download(room: Room) -> None:
@@ -452,4 +273,4 @@ def test_the_host_pages_speak_english_when_asked(room: Room) -> None:
         data={"form_number": "301", "a-S1": "e"},
         headers={**HEADERS, "accept-language": "en"},
     )
-    assert _error(bad) == "Form 301 is not a form of this table. Nothing was saved."
+    assert error_message(bad) == "Form 301 is not a form of this table. Nothing was saved."
