@@ -12,12 +12,13 @@ every rule that speaks of "every group", but their figures are never written out
 =====================  =========================================================================
 word (Dutch)           rule
 =====================  =========================================================================
-overeenstemming        ``consensus``: in every group, and over everyone, at least
-                       ``consensus_share`` of the votes take the same side; every group cast at
-                       least ``min_group_votes`` votes on it, and the overall share passes Polis's
-                       proportion test (z above ``significance``).
-breed gedragen         ``broad_support``: in every group more than half of the votes agree, and
-                       every group cast at least ``min_group_votes`` votes on it.
+overeenstemming        ``consensus``: there are two groups or more; in every group, and over
+                       everyone, at least ``consensus_share`` of the votes take the same side;
+                       every group cast at least ``min_group_votes`` votes on it, and the overall
+                       share passes Polis's proportion test (z above ``significance``).
+breed gedragen         ``broad_support``: there are two groups or more; in every group more than
+                       half of the votes agree, and every group cast at least ``min_group_votes``
+                       votes on it.
 verdeeld               ``divisive``: among the groups with at least ``min_group_votes`` votes, the
                        agree shares of the highest and the lowest differ by at least
                        ``divisive_gap``, with a majority agreeing in one and not in the other.
@@ -34,7 +35,8 @@ anders over            differ by at least ``room_min_difference``, with ``room_m
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -61,6 +63,8 @@ __all__ = [
     "consensus_percent",
     "divisive_mask",
     "minority_mask",
+    "percent",
+    "shown_percent",
     "stated",
     "stated_consensus",
     "verdicts",
@@ -139,6 +143,45 @@ class FindingRules:
         return asdict(self)
 
 
+def percent(share: float) -> int:
+    """A share in [0, 1] as a whole percentage, rounded half up (0.125 -> 13, not 12).
+
+    Every surface prints shares with this one rounding (Python's ``round`` rounds half to even,
+    which would make the map say 12% where the report says 13%).
+    """
+    return int(_rounded(share, 0))
+
+
+def _rounded(share: float, decimals: int) -> float:
+    # Round to 9 decimals first so that 0.285 (28.499999…) still reads as 29.
+    scale = 10.0**decimals
+    return math.floor(round(share * 100.0 * scale, 9) + 0.5) / scale
+
+
+def _side(value: float, threshold: float) -> int:
+    return (value > threshold) - (value < threshold)
+
+
+def shown_percent(share: float, thresholds: Iterable[float] = (0.5,)) -> str:
+    """The share as a sentence prints it: ``"63"``, or ``"50.4"`` where rounding would mislead.
+
+    A whole percentage, rounded half up, unless that whole number lands on (or across) one of the
+    rules' ``thresholds`` (shares, such as 0.5 for "more than half" or ``consensus_share``)
+    while the share itself does not: 50.4 % of the votes is more than half and must not read
+    "50%", and 74.96 % must not read "75%" beside "less than 75%". 0 and 1 are always
+    thresholds: 299 of 300 is not "100%" (that reads as everyone), 1 of 300 is not "0%". Then as
+    many decimals as needed (up to six) are printed, so the printed number is on the same side
+    of every threshold as the share. The decimal point is ``.``; the caller puts the language's
+    own.
+    """
+    wanted = [(round(100.0 * t, 9), _side(share, t)) for t in (0.0, 1.0, *thresholds)]
+    for decimals in range(7):
+        value = _rounded(share, decimals)
+        if all(_side(value, limit) == side for limit, side in wanted):
+            return f"{value:.{decimals}f}"
+    return f"{_rounded(share, 6):.6f}"
+
+
 def _shares(counts: CountArray, side: int) -> FloatArray:
     votes = counts.sum(axis=-1)
     shares = np.divide(
@@ -148,8 +191,12 @@ def _shares(counts: CountArray, side: int) -> FloatArray:
 
 
 def _enough(group_counts: CountArray, rules: FindingRules) -> BoolArray:
-    """Statements on which every group cast at least ``min_group_votes`` votes."""
-    if group_counts.shape[0] == 0:
+    """Statements on which every group cast at least ``min_group_votes`` votes.
+
+    None with fewer than two groups: "in every group" speaks of opinion groups, and one group
+    (the analysis's ``no_groups`` warning) is no agreement between groups.
+    """
+    if group_counts.shape[0] < 2:
         return np.zeros(group_counts.shape[1], dtype=bool)
     return np.asarray((group_counts.sum(axis=2) >= rules.min_group_votes).all(axis=0))
 
@@ -251,10 +298,14 @@ def stated(result: Mapping[str, Any], statement_id: object, word: str) -> bool:
 
     ``word`` is ``consensus:agree``, ``consensus:disagree``, ``broad_support``, ``divisive`` or
     ``minority:<group id>``. A result without verdicts (written before they existed) states
-    nothing: a surface then shows fewer findings, never a wrong one.
+    nothing: a surface then shows fewer findings, never a wrong one. Nor does a result with
+    fewer than two groups (one stored before that rule) say anything about "every group".
     """
     found = result.get("verdicts")
     if not isinstance(found, Mapping):
+        return False
+    groups = result.get("groups")
+    if not isinstance(groups, (list, tuple)) or len(groups) < 2:
         return False
     words = found.get(str(statement_id))
     return isinstance(words, (list, tuple)) and word in words
@@ -286,4 +337,4 @@ def consensus_percent(result: Mapping[str, Any]) -> int:
     """The consensus threshold of a stored result in whole percent, for printing beside it."""
     parameters = result.get("parameters")
     rules = FindingRules.from_dict(parameters if isinstance(parameters, Mapping) else {})
-    return round(100 * rules.consensus_share)
+    return percent(rules.consensus_share)

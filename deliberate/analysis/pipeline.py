@@ -166,7 +166,13 @@ def build_result(
         totals = matrix.tally(voters)
     sizes = np.bincount(labels[labels >= 0], minlength=n_groups).astype(np.int64)
     # Below privacy_k, and whatever else would let such a group be recovered by subtraction.
-    shown = ~np.array(hidden_groups(sizes.tolist(), privacy_k=params.privacy_k), dtype=bool)
+    # Decided in the order of the group ids, as the result lists the groups: between groups of
+    # equal size the same one is hidden here, in the advice and at publication's re-check.
+    by_id = sorted(range(n_groups), key=lambda g: group_ids[g])
+    hidden = hidden_groups([int(sizes[g]) for g in by_id], privacy_k=params.privacy_k)
+    shown = np.ones(n_groups, dtype=bool)
+    for g, gone in zip(by_id, hidden, strict=True):
+        shown[g] = not gone
     selectable = columns
 
     groups = []

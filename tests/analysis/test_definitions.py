@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from support import examples
 
 from deliberate.analysis.definitions import (
     FindingRules,
@@ -11,11 +14,21 @@ from deliberate.analysis.definitions import (
     consensus_mask,
     divisive_mask,
     minority_mask,
+    percent,
+    shown_percent,
     stated,
     stated_consensus,
 )
+from deliberate.analysis.disclosure import hidden_groups
 from deliberate.analysis.pipeline import analyse
 from deliberate.analysis.simulate import simulate_votes
+from deliberate.domain.snapshot import (
+    SnapshotParticipant,
+    SnapshotStatement,
+    SnapshotVote,
+    Vote,
+    VoteSnapshot,
+)
 from deliberate.errors import AnalysisError
 
 RULES = FindingRules()
@@ -90,6 +103,7 @@ def test_the_pipeline_states_only_what_the_definitions_allow() -> None:
     )
     result = analyse(snapshot)
     data = {
+        "groups": [{"id": group.id} for group in result.groups],
         "verdicts": {sid: list(words) for sid, words in result.verdicts.items()},
         "consensus": [{"statement_id": c.statement_id, "direction": c.direction}
                       for c in result.consensus],
@@ -153,3 +167,81 @@ def test_half_is_no_side_when_groups_are_divided() -> None:
     split, gap = divisive_mask(_one((13, 7, 0), (7, 13, 0)), FindingRules(divisive_gap=0.3))
     assert gap[0] == pytest.approx(0.3)
     assert split[0]
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "printed"),
+    [
+        (63, 125, "50.4"),  # more than half: not "50"
+        (62, 125, "49.6"),  # less than half: not "50"
+        (1, 2, "50"),  # exactly half
+        (299, 300, "99.7"),  # one dissent: not "100" (that reads as everyone)
+        (1, 300, "0.3"),  # one agrees: not "0"
+        (3, 4, "75"),
+        (2999, 4001, "74.96"),  # under the consensus threshold: not "75"
+        (1, 8, "13"),  # half up, not half to even
+        (2, 3, "67"),
+    ],
+)
+def test_a_printed_share_never_lands_across_a_threshold(count, total, printed) -> None:
+    assert shown_percent(count / total, (0.5, 0.75)) == printed
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    total=st.integers(min_value=1, max_value=200_000),
+    data=st.data(),
+    threshold=st.sampled_from([0.5, 0.6, 0.75, 0.8, 0.9]),
+)
+def test_printed_shares_keep_their_side_of_every_threshold(total, data, threshold) -> None:
+    count = data.draw(st.integers(min_value=0, max_value=total))
+    share = count / total
+    printed = shown_percent(share, (0.5, threshold))
+    value = float(printed) / 100
+    for limit in (0.0, 0.5, threshold, 1.0):
+        assert (value > limit) == (share > limit), (count, total, printed, limit)
+        assert (value < limit) == (share < limit), (count, total, printed, limit)
+    decimals = len(printed.partition(".")[2])
+    assert abs(float(printed) - 100 * share) <= 0.5 / 10**decimals + 1e-9
+    if decimals == 0:
+        assert int(printed) == percent(share)
+
+
+def test_one_group_is_no_agreement_between_groups() -> None:
+    """With one group (the analysis warns: no distinct groups), "in every group" says nothing."""
+    alone = _one((95, 3, 2))
+    assert not consensus_mask(alone, alone.sum(axis=0), RULES)["agree"][0]
+    assert not broad_support_mask(alone, RULES)[0]
+    two = _one((95, 3, 2), (40, 5, 5))
+    assert consensus_mask(two, two.sum(axis=0), RULES)["agree"][0]
+    assert broad_support_mask(two, RULES)[0]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_groups_of_equal_size_are_hidden_in_the_order_of_their_ids(seed) -> None:
+    """Which of two equal groups is hidden with a tiny one must not depend on the clustering's
+    order: publication re-checks the choice from the sizes in id order (and refused before)."""
+    rng = np.random.default_rng(seed)
+    sizes = [20, 20, 20, 3]
+    people = [(g, i) for g, size in enumerate(sizes) for i in range(size)]
+    order = rng.permutation(len(people))
+    participants, votes = [], []
+    for g, i in (people[k] for k in order):
+        pid = f"g{g}p{i}"
+        participants.append(SnapshotParticipant(pid))
+        for j in range(8):
+            agree = (j + g) % 4 < 2 if g < 3 else j % 2 == 0
+            votes.append(SnapshotVote(pid, str(j), Vote.AGREE if agree else Vote.DISAGREE, 1.0))
+    statements = [SnapshotStatement(str(j), f"Stelling {j}") for j in range(8)]
+    result = analyse(VoteSnapshot("equal", statements, participants, votes))
+    assert sorted(g.size for g in result.groups) == [3, 20, 20, 20]
+    flags = tuple(group.suppressed for group in result.groups)
+    assert flags == hidden_groups([group.size for group in result.groups], privacy_k=5)
+
+
+def test_a_stored_result_with_one_group_states_nothing_about_every_group() -> None:
+    """A result stored before the two-group rule may carry a consensus verdict for one group."""
+    old = {"groups": [{"id": 0, "size": 24}], "verdicts": {"27": ["consensus:agree"]}}
+    assert not stated(old, "27", "consensus:agree")
+    two = {"groups": [{"id": 0}, {"id": 1}], "verdicts": {"27": ["consensus:agree"]}}
+    assert stated(two, "27", "consensus:agree")
