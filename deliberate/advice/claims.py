@@ -111,6 +111,19 @@ def _overall_holds(kind: str, figures: Figures, direction: str, rules: FindingRu
     return None
 
 
+def _others(item: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
+    """The rule's "everyone else" of a minority position: every other group, hidden ones too.
+
+    Their agree votes and all their votes, as the analysis counted them; a minority sentence
+    prints this share, not one of the shown groups only (which could read as a majority).
+    Empty for a hidden group's position, which is named without figures.
+    """
+    votes, share = item.get("others_votes"), item.get("others_agree")
+    if votes is None or share is None:
+        return ()
+    return (("others_agree", round(float(share) * int(votes))), ("others_votes", int(votes)))
+
+
 def _broad_support(result: Mapping[str, Any], exclude: set[str], limit: int) -> Iterator[str]:
     """Broadly supported statements, the firmest first (lowest shown group share, descending)."""
     found = []
@@ -162,7 +175,7 @@ def build_ledger(
     for item in result["minority_positions"]:
         sid, gid = str(item["statement_id"]), int(item["group_id"])
         if stated(result, sid, f"minority:{gid}"):
-            build.add("minority", sid, "agree", groups=(gid,))
+            build.add("minority", sid, "agree", groups=(gid,), numbers=_others(item))
     channels = result.get("channels") or {}
     flagged = [item for item in result.get("room_differences") or () if item.get("flagged")]
     for item in sorted(flagged, key=lambda d: -abs(float(d["difference"]))):

@@ -13,10 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from deliberate.advice.claims import build_ledger
 from deliberate.advice.ledger import Claim, Figures
 from deliberate.advice.report import Evidence, Finding, GroupFigures
 from deliberate.advice.wording import Phrasebook, percent
+from deliberate.analysis.definitions import divisive_mask
 from deliberate.domain.snapshot import VoteSnapshot
 from deliberate.errors import InvalidInput
 
@@ -124,6 +127,17 @@ class DraftContext:
         """A group's size as a whole percentage of the participants placed in groups."""
         return percent(size / self.placed) if self.placed else 0
 
+    def percent(self, share: float) -> str:
+        """A share as a finding prints it: whole, unless that would cross "half", the consensus
+        threshold, none or all (:meth:`Phrasebook.percent`)."""
+        return self.say.percent(share, (0.5, self.rules.consensus_share))
+
+    def none(self, key: str) -> str:
+        """The phrase that a section found nothing: ``key``, or, with fewer than two groups,
+        that there are no groups to speak of ("no statement unites every group" would be
+        vacuous)."""
+        return key if len(self.ledger.groups) >= 2 else "none.groups"
+
     def people(self, count: int) -> str:
         """``21 mensen`` / ``1 persoon``."""
         return self.say.count(count, "person")
@@ -187,8 +201,18 @@ class DraftContext:
             if figures is None or not figures.n:
                 continue
             count = figures.count(direction)
-            parts.append(f"{label} {percent(count / figures.n)}% ({count:g}/{figures.n:g})")
+            parts.append(f"{label} {self.percent(count / figures.n)}% ({count:g}/{figures.n:g})")
         return ", ".join(parts) if parts else "–"
+
+    def small_divides(self, claim: Claim) -> str:
+        """The note that a division rests on a group without figures: the shown groups alone do
+        not meet the rule of *verdeeld*, so the figures beside it would not show it."""
+        shown = [f for _, f in claim.by_group if f is not None]
+        if len(shown) == len(claim.by_group):
+            return ""
+        counts = np.array([[[f.agree, f.disagree, f.passed]] for f in shown], dtype=np.float64)
+        holds = bool(divisive_mask(counts.reshape(len(shown), 1, 3), self.rules)[0][0])
+        return "" if holds else self.say.say("small.divides")
 
     def small_included(self, claim: Claim) -> str:
         """The note that a rule about every group also held in a group without figures."""

@@ -95,6 +95,7 @@ def question_section(draft: DraftContext, texts: ConsultationTexts) -> Section:
         "statements": say.count(claim.number("statements"), "statement"),
     }
     key = "participation" if claim.number("at_tables") else "participation.online"
+    key = key if claim.number("participants") else "participation.nobody"
     paragraphs.append(say.say(key, **values))
     paragraphs.extend(_channels(draft))
     period = _period(draft)
@@ -103,7 +104,9 @@ def question_section(draft: DraftContext, texts: ConsultationTexts) -> Section:
     attributes = sorted({name for p in snapshot.participants for name, _ in p.attributes})
     if attributes:
         paragraphs.append(say.say("attributes", names=say.join(attributes)))
-    if draft.groups:
+    if len(draft.groups) == 1:
+        paragraphs.append(say.say("groups.one", placed=say.count(draft.placed, "participant")))
+    elif draft.groups:
         items = [
             say.say("group.small", label=label, k=draft.privacy_k)
             if suppressed
@@ -134,6 +137,11 @@ def _point(draft: DraftContext, key: str, claim: Claim) -> tuple[str, str]:
 def summary_section(draft: DraftContext) -> Section:
     """3 to 7 points: what unites, what divides, minority voices, where the room differed."""
     say, ledger = draft.say, draft.ledger
+    if len(ledger.groups) < 2:
+        # No opinion groups: no finding about groups, true or vacuous ("in every group").
+        points = [(say.say("none.groups"), "")]
+        points += [_point(draft, "summary.room", c) for c in ledger.of_kind("room_difference")[:1]]
+        return Section("summary", say.say("section.summary"), points=tuple(points))
     unite = [(f"summary.consensus.{c.direction}", c) for c in ledger.of_kind("consensus")]
     unite += [("summary.broad", c) for c in ledger.of_kind("broad_support")]
     points = [_point(draft, key, claim) for key, claim in unite[:2]]

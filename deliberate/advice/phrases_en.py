@@ -10,6 +10,7 @@ PHRASES: Final[dict[str, str]] = {
     "document": "Draft citizens' advice",
     "document.published": "Citizens' advice, version {version} of {date}",
     "document.final": "Published citizens' advice",
+    "number.decimal": ".",
     "noun.person": "person|people",
     "noun.participant": "participant|participants",
     "noun.statement": "statement|statements",
@@ -50,6 +51,14 @@ PHRASES: Final[dict[str, str]] = {
         "{placed} voted enough to be placed in a group. We found {groups} with a view of "
         "their own: {list}."
     ),
+    "groups.one": (
+        "{placed} voted often enough to be placed in a group. The votes showed no separate "
+        "groups with views of their own."
+    ),
+    "none.groups": (
+        "The votes showed no separate groups. So we do not say what unites or divides groups."
+    ),
+    "participation.nobody": "Nobody has voted yet on the {statements}.",
     "group.item": "{label} ({people}, {share}%)",
     "group.small": "{label} (no figures, to protect fewer than {k} people)",
     "summary.consensus.agree": (
@@ -84,6 +93,7 @@ PHRASES: Final[dict[str, str]] = {
         "Statement {number} has broad support: in every group more than half agree. “{text}”. "
         "Agree by group: {list}.{small}"
     ),
+    "small.divides": " The difference also lies with a group whose figures we do not give.",
     "small.included": " This also holds in the small group, whose figures we do not give.",
     "hands.same": (
         "With the {hands} counted at tables (one hand counts as {weight} vote), {share}% "
@@ -101,7 +111,9 @@ PHRASES: Final[dict[str, str]] = {
     "side.agree": "agree",
     "side.disagree": "disagree",
     "difference.none": "We found no statements that clearly divide the groups.",
-    "divisive": "The groups are divided on statement {number}: “{text}”. Agree by group: {list}.",
+    "divisive": (
+        "The groups are divided on statement {number}: “{text}”. Agree by group: {list}.{small}"
+    ),
     "group.profile": "{label} ({people}, {share}%) {wants}.",
     "wants": "mostly {list}",
     "wants.agree": "agrees with {list}",
@@ -114,7 +126,8 @@ PHRASES: Final[dict[str, str]] = {
     "minority.none": "We found no group that clearly differs from the rest on a statement.",
     "minority.for": (
         "In {label} ({people}), {group_share}% agree with statement {number}: “{text}” "
-        "({support} of {votes}). In the other groups, {others_share}% agree."
+        "({support} of {votes}). In the other groups, {others_share}% agree "
+        "({others_support} of {others_votes})."
     ),
     "minority.small": (
         "A group thinks differently about statement {number}: “{text}”. To protect a group "

@@ -13,6 +13,7 @@ PHRASES: Final[dict[str, str]] = {
     "document": "Concept-burgeradvies",
     "document.published": "Burgeradvies, versie {version} van {date}",
     "document.final": "Gepubliceerd burgeradvies",
+    "number.decimal": ",",
     "noun.person": "persoon|mensen",
     "noun.participant": "deelnemer|deelnemers",
     "noun.statement": "stelling|stellingen",
@@ -53,6 +54,15 @@ PHRASES: Final[dict[str, str]] = {
         "{placed} stemden vaak genoeg om in een groep te komen. We vonden {groups} met een "
         "eigen mening: {list}."
     ),
+    "groups.one": (
+        "{placed} stemden vaak genoeg om in een groep te komen. De stemmen lieten geen aparte "
+        "groepen met een eigen mening zien."
+    ),
+    "none.groups": (
+        "De stemmen lieten geen aparte groepen zien. Daarom zeggen we niet wat groepen verbindt "
+        "of verdeelt."
+    ),
+    "participation.nobody": "Nog niemand stemde op de {statements}.",
     "group.item": "{label} ({people}, {share}%)",
     "group.small": "{label} (geen cijfers, ter bescherming van minder dan {k} mensen)",
     "summary.consensus.agree": (
@@ -89,6 +99,7 @@ PHRASES: Final[dict[str, str]] = {
         "Stelling {number} is breed gedragen: in elke groep is meer dan de helft het eens. "
         "“{text}”. Eens per groep: {list}.{small}"
     ),
+    "small.divides": " Het verschil zit ook bij een groep waarvan we geen cijfers noemen.",
     "small.included": " Dat geldt ook voor de kleine groep, waarvan we geen cijfers noemen.",
     "hands.same": (
         "Met de {hands} aan tafels erbij (één hand telt als {weight} stem) is {share}% het "
@@ -107,7 +118,7 @@ PHRASES: Final[dict[str, str]] = {
     "side.disagree": "oneens",
     "difference.none": "We vonden geen stellingen waarover de groepen duidelijk verdeeld zijn.",
     "divisive": (
-        "Over stelling {number} zijn de groepen verdeeld: “{text}”. Eens per groep: {list}."
+        "Over stelling {number} zijn de groepen verdeeld: “{text}”. Eens per groep: {list}.{small}"
     ),
     "group.profile": "{label} ({people}, {share}%) {wants}.",
     "wants": "is het vooral {list}",
@@ -121,7 +132,8 @@ PHRASES: Final[dict[str, str]] = {
     "minority.none": "We vonden geen groep die op een stelling duidelijk afwijkt van de rest.",
     "minority.for": (
         "In {label} ({people}) is {group_share}% het eens met stelling {number}: “{text}” "
-        "({support} van {votes}). In de andere groepen is {others_share}% het eens."
+        "({support} van {votes}). In de andere groepen is {others_share}% het eens "
+        "({others_support} van {others_votes})."
     ),
     "minority.small": (
         "Een groep denkt anders over stelling {number}: “{text}”. Om een groep van minder "

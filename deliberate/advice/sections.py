@@ -42,7 +42,7 @@ def hands_sentence(draft: DraftContext, claim: Claim) -> str:
         key,
         hands=say.count(hands, "hand"),
         weight=f"{draft.ledger.tally_weight:g}",
-        share=percent(figures.share(claim.direction)),
+        share=draft.percent(figures.share(claim.direction)),
         side=say.say(f"side.{claim.direction}"),
         count=_number(figures.count(claim.direction)),
         total=_number(figures.n),
@@ -58,7 +58,7 @@ def agreement_section(draft: DraftContext) -> Section:
             continue
         sentence = say.say(
             f"consensus.{claim.direction}",
-            share=percent(claim.overall.share(claim.direction)),
+            share=draft.percent(claim.overall.share(claim.direction)),
             number=evidence.number,
             text=quote(evidence.text),
             count=_number(claim.overall.count(claim.direction)),
@@ -80,7 +80,7 @@ def agreement_section(draft: DraftContext) -> Section:
         )
         hands = hands_sentence(draft, claim)
         findings.append(draft.finding(f"{sentence} {hands}".strip(), evidence, claims=[claim]))
-    paragraphs = () if findings else (say.say("agreement.none"),)
+    paragraphs = () if findings else (say.say(draft.none("agreement.none")),)
     return Section("agreement", say.say("section.agreement"), paragraphs, tuple(findings))
 
 
@@ -90,7 +90,7 @@ def _profile(draft: DraftContext, group_id: int, claims: list[Claim]) -> str:
     items: dict[str, list[str]] = {"agree": [], "disagree": []}
     for claim in claims:
         figures = claim.group_figures(group_id)
-        share = percent(figures.share(claim.direction)) if figures is not None else 0
+        share = draft.percent(figures.share(claim.direction)) if figures is not None else "0"
         items[claim.direction].append(
             say.say(
                 "wants.item",
@@ -115,7 +115,7 @@ def difference_section(draft: DraftContext) -> Section:
         evidence = draft.evidence(claim.statement_ids[0], claim)
         sentence = say.say(
             "divisive", number=evidence.number, text=quote(evidence.text),
-            list=draft.by_group(claim),
+            list=draft.by_group(claim), small=draft.small_divides(claim),
         )  # fmt: skip
         findings.append(draft.finding(sentence, evidence, claims=[claim]))
     views = draft.ledger.of_kind("group_view")
@@ -125,7 +125,7 @@ def difference_section(draft: DraftContext) -> Section:
             shown = [draft.evidence(c.statement_ids[0], c) for c in mine]
             sentence = _profile(draft, group.group_id, mine)
             findings.append(draft.finding(sentence, *shown, claims=mine))
-    paragraphs = () if divisive else (say.say("difference.none"),)
+    paragraphs = () if divisive else (say.say(draft.none("difference.none")),)
     return Section("difference", say.say("section.difference"), paragraphs, tuple(findings))
 
 
@@ -144,23 +144,25 @@ def minority_section(draft: DraftContext) -> Section:
             )  # fmt: skip
         else:
             evidence = draft.evidence(claim.statement_ids[0], claim)
-            # The other groups with figures of their own: a hidden group's votes are left out
-            # of this share, so that they cannot be read back by subtraction.
-            others = [f for g, f in claim.by_group if g != group_id and f is not None]
-            rest_agree, rest_n = sum(f.agree for f in others), sum(f.n for f in others)
+            # Everyone else, as the rule counts them: every other group, a hidden one too (the
+            # hidden groups together hold at least privacy_k people, so nobody is singled out).
+            numbers = dict(claim.numbers)
+            rest_agree, rest_n = numbers.get("others_agree", 0), numbers.get("others_votes", 0)
             sentence = say.say(
                 "minority.for",
                 label=label,
                 people=draft.people(size),
-                group_share=percent(own.share("agree")),
-                others_share=percent(rest_agree / rest_n) if rest_n else 0,
+                group_share=draft.percent(own.share("agree")),
+                others_share=draft.percent(rest_agree / rest_n) if rest_n else "0",
+                others_support=_number(rest_agree),
+                others_votes=say.count(rest_n, "vote"),
                 number=evidence.number,
                 text=quote(evidence.text),
                 support=_number(own.agree),
                 votes=say.count(own.n, "vote"),
             )
         findings.append(draft.finding(sentence, evidence, claims=[claim]))
-    intro = say.say("minority.intro") if findings else say.say("minority.none")
+    intro = say.say("minority.intro") if findings else say.say(draft.none("minority.none"))
     return Section("minority", say.say("section.minority"), (intro,), tuple(findings))
 
 
@@ -181,10 +183,10 @@ def room_section(draft: DraftContext) -> Section | None:
             number=evidence.number,
             text=quote(evidence.text),
             label=draft.snapshot.channel_labels.get(claim.channel, claim.channel),
-            room=percent(room.agree / decided) if decided else 0,
+            room=draft.percent(room.agree / decided) if decided else "0",
             agree=_number(room.agree),
             decided=_number(decided),
-            online=percent(online.agree / online_decided) if online_decided else 0,
+            online=draft.percent(online.agree / online_decided) if online_decided else "0",
             online_agree=_number(online.agree),
             online_decided=_number(online_decided),
         )

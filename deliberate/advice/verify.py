@@ -132,6 +132,17 @@ def _check_figures(claim: Claim, ledger: ClaimLedger, votes: _Votes, column: int
             _refuse(claim, "what it says about the counted hands is wrong")
 
 
+def _check_others(claim: Claim, votes: _Votes, column: int) -> None:
+    """A minority claim's "everyone else": the other groups' agree votes and votes, hidden too."""
+    if claim.kind != "minority" or not claim.numbers:
+        return
+    g = votes.index[claim.groups[0]]
+    rest = votes.groups[:, column].sum(axis=0) - votes.groups[g, column]
+    found = (("others_agree", int(rest[0])), ("others_votes", int(rest.sum())))
+    if claim.numbers != found:
+        _refuse(claim, f"the other groups read {dict(claim.numbers)}, the votes give {dict(found)}")
+
+
 def _rule_holds(claim: Claim, rules: FindingRules, votes: _Votes, column: int) -> bool:
     groups, totals = votes.groups[:, column : column + 1], votes.totals[column : column + 1]
     if claim.kind == "consensus":
@@ -199,6 +210,7 @@ def check_ledger(
             _refuse(claim, f"statement {claim.statement_ids[0]} is not among the included ones")
             return
         _check_figures(claim, ledger, votes, column)
+        _check_others(claim, votes, column)
         if not _rule_holds(claim, ledger.rules, votes, column):
             _refuse(claim, "its rule fails on the votes")
     check_weighting(ledger, snapshot)

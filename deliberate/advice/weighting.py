@@ -262,8 +262,8 @@ def representation_section(draft: DraftContext, record: WeightingRecord) -> Sect
             "weighting.statement",
             number=evidence.number,
             text=quote(evidence.text),
-            plain=percent(evidence.agree / evidence.total) if evidence.total else 0,
-            weighted=percent(share),
+            plain=draft.percent(evidence.agree / evidence.total) if evidence.total else "0",
+            weighted=draft.percent(share),
             low=percent(low),
             high=percent(high),
         )

@@ -1,19 +1,22 @@
 """Wording rules of the advice, in Dutch (B1) and English.
 
 All sentences of the advice are built here, from phrase tables, so the rules are in one place and
-can be tested: percentages are whole numbers rounded half up; every percentage is followed by the
-count it comes from; groups are called by a letter ("Groep A") and always with their size; a
-statement is quoted with its number; sentences are short and active.
+can be tested: percentages are whole numbers rounded half up (one definition for every surface,
+:func:`deliberate.analysis.definitions.percent`), with decimals only where a whole number would
+land on a rule's threshold the share does not reach (:func:`Phrasebook.percent`); every
+percentage is followed by the count it comes from; groups are called by a letter ("Groep A")
+and always with their size; a statement is quoted with its number; sentences are short and
+active.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 from deliberate.advice import phrases_en, phrases_nl
+from deliberate.analysis.definitions import percent, shown_percent
 from deliberate.errors import InvalidInput
 
 __all__ = ["LANGUAGES", "Phrasebook", "group_label", "percent", "phrasebook"]
@@ -33,12 +36,6 @@ _MONTHS: Final = {
         "September", "October", "November", "December",
     ),
 }  # fmt: skip
-
-
-def percent(share: float) -> int:
-    """A share in [0, 1] as a whole percentage, rounded half up (0.125 -> 13, not 12)."""
-    # Round to 9 decimals first so that 0.285 (28.499999…) still reads as 29.
-    return math.floor(round(share * 100.0, 9) + 0.5)
 
 
 def group_label(group: Mapping[str, object], index: int, language: str) -> str:
@@ -66,6 +63,11 @@ class Phrasebook:
     def say(self, key: str, **values: object) -> str:
         """The phrase ``key`` with ``values`` filled in."""
         return self._phrases[key].format(**values)
+
+    def percent(self, share: float, thresholds: Iterable[float] = (0.5,)) -> str:
+        """``63`` or ``50,4``: :func:`~deliberate.analysis.definitions.shown_percent` with the
+        language's decimal sign, so no printed share sits on the wrong side of a rule."""
+        return shown_percent(share, thresholds).replace(".", self._phrases["number.decimal"])
 
     def count(self, number: float, noun: str) -> str:
         """``1 stelling``, ``5 stellingen``: the number with the noun in the right form."""
