@@ -48,7 +48,7 @@ from web.core.identity import PARTICIPANT, participant_token
 from web.core.models import answer, parse, read_body
 from web.core.operations import operation
 from web.core.routing import Context
-from web.views.opinion_map import group_label, participant_group
+from web.views.opinion_map import group_name, participant_group
 from web.views.statements import progress_of, visible_statements
 
 __all__ = [
@@ -201,7 +201,7 @@ async def my_results(request: Request, ctx: Context) -> Response:
     stored = ctx.service.latest_analysis(consultation_id)
     index = participant_group(stored.payload if stored else None, ctx.joined.participant_id)
     view = map_view(request, consultation_id)
-    group = group_label(index) if index is not None else None
+    group = group_name(view, index)
     return answer(Results(group=group, map=map_out(view)))
 
 

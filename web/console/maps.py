@@ -10,6 +10,7 @@ import segno
 from starlette.requests import Request
 from starlette.responses import Response
 
+from deliberate.analysis.definitions import percent
 from deliberate.analysis.labels import group_label
 from web.core.i18n import choose_language
 from web.core.routing import Context
@@ -124,6 +125,7 @@ async def projector(request: Request, ctx: Context) -> Response:
             "projector": True,
             "weighting": weighting,
             "group_label": group_label,
+            "percent": percent,
         },
     )
 

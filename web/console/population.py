@@ -16,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from deliberate.analysis.definitions import percent
 from deliberate.analysis.labels import group_label
 from deliberate.analysis.weighted import TRUST_EFFECTIVE_SIZE, Weighting
 from deliberate.analysis.weighting import PopulationMargins
@@ -64,7 +65,7 @@ class _Row:
 
 
 def _percent(share: float) -> int:
-    return round(100 * share)
+    return percent(share)  # half up, as on every surface (deliberate.analysis.definitions)
 
 
 def _view(

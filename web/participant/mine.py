@@ -15,7 +15,7 @@ from web.core.bodies import read_form
 from web.core.identity import PARTICIPANT
 from web.core.routing import Context
 from web.core.templates import attachment, redirect, render
-from web.views.opinion_map import build_map, group_label, participant_group
+from web.views.opinion_map import build_map, group_name, participant_group
 from web.views.statements import progress_of, visible_statements
 
 __all__ = [
@@ -168,7 +168,7 @@ async def results(request: Request, ctx: Context) -> Response:
         {
             "consultation": consultation,
             "map": view,
-            "my_group": group_label(index) if index is not None else None,
+            "my_group": group_name(view, index),
             "my_index": index,
             "anonymous": True,
         },

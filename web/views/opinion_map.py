@@ -12,15 +12,21 @@ subtraction) show no size and no figures; their points are drawn as in no group 
 from __future__ import annotations
 
 import json
-import string
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
-from deliberate.analysis.definitions import characteristic, consensus_percent, stated_consensus
+from deliberate.analysis.definitions import (
+    characteristic,
+    consensus_percent,
+    percent,
+    stated_consensus,
+)
 from deliberate.analysis.disclosure import hidden_in_result
+from deliberate.analysis.labels import group_label
+from web.views.hull import MARGIN, convex_hull, padded
 from web.views.map_labels import place_labels
 
 __all__ = [
@@ -33,7 +39,7 @@ __all__ = [
     "bar_of",
     "build_map",
     "convex_hull",
-    "group_label",
+    "group_name",
     "participant_group",
 ]
 
@@ -42,35 +48,22 @@ HEIGHT = 620
 _PADDING = 90  # room for hull margins and the labels of groups at the edge
 
 
-def group_label(index: int) -> str:
-    """``A``, ``B``, … for the groups in the order the analysis lists them."""
-    return string.ascii_uppercase[index % 26]
+def _name(group: Mapping[str, Any], index: int) -> str:
+    """The group's own letter, as the report and the API call it (stable across recomputes).
 
-
-def convex_hull(points: np.ndarray) -> np.ndarray:
-    """The convex hull of 2-D ``points`` in counter-clockwise order (Andrew's monotone chain).
-
-    Fewer than three distinct points are returned as they are, so that a tiny group still
-    gets an outline (drawn as a thick line or dot).
+    Not its position: after a recompute the groups can be ``0`` and ``3``, called A and D.
     """
-    unique = np.unique(np.asarray(points, dtype=float).reshape(-1, 2), axis=0)
-    if len(unique) < 3:
-        return unique
+    found = group.get("label")
+    if found:
+        return str(found)
+    return group_label(_id(group, index))
 
-    def cross(o: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
-        return float((a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]))
 
-    lower: list[np.ndarray] = []
-    for point in unique:
-        while len(lower) >= 2 and cross(lower[-2], lower[-1], point) <= 0:
-            lower.pop()
-        lower.append(point)
-    upper: list[np.ndarray] = []
-    for point in unique[::-1]:
-        while len(upper) >= 2 and cross(upper[-2], upper[-1], point) <= 0:
-            upper.pop()
-        upper.append(point)
-    return np.array(lower[:-1] + upper[:-1])
+def group_name(view: MapView, index: int | None) -> str | None:
+    """The letter of the group at ``index`` of the map (:func:`participant_group`), if any."""
+    if index is None or not 0 <= index < len(view.groups):
+        return None
+    return view.groups[index].label
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +89,11 @@ class StatementBars:
 
 @dataclass(frozen=True, slots=True)
 class GroupView:
-    """One opinion group as drawn on the map."""
+    """One opinion group as drawn on the map: ``index`` is its place in the result (its colour),
+    ``group_id`` and ``label`` its own id and letter (its figures are stored under the id)."""
 
     index: int
+    group_id: int
     label: str
     size: int | None  # None for a hidden group: its size is not shown anywhere
     suppressed: bool
@@ -136,7 +131,7 @@ def bar_of(label: str, counts: Mapping[str, Any] | None) -> Bar:
     total = agree + disagree + passed
     if total == 0:
         return Bar(label, 0, 0, 0, 0)
-    shares = [round(100 * n / total) for n in (agree, disagree, passed)]
+    shares = [percent(n / total) for n in (agree, disagree, passed)]
     return Bar(label, shares[0], shares[1], shares[2], total)
 
 
@@ -152,16 +147,6 @@ def _fit(coordinates: np.ndarray) -> np.ndarray:
     # SVG's y axis points down; flip so that the picture matches the analysis's orientation.
     fitted[:, 1] = HEIGHT - fitted[:, 1]
     return np.asarray(np.round(fitted, 1), dtype=np.float64)
-
-
-# Hulls keep a margin around their points, so that a group whose members sit on one spot
-# (identical votes) is still a visible shape rather than a zero-area polygon.
-_MARGIN = 14.0
-_RING = np.array([(np.cos(a), np.sin(a)) for a in np.linspace(0, 2 * np.pi, 12, endpoint=False)])
-
-
-def _padded(points: np.ndarray) -> np.ndarray:
-    return np.asarray((points[:, None, :] + _MARGIN * _RING[None, :, :]).reshape(-1, 2))
 
 
 def participant_group(payload: bytes | None, participant_id: str) -> int | None:
@@ -224,14 +209,14 @@ def build_map(
     groups, below = [], []
     for index, (group, suppressed) in enumerate(zip(raw_groups, hidden, strict=True)):
         members = np.array([(x, y) for x, y, g in points if g == index]).reshape(-1, 2)
-        hull = convex_hull(_padded(members)) if len(members) else members
+        hull = convex_hull(padded(members)) if len(members) else members
         # The label prefers to sit just above the group, so that it does not cover the points.
         centre = (
-            (float(members[:, 0].mean()), float(members[:, 1].min()) - _MARGIN - 34)
+            (float(members[:, 0].mean()), float(members[:, 1].min()) - MARGIN - 34)
             if len(members)
             else (WIDTH / 2, HEIGHT / 2)
         )
-        below.append(float(members[:, 1].max()) + _MARGIN + 50 if len(members) else centre[1])
+        below.append(float(members[:, 1].max()) + MARGIN + 50 if len(members) else centre[1])
         representative = tuple(
             (texts[item["statement_id"]], str(item.get("direction", "agree")))
             for item in group.get("representative", [])
@@ -242,7 +227,8 @@ def build_map(
         groups.append(
             GroupView(
                 index=index,
-                label=group_label(index),
+                group_id=_id(group, index),
+                label=_name(group, index),
                 size=None if suppressed else sizes[index],
                 suppressed=suppressed,
                 hull=" ".join(f"{x:.1f},{y:.1f}" for x, y in hull),
@@ -268,6 +254,13 @@ def build_map(
     )
 
 
+def _id(group: Mapping[str, Any], index: int) -> int:
+    try:
+        return int(group.get("id", index))
+    except (TypeError, ValueError):
+        return index
+
+
 def _is_pair(value: Any) -> bool:
     return (
         isinstance(value, Sequence)
@@ -291,7 +284,7 @@ def _statement_bars(
         raw_by_group = counts.get("by_group")
         by_group: dict[str, Any] = raw_by_group if isinstance(raw_by_group, dict) else {}
         bars = tuple(
-            bar_of(group.label, by_group.get(str(group.index)))
+            bar_of(group.label, by_group.get(str(group.group_id)))
             for group in groups
             if not group.suppressed
         )

@@ -9,11 +9,12 @@ plus the hands counted at its tables (``from_tallies`` of them), shown beside th
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from deliberate.analysis.definitions import stated
+from deliberate.analysis.definitions import percent, stated
 from web.views.opinion_map import Bar, bar_of
 
 __all__ = ["RoomRow", "RoomView", "build_room_view"]
@@ -38,8 +39,11 @@ class RoomRow:
 
     @property
     def difference_points(self) -> int | None:
-        """The difference in percentage points, for display."""
-        return None if self.difference is None else round(100 * self.difference)
+        """The difference in percentage points, for display, rounded half away from zero (as
+        :func:`~deliberate.analysis.definitions.percent` rounds a share)."""
+        if self.difference is None:
+            return None
+        return int(math.copysign(percent(abs(self.difference)), self.difference))
 
 
 @dataclass(frozen=True, slots=True)
