@@ -176,7 +176,8 @@ def test_the_room_projector_states_only_what_the_definitions_allow() -> None:
     channel = "session:s1"
     figures = {"online": {"agree": 8, "disagree": 2, "pass": 0, "from_tallies": 0},
                channel: {"agree": 9, "disagree": 1, "pass": 0, "from_tallies": 0}}  # fmt: skip
-    payload = {
+    payload: dict[str, object] = {
+        "groups": [{"id": 0, "size": 40}, {"id": 1, "size": 30}],
         "channels": {"s1": figures, "s2": figures},
         "statements": {"s1": {}, "s2": {}},
         "consensus": [{"statement_id": "s1", "direction": "agree"}],
@@ -189,3 +190,6 @@ def test_the_room_projector_states_only_what_the_definitions_allow() -> None:
     view = build_room_view(json.dumps(payload).encode(), texts, channel)
     assert [row.statement_id for row in view.unite] == ["s1"]
     assert [row.statement_id for row in view.divide] == ["s2"]
+    payload["groups"] = [{"id": 0, "size": 70}]  # one group: nothing about "every group"
+    view = build_room_view(json.dumps(payload).encode(), texts, channel)
+    assert (view.unite, view.divide) == ((), ())
