@@ -179,6 +179,7 @@ PHRASES: Final[dict[str, str]] = {
     "weighting.word.room_difference": "a point on which the room voted differently from online",
     "themes.intro.groups": "Statements are ordered here by the group they characterise most.",
     "themes.intro.topics": "Statements are ordered here by topic.",
+    "themes.none": "No statement clearly characterises a group.",
     "theme.item": "{title}: {list}.",
     "theme.more": "and {more}",
     "method.how": (

@@ -184,6 +184,7 @@ PHRASES: Final[dict[str, str]] = {
         "De stellingen zijn hier geordend naar de groep die ze het sterkst kenmerken."
     ),
     "themes.intro.topics": "De stellingen zijn hier geordend naar onderwerp.",
+    "themes.none": "Geen stelling kenmerkt een groep duidelijk.",
     "theme.item": "{title}: {list}.",
     "theme.more": "en {more}",
     "method.how": (

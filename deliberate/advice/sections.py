@@ -209,6 +209,8 @@ def themes_section(draft: DraftContext, themes: Sequence[Theme] | None) -> Secti
             for g in draft.ledger.groups
         ]  # fmt: skip
         pairs = [(title, ids) for title, ids in pairs if ids]
+        if not pairs:  # no ordering to announce: say there is nothing, or no groups at all
+            intro = say.say(draft.none("themes.none"))
     for title, statement_ids in pairs:
         evidence: list[Evidence] = [draft.evidence(sid) for sid in statement_ids]
         # A topic can hold hundreds of statements: show the most-voted, and say how many more.

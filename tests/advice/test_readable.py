@@ -16,6 +16,7 @@ from deliberate.advice.docx_file import render_docx
 from deliberate.advice.ledger import Claim, ClaimLedger
 from deliberate.advice.pdf_file import render_pdf
 from deliberate.advice.wording import percent
+from deliberate.analysis.definitions import shown_percent
 from deliberate.analysis.pipeline import analyse
 from deliberate.config import Settings
 from deliberate.errors import AnalysisWarning
@@ -117,25 +118,26 @@ def test_every_summary_point_links_to_a_finding(demo_report) -> None:
     assert set(linked) <= references
 
 
-def _allowed(claim: Claim, ledger: ClaimLedger) -> set[int]:
-    """Every whole percentage a sentence about ``claim`` may print."""
-    shares: set[int] = {percent(ledger.rules.consensus_share)}
+def _allowed(claim: Claim, ledger: ClaimLedger) -> set[str]:
+    """Every percentage a sentence about ``claim`` may print (whole, or with the decimals that
+    keep it on its side of a threshold, with a Dutch decimal comma)."""
+    threshold = ledger.rules.consensus_share
+    values = [threshold]
     figures = [claim.overall, claim.with_hands, claim.room]
     figures += [f for _, f in claim.by_group]
     for item in figures:
         if item is None or not item.n:
             continue
-        shares |= {percent(item.share("agree")), percent(item.share("disagree"))}
+        values += [item.share("agree"), item.share("disagree")]
         if item.agree + item.disagree:
-            shares.add(percent(item.agree / (item.agree + item.disagree)))
-    if claim.kind == "minority":
-        others = [f for g, f in claim.by_group if g != claim.groups[0] and f is not None]
-        n = sum(f.n for f in others)
-        if n:
-            shares.add(percent(sum(f.agree for f in others) / n))
+            values.append(item.agree / (item.agree + item.disagree))
+    if claim.kind == "minority" and claim.numbers:
+        numbers = dict(claim.numbers)
+        values.append(numbers["others_agree"] / numbers["others_votes"])
     placed = sum(g.size for g in ledger.groups)
-    shares |= {percent(g.size / placed) for g in ledger.groups if placed}
-    return shares
+    values += [g.size / placed for g in ledger.groups if placed]
+    shares = {str(percent(v)) for v in values}
+    return shares | {shown_percent(v, (0.5, threshold)).replace(".", ",") for v in values}
 
 
 def test_the_findings_say_nothing_the_ledger_does_not(demo_report) -> None:
@@ -150,8 +152,8 @@ def test_the_findings_say_nothing_the_ledger_does_not(demo_report) -> None:
             assert finding.claims, f"{finding.reference} states no claim"
             claims = [known[claim_id] for claim_id in finding.claims]
             allowed = set().union(*(_allowed(claim, ledger) for claim in claims))
-            for number in re.findall(r"(\d+)%", finding.sentence):
-                assert int(number) in allowed, (finding.reference, number, finding.sentence)
+            for number in re.findall(r"(\d+(?:,\d+)?)%", finding.sentence):
+                assert number in allowed, (finding.reference, number, finding.sentence)
                 stated += 1
     assert stated > 20
     cited = {claim_id for finding in demo_report.findings for claim_id in finding.claims}

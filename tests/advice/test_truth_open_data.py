@@ -13,6 +13,8 @@ import pytest
 from support import POLIS_OPEN_DATA
 from truth import audit
 
+from deliberate.advice import draft_advice
+from deliberate.advice.wording import phrasebook
 from deliberate.analysis.pipeline import analyse
 from deliberate.errors import AnalysisWarning
 from deliberate.interop.polis import read_polis_export
@@ -38,3 +40,9 @@ def test_every_sentence_is_true_on_real_conversations(name: str) -> None:
     checked = audit(result, snapshot)
     if snapshot.votes and len(result.groups) > 1:
         assert checked["findings"] > 0
+    if len(result.groups) < 2:  # london.youth.policing: one group; no group words anywhere
+        report = draft_advice(result, snapshot, language="en")
+        said = phrasebook("en").say("none.groups")
+        assert report.section("summary").points == ((said, ""),)
+        for kind in ("agreement", "difference", "minority", "themes"):
+            assert report.section(kind).paragraphs == (said,), kind
