@@ -96,6 +96,7 @@ PACKAGES: dict[str, dict[str, list[str]]] = {
             "tests/web/test_web_permissions.py",
             "tests/web/test_web_cross_consultation.py",
         ],
+        "web/permissions.py": ["tests/web/test_web_permissions.py"],
     },
 }
 
@@ -251,9 +252,40 @@ def run_tests(root: Path, tests: list[str], *, postgres: bool, timeout: float) -
     return "passed" if done.returncode == 0 else "failed"
 
 
+def _draw(
+    package: str,
+    modules: dict[str, list[str]],
+    sample: int,
+    per_package: int | None,
+    rng: random.Random,
+) -> dict[str, list[Mutant]]:
+    """The mutants to run per module: ``sample`` per module (0 = all), or ``per_package`` drawn
+    uniformly from the package's mutants together (all of them when it has no more)."""
+    pools: dict[str, list[Mutant]] = {}
+    for module in modules:
+        if (REPO / module).is_file():
+            pools[module] = mutants_of(module)
+        else:
+            print(json.dumps({"package": package, "missing": module}), flush=True)
+    if per_package is None:
+        return {
+            module: pool if sample == 0 else rng.sample(pool, min(sample, len(pool)))
+            for module, pool in pools.items()
+        }
+    every = [mutant for pool in pools.values() for mutant in pool]
+    chosen = set(rng.sample(every, min(per_package, len(every))))
+    return {module: [m for m in pool if m in chosen] for module, pool in pools.items()}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sample", type=int, default=6, help="mutants per module; 0 = all")
+    parser.add_argument(
+        "--per-package",
+        type=int,
+        metavar="N",
+        help="instead of --sample: N mutants drawn from all of a package's modules together",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--package", action="append", help="only these packages (repeatable)")
     parser.add_argument("--list", action="store_true", help="count the mutants and stop")
@@ -290,16 +322,16 @@ def main() -> int:
         shutil.copytree(REPO, root, ignore=ignore, symlinks=True)
         for name, modules in chosen.items():
             killed = survived = timeouts = 0
+            drawn = _draw(name, modules, args.sample, args.per_package, rng)
             for module, tests in modules.items():
-                if not (REPO / module).is_file():
-                    print(json.dumps({"package": name, "missing": module}), flush=True)
+                if module not in drawn:
                     continue
                 pool = mutants_of(module)
-                picked = pool if args.sample == 0 else rng.sample(pool, min(args.sample, len(pool)))
+                picked = drawn[module]
                 if args.only:
                     picked = [m for m in pool if f"{m.module}:{m.line} {m.kind}" in args.only]
-                    if not picked:
-                        continue
+                if not picked:
+                    continue
                 limit = args.timeout
                 if not args.no_baseline:
                     started = time.perf_counter()
