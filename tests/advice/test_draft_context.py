@@ -1,0 +1,110 @@
+"""What drafting reads (``deliberate.advice.context``): the result in JSON form, statement
+numbers a reader can find back, texts, themes and the value objects the caller passes in."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from deliberate.advice import ConsultationTexts, Theme, draft_advice
+from deliberate.advice.context import DraftContext, result_mapping, statement_numbers
+from deliberate.advice.wording import Phrasebook
+from deliberate.errors import InvalidInput
+
+REQUIRED = ("groups", "consensus", "bridging", "divisive", "minority_positions", "statements")
+
+
+def test_polis_statement_numbers_are_kept() -> None:
+    assert statement_numbers(["12", "3", "40"]) == {"12": "12", "3": "3", "40": "40"}
+
+
+def test_database_ids_are_numbered_by_position_from_one() -> None:
+    assert statement_numbers(["9f2c", "a71b", "03de"]) == {"9f2c": "1", "a71b": "2", "03de": "3"}
+
+
+def test_one_id_that_is_not_a_number_numbers_them_all_by_position() -> None:
+    assert statement_numbers(["12", "x7"]) == {"12": "1", "x7": "2"}
+
+
+@dataclasses.dataclass
+class _PlainResult:
+    """A result as a bare dataclass, without ``to_json`` or ``to_dict``."""
+
+    groups: list[object]
+    consensus: list[object]
+    bridging: list[object]
+    divisive: list[object]
+    minority_positions: list[object]
+    statements: dict[str, object]
+
+
+class _Canonical:
+    """A result whose canonical JSON differs from its ``to_dict`` (the JSON is what is stored)."""
+
+    def to_json(self) -> str:
+        return json.dumps({key: [] for key in REQUIRED} | {"statements": {}, "seed": 7})
+
+    def to_dict(self) -> dict[str, object]:
+        return {key: [] for key in REQUIRED} | {"statements": {}, "seed": 99}
+
+
+def test_a_result_may_be_a_mapping_its_json_or_a_dataclass_instance() -> None:
+    fields = {key: [] for key in REQUIRED} | {"statements": {}}
+    assert result_mapping(fields) is fields
+    assert result_mapping(_Canonical())["seed"] == 7  # the stored JSON, not to_dict
+    plain = _PlainResult([], [], [], [], [], {"s1": {"agree": 1}})
+    assert result_mapping(plain)["statements"] == {"s1": {"agree": 1}}
+
+
+def test_a_dataclass_type_is_not_a_result() -> None:
+    with pytest.raises(InvalidInput, match="needs an analysis result"):
+        result_mapping(_PlainResult)
+
+
+def test_a_missing_field_is_named() -> None:
+    fields = {key: [] for key in REQUIRED if key != "bridging"}
+    with pytest.raises(InvalidInput, match="lacks the field\\(s\\) bridging"):
+        result_mapping(fields)
+
+
+def test_a_statement_known_only_to_the_result_is_quoted_with_the_results_text(
+    minority_consultation, as_json
+):
+    """A result read from storage may name statements the snapshot no longer holds."""
+    snapshot, result = minority_consultation
+    mapping = as_json(result)
+    mapping["statements"]["archived"] = {
+        "agree": 3, "disagree": 1, "pass": 0, "text": "Een stelling uit het archief."
+    }  # fmt: skip
+    draft = DraftContext(mapping, snapshot, Phrasebook("nl"), privacy_k=5)
+    evidence = draft.evidence("archived")
+    assert evidence.text == "Een stelling uit het archief."
+    assert (evidence.agree, evidence.disagree, evidence.passed) == (3, 1, 0)
+    kept = snapshot.statements[0]
+    assert draft.evidence(kept.statement_id).text == kept.text
+
+
+def test_a_theme_quotes_its_eight_most_voted_statements_and_counts_the_rest(
+    minority_consultation,
+):
+    snapshot, result = minority_consultation
+    ids = [statement.statement_id for statement in snapshot.statements[:11]]
+    report = draft_advice(result, snapshot, themes=[Theme("Groen in de wijk", tuple(ids))])
+    (finding,) = report.section("themes").findings
+    assert len(finding.evidence) == 8
+    totals = [evidence.total for evidence in finding.evidence]
+    assert totals == sorted(totals, reverse=True)
+    assert "3 andere stellingen" in finding.sentence
+
+
+def test_texts_and_themes_are_values() -> None:
+    texts = ConsultationTexts(title="Wijkplan", question="Wat wilt u?")
+    theme = Theme("Verkeer", ("s1", "s2"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        texts.title = "Anders"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        theme.statement_ids = ()  # type: ignore[misc]
+    assert {theme, Theme("Verkeer", ("s1", "s2"))} == {theme}
+    assert hash(texts) == hash(ConsultationTexts(title="Wijkplan", question="Wat wilt u?"))
