@@ -40,7 +40,8 @@ def ensure_postgres_database(url: str) -> str | None:
             if exists is None:
                 connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
     except SQLAlchemyError as exc:
-        first = str(exc.orig if getattr(exc, "orig", None) else exc).strip().splitlines()[0]
+        cause = getattr(exc, "orig", None)  # the driver's own message, when there is one
+        first = str(cause or exc).strip().splitlines()[0]
         return f"PostgreSQL at {shown} is unreachable or refuses the test database: {first}"
     finally:
         admin.dispose()

@@ -71,7 +71,7 @@ def _web_graph() -> dict[str, set[str]]:
     }
     graph: dict[str, set[str]] = {}
     for name, path in names.items():
-        edges = set()
+        edges: set[str] = set()
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

@@ -45,6 +45,7 @@ def _top_level(tree: ast.Module) -> tuple[set[str], list[str] | None]:
             targets = [node.target]
         for target in targets:
             if isinstance(target, ast.Name) and target.id == "__all__":
+                assert isinstance(node, ast.Assign | ast.AnnAssign)
                 assert node.value is not None
                 listed = list(ast.literal_eval(node.value))
             elif isinstance(target, ast.Name):

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from deliberate.advice import ConsultationTexts, Theme, draft_advice
 from deliberate.advice.context import DraftContext, result_mapping, statement_numbers
 from deliberate.advice.wording import Phrasebook
+from deliberate.analysis.result import AnalysisResult
+from deliberate.domain.snapshot import VoteSnapshot
 from deliberate.errors import InvalidInput
 
 REQUIRED = ("groups", "consensus", "bridging", "divisive", "minority_positions", "statements")
@@ -51,7 +55,7 @@ class _Canonical:
 
 
 def test_a_result_may_be_a_mapping_its_json_or_a_dataclass_instance() -> None:
-    fields = {key: [] for key in REQUIRED} | {"statements": {}}
+    fields: dict[str, object] = {key: [] for key in REQUIRED} | {"statements": {}}
     assert result_mapping(fields) is fields
     assert result_mapping(_Canonical())["seed"] == 7  # the stored JSON, not to_dict
     plain = _PlainResult([], [], [], [], [], {"s1": {"agree": 1}})
@@ -64,14 +68,15 @@ def test_a_dataclass_type_is_not_a_result() -> None:
 
 
 def test_a_missing_field_is_named() -> None:
-    fields = {key: [] for key in REQUIRED if key != "bridging"}
+    fields: dict[str, object] = {key: [] for key in REQUIRED if key != "bridging"}
     with pytest.raises(InvalidInput, match="lacks the field\\(s\\) bridging"):
         result_mapping(fields)
 
 
 def test_a_statement_known_only_to_the_result_is_quoted_with_the_results_text(
-    minority_consultation, as_json
-):
+    minority_consultation: tuple[VoteSnapshot, AnalysisResult],
+    as_json: Callable[[AnalysisResult], dict[str, Any]],
+) -> None:
     """A result read from storage may name statements the snapshot no longer holds."""
     snapshot, result = minority_consultation
     mapping = as_json(result)
@@ -87,8 +92,8 @@ def test_a_statement_known_only_to_the_result_is_quoted_with_the_results_text(
 
 
 def test_a_theme_quotes_its_eight_most_voted_statements_and_counts_the_rest(
-    minority_consultation,
-):
+    minority_consultation: tuple[VoteSnapshot, AnalysisResult],
+) -> None:
     snapshot, result = minority_consultation
     ids = [statement.statement_id for statement in snapshot.statements[:11]]
     report = draft_advice(result, snapshot, themes=[Theme("Groen in de wijk", tuple(ids))])

@@ -6,6 +6,8 @@ hidden groups together hold at least the threshold, so that subtraction gives ba
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from deliberate.analysis.disclosure import hidden_groups, hidden_in_result
@@ -69,5 +71,7 @@ def test_a_flagged_group_is_hidden_and_covered_like_a_small_one() -> None:
          (False, True, False)),
     ],
 )  # fmt: skip
-def test_a_stored_result_is_read_by_size_members_and_flag(groups, sizes, hidden) -> None:
+def test_a_stored_result_is_read_by_size_members_and_flag(
+    groups: list[dict[str, Any]], sizes: list[int], hidden: tuple[bool, ...]
+) -> None:
     assert hidden_in_result(groups, privacy_k=5) == (sizes, hidden)
