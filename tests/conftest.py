@@ -51,9 +51,12 @@ if HYPOTHESIS_PROFILE not in PROFILE_SCALE:
     raise pytest.UsageError(
         f"HYPOTHESIS_PROFILE={HYPOTHESIS_PROFILE!r}; choose one of {', '.join(PROFILE_SCALE)}"
     )
-settings.register_profile("dev", max_examples=examples(100))
-settings.register_profile("ci", max_examples=examples(100), print_blob=True)
-settings.register_profile("nightly", max_examples=examples(100), print_blob=True)
+# No deadline: Hypothesis's default fails an example that takes over 200 ms, a clock in a
+# correctness test that a loaded machine trips (and then reports as flaky). Speed is measured in
+# the benchmarks.
+settings.register_profile("dev", max_examples=examples(100), deadline=None)
+settings.register_profile("ci", max_examples=examples(100), deadline=None, print_blob=True)
+settings.register_profile("nightly", max_examples=examples(100), deadline=None, print_blob=True)
 settings.load_profile(HYPOTHESIS_PROFILE)
 
 

@@ -35,3 +35,11 @@ def test_coroutines_run_on_their_own_loop() -> None:
         if "asyncio.run(" in source and name != "tests/support.py"
     ]
     assert found == []
+
+
+def test_no_test_times_itself() -> None:
+    # Correctness tests wait for events; durations are measured in benchmarks/. A Hypothesis
+    # deadline is a clock too (the profiles in conftest.py set none).
+    clock = re.compile(r"perf_counter|process_time|deadline=(?!None)")
+    found = [name for name, source in _test_sources().items() if clock.search(source)]
+    assert found == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -178,4 +179,31 @@ def test_a_checkpoint_empties_the_sqlite_log_and_is_a_no_op_on_postgresql(
     finally:
         with store.write() as connection:
             connection.execute(text("DROP TABLE scratch"))
+        store.dispose()
+
+
+def test_a_checkpoint_while_a_reader_holds_the_log_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An idle checkpoint empties the log quietly; one that a reader blocks answers False and
+    logs why (the erased rows stay in the -wal until the next checkpoint)."""
+    store = create_store(Settings(database_url=f"sqlite:///{tmp_path / 'log.db'}"))
+    upgrade(store)
+    with store.write() as connection:
+        connection.execute(text("CREATE TABLE scratch (x INTEGER)"))
+        connection.execute(text("INSERT INTO scratch VALUES (1)"))
+    try:
+        with caplog.at_level(logging.WARNING, logger="deliberate.store"):
+            assert store.checkpoint() is True
+        assert caplog.records == []
+        with store.write() as connection:
+            connection.execute(text("INSERT INTO scratch VALUES (2)"))
+        with store.read() as reader:  # a snapshot that still needs the log
+            assert reader.execute(text("SELECT count(*) FROM scratch")).scalar() == 2
+            with caplog.at_level(logging.WARNING, logger="deliberate.store"):
+                assert store.checkpoint() is False
+        assert [r.getMessage() for r in caplog.records] == [
+            "the SQLite write-ahead log was busy; removed rows stay in it for now"
+        ]
+    finally:
         store.dispose()
