@@ -81,6 +81,11 @@ def fuzz_target(
     )
     service.add_table(table_session.session_id, 1, host_name="Fatima el Amrani")
     app = create_app(settings, service=service, bus=bus, run_worker=False)
+    # Similar statements load their model in a background thread on first use and answer with
+    # the lexical embedder until it is ready, so without this wait the same derandomised
+    # examples met one embedder or the other depending on how busy the machine was. The bound
+    # only guards against a hang.
+    assert app.state.deliberate.similar.wait_until_ready(600), "the similarity model hangs"
     yield FuzzTarget(
         app=app,
         participant_token=participant_token(
