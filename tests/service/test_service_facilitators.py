@@ -94,6 +94,40 @@ def test_wrong_credentials_and_the_eleventh_failure(
     assert set(columns) == {"attempt_id", "client_key", "attempted_at"}  # no address stored
 
 
+def test_a_login_forgets_only_its_own_failures(
+    service_factory: Callable[..., Service],
+) -> None:
+    """Anne logging in clears Anne's failures, never Bert's from the same address."""
+    service = service_factory(login_attempts=3)
+    service.create_facilitator("anne", PASSWORD)
+    service.create_facilitator("bert", PASSWORD)
+    for _ in range(3):
+        with pytest.raises(AuthenticationRequired):
+            service.authenticate("bert", "verkeerd wachtwoord", address="10.0.0.1")
+    assert service.authenticate("anne", PASSWORD, address="10.0.0.1").username == "anne"
+    with pytest.raises(RateLimited):
+        service.authenticate("bert", PASSWORD, address="10.0.0.1")
+
+
+def test_a_login_takes_back_only_its_own_attempt_from_the_address_count(
+    service_factory: Callable[..., Service],
+) -> None:
+    """The address counts every username's failures; a success is taken back, earlier failures
+    of other usernames stay counted."""
+    service = service_factory(login_attempts_per_address=4)
+    for name in ("anne", "bert", "carla"):
+        service.create_facilitator(name, PASSWORD)
+    for _ in range(3):
+        with pytest.raises(AuthenticationRequired):
+            service.authenticate("bert", "verkeerd wachtwoord", address="10.0.0.1")
+    assert service.authenticate("anne", PASSWORD, address="10.0.0.1").username == "anne"
+    with pytest.raises(AuthenticationRequired):  # the fourth failure from this address
+        service.authenticate("carla", "verkeerd wachtwoord", address="10.0.0.1")
+    with pytest.raises(RateLimited):
+        service.authenticate("anne", PASSWORD, address="10.0.0.1")
+    assert service.authenticate("anne", PASSWORD, address="10.0.0.2").username == "anne"
+
+
 def test_sessions_expire_when_idle(
     service_factory: Callable[..., Service], clock: FakeClock
 ) -> None:
