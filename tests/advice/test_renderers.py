@@ -91,7 +91,8 @@ def test_pdf_opens_and_is_deterministic(report, tmp_path):
     # The cross-reference that startxref points at must be there (a table or a stream object).
     offset = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
     assert re.match(rb"xref|\d+ 0 obj", data[offset : offset + 20])
-    assert data == render_pdf(report)
+    again = render_pdf(report)
+    assert data == again, _first_difference(data, again)
     if shutil.which("pdftoppm"):
         path = tmp_path / "advice.pdf"
         path.write_bytes(data)
@@ -100,3 +101,16 @@ def test_pdf_opens_and_is_deterministic(report, tmp_path):
             check=True,
         )
         assert list(tmp_path.glob("p*.png"))
+
+
+def _first_difference(first: bytes, second: bytes) -> str:
+    """Where two renderings part, with the bytes around it (a font, a date, an id?)."""
+    at = next(
+        (i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b),
+        min(len(first), len(second)),
+    )
+    window = slice(max(0, at - 120), at + 120)
+    return (
+        f"the PDFs ({len(first)} and {len(second)} bytes) differ from byte {at}:\n"
+        f"{first[window]!r}\n{second[window]!r}"
+    )
