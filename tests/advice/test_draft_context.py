@@ -113,3 +113,42 @@ def test_texts_and_themes_are_values() -> None:
         theme.statement_ids = ()  # type: ignore[misc]
     assert {theme, Theme("Verkeer", ("s1", "s2"))} == {theme}
     assert hash(texts) == hash(ConsultationTexts(title="Wijkplan", question="Wat wilt u?"))
+
+
+def test_a_group_is_found_by_its_own_id(
+    minority_consultation: tuple[VoteSnapshot, AnalysisResult],
+    as_json: Callable[[AnalysisResult], dict[str, Any]],
+) -> None:
+    snapshot, result = minority_consultation
+    draft = DraftContext(as_json(result), snapshot, Phrasebook("nl"), privacy_k=5)
+    assert len(draft.groups) >= 2
+    for group in draft.groups:
+        assert draft.group(group[0]) == group
+        assert draft.group(int(group[0])) == group
+    with pytest.raises(InvalidInput, match="does not list it"):
+        draft.group(99)
+
+
+def test_evidence_of_a_statement_without_counts_is_refused(
+    minority_consultation: tuple[VoteSnapshot, AnalysisResult],
+    as_json: Callable[[AnalysisResult], dict[str, Any]],
+) -> None:
+    snapshot, result = minority_consultation
+    draft = DraftContext(as_json(result), snapshot, Phrasebook("nl"), privacy_k=5)
+    with pytest.raises(InvalidInput, match="no vote counts for statement onbekend"):
+        draft.evidence("onbekend")
+
+
+def test_shares_are_of_the_people_placed_in_groups_and_zero_without_any(
+    minority_consultation: tuple[VoteSnapshot, AnalysisResult],
+    as_json: Callable[[AnalysisResult], dict[str, Any]],
+) -> None:
+    snapshot, result = minority_consultation
+    mapping = as_json(result)
+    draft = DraftContext(mapping, snapshot, Phrasebook("nl"), privacy_k=5)
+    assert draft.placed == sum(size for _, _, size, _ in draft.groups)
+    assert draft.share(draft.placed) == 100
+    assert draft.share(0) == 0
+    ungrouped = DraftContext(mapping | {"groups": []}, snapshot, Phrasebook("nl"), privacy_k=5)
+    assert ungrouped.placed == 0
+    assert ungrouped.share(10) == 0
