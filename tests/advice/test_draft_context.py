@@ -12,6 +12,7 @@ import pytest
 
 from deliberate.advice import ConsultationTexts, Theme, draft_advice
 from deliberate.advice.context import DraftContext, result_mapping, statement_numbers
+from deliberate.advice.ledger import Claim, Figures
 from deliberate.advice.wording import Phrasebook
 from deliberate.analysis.result import AnalysisResult
 from deliberate.domain.snapshot import VoteSnapshot
@@ -152,3 +153,61 @@ def test_shares_are_of_the_people_placed_in_groups_and_zero_without_any(
     ungrouped = DraftContext(mapping | {"groups": []}, snapshot, Phrasebook("nl"), privacy_k=5)
     assert ungrouped.placed == 0
     assert ungrouped.share(10) == 0
+
+
+def _claim_context(
+    minority_consultation: tuple[VoteSnapshot, AnalysisResult],
+    as_json: Callable[[AnalysisResult], dict[str, Any]],
+) -> tuple[DraftContext, str, list[int]]:
+    snapshot, result = minority_consultation
+    draft = DraftContext(as_json(result), snapshot, Phrasebook("nl"), privacy_k=5)
+    assert not any(suppressed for *_, suppressed in draft.groups)
+    return draft, snapshot.statements[0].statement_id, [int(g[0]) for g in draft.groups]
+
+
+def test_evidence_quotes_the_claims_figures_when_it_has_them(
+    minority_consultation: tuple[VoteSnapshot, AnalysisResult],
+    as_json: Callable[[AnalysisResult], dict[str, Any]],
+) -> None:
+    draft, statement_id, ids = _claim_context(minority_consultation, as_json)
+    cells = tuple((group_id, Figures(10 + i, 1, 0)) for i, group_id in enumerate(ids))
+    claim = Claim("c1", "consensus", (statement_id,), overall=Figures(40, 5, 5), by_group=cells)
+    evidence = draft.evidence(statement_id, claim)
+    assert (evidence.agree, evidence.disagree, evidence.passed) == (40, 5, 5)
+    assert [(g.agree, g.disagree, g.passed) for g in evidence.by_group] == [
+        (10 + i, 1, 0) for i in range(len(ids))
+    ]
+    # A claim without figures of its own (participation) quotes the result's counts.
+    assert draft.evidence(statement_id, Claim("c2", "participation")) == draft.evidence(
+        statement_id
+    )
+
+
+def test_group_figures_are_written_per_group_and_empty_groups_left_out(
+    minority_consultation: tuple[VoteSnapshot, AnalysisResult],
+    as_json: Callable[[AnalysisResult], dict[str, Any]],
+) -> None:
+    draft, statement_id, ids = _claim_context(minority_consultation, as_json)
+    cells = [(ids[0], Figures(8, 2, 0)), (ids[1], Figures(0, 0, 0))]
+    cells += [(group_id, Figures(3, 1, 0)) for group_id in ids[2:]]
+    claim = Claim(
+        "c1", "consensus", (statement_id,), overall=Figures(9, 9, 9), by_group=tuple(cells)
+    )
+    labels = [label for _, label, _, _ in draft.groups]
+    expected = [f"{labels[0]} 80% (8/10)"] + [f"{label} 75% (3/4)" for label in labels[2:]]
+    assert draft.by_group(claim) == ", ".join(expected)
+    assert draft.by_group(claim, "disagree").startswith(f"{labels[0]} 20% (2/10)")
+    assert draft.by_group(Claim("c2", "consensus")) == "–"
+
+
+def test_the_small_group_note_only_where_a_group_has_no_figures(
+    minority_consultation: tuple[VoteSnapshot, AnalysisResult],
+    as_json: Callable[[AnalysisResult], dict[str, Any]],
+) -> None:
+    draft, _, ids = _claim_context(minority_consultation, as_json)
+    shown = tuple((group_id, Figures(3, 1, 0)) for group_id in ids)
+    hidden = ((ids[0], None), *shown[1:])
+    note = Phrasebook("nl").say("small.included")
+    assert note
+    assert draft.small_included(Claim("c1", "consensus", by_group=shown)) == ""
+    assert draft.small_included(Claim("c2", "consensus", by_group=hidden)) == note
