@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 from starlette.routing import Route
@@ -39,6 +43,22 @@ def _documented() -> dict[tuple[str, str], dict[str, bool]]:
 def test_the_document_is_generated_from_the_route_table() -> None:
     on_disk = (REPO_ROOT / "docs" / "permissions.md").read_text(encoding="utf-8")
     assert on_disk == permissions_markdown(), "run: python -m web.permissions"
+
+
+def test_the_document_is_written_by_the_command_only(tmp_path: Path) -> None:
+    """Importing the module writes nothing; ``python -m web.permissions FILE`` writes FILE."""
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    imported = subprocess.run(
+        [sys.executable, "-c", "import web.permissions"], cwd=tmp_path, env=env, check=False
+    )
+    assert imported.returncode == 0
+    assert list(tmp_path.iterdir()) == []
+    target = tmp_path / "permissions.md"
+    subprocess.run([sys.executable, "-m", "web.permissions", str(target)], env=env, check=True)
+    assert target.read_text(encoding="utf-8") == permissions_markdown()
 
 
 def test_the_document_follows_the_table() -> None:
