@@ -46,7 +46,8 @@ def test_the_document_is_generated_from_the_route_table() -> None:
 
 
 def test_the_document_is_written_by_the_command_only(tmp_path: Path) -> None:
-    """Importing the module writes nothing; ``python -m web.permissions FILE`` writes FILE."""
+    """Importing the module writes nothing; ``python -m web.permissions [FILE]`` writes FILE or
+    ``docs/permissions.md``."""
     env = dict(
         os.environ,
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
@@ -59,6 +60,10 @@ def test_the_document_is_written_by_the_command_only(tmp_path: Path) -> None:
     target = tmp_path / "permissions.md"
     subprocess.run([sys.executable, "-m", "web.permissions", str(target)], env=env, check=True)
     assert target.read_text(encoding="utf-8") == permissions_markdown()
+    (tmp_path / "docs").mkdir()  # without a file: docs/permissions.md where it runs
+    subprocess.run([sys.executable, "-m", "web.permissions"], cwd=tmp_path, env=env, check=True)
+    written = tmp_path / "docs" / "permissions.md"
+    assert written.read_text(encoding="utf-8") == permissions_markdown()
 
 
 def test_the_document_follows_the_table() -> None:
