@@ -211,6 +211,20 @@ def test_an_upload_route_has_its_own_allowance_and_other_routes_keep_the_limit(
         assert other.json()["error"] == "the request body is larger than this server accepts"
 
 
+def test_a_body_over_the_limit_after_the_answer_started_ends_it_without_a_second_answer() -> None:
+    """An app that answers before it reads: the refusal cannot start a second answer."""
+
+    async def answers_first(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": 202, "headers": []})
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.body", "body": b"read"})
+
+    client = _client(BodyLimit(answers_first, max_body_size=10))  # type: ignore[arg-type]
+    started = client.post("/api/x", content=iter([b"x" * 10, b"x"]))
+    assert (started.status_code, started.text) == (202, "")
+
+
 def test_a_head_over_the_limit_is_the_shared_error_answer() -> None:
     client = _client(HeaderLimit(_echo(), max_header_size=200))  # type: ignore[arg-type]
     assert client.get("/api/x", headers={"x-small": "a"}).status_code == 200
