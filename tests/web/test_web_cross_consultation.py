@@ -192,3 +192,19 @@ def test_a_vote_is_checked_against_the_consultation_in_the_url(world: WebWorld) 
     assert client.post(theirs, json=vote, headers=keyed).status_code == 200
     assert client.post(here, json=vote, headers=keyed).status_code == 401
     assert world.service.list_votes(joined.json()["participant_token"].split(".")[0])
+
+
+@pytest.mark.parametrize("raw", ["01", "0", "abc", "1a", "9" * 300])
+def test_a_malformed_table_number_is_not_found(world: WebWorld, raw: str) -> None:
+    """A table number is written one way only (1 to 99, no leading zero); anything else is a
+    clear 404 that quotes at most its first 8 characters, before any lookup or ``int()``."""
+    own = _own(world)
+    client = world.client()
+    login = client.post("/api/session", json={"username": "gespreksleider", "password": PASSWORD})
+    client.headers["authorization"] = f"Bearer {login.json()['session_token']}"
+    url = f"/api/sessions/{own['session']}/tables/{{}}/forms.pdf"
+    assert client.get(url.format("1")).status_code == 200
+    response = client.get(url.format(raw))
+    assert response.status_code == 404, response.text
+    assert response.json()["code"] == "not_found"
+    assert response.json()["error"] == f"this session has no table {raw[:8]}"

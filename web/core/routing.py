@@ -56,7 +56,7 @@ class Who(enum.Enum):
 
 
 _SESSION_ID = re.compile(r"[0-9a-f]{32}")
-_TABLE_NUMBER = re.compile(r"[0-9]{1,2}")
+_TABLE_NUMBER = re.compile(r"[1-9][0-9]?")  # 1 to 99, one spelling each
 
 
 Handler = Callable[[Request, Context], Awaitable[Response]]
