@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from deliberate.domain.facilitators import Facilitator
 from deliberate.domain.rounds import Phase, Round
 from deliberate.domain.sessions import (
     ACCESS_CODE_LENGTH,
@@ -19,6 +20,7 @@ from deliberate.domain.sessions import (
     MAX_NAME_LENGTH,
     MAX_TABLES,
     FormAnswer,
+    FormStatement,
     PaperForm,
     PhysicalSession,
     Table,
@@ -188,6 +190,16 @@ def test_access_codes_read_aloud_and_typed_back() -> None:
     assert not verify_access_code("K7QM-3XPA", "not a hash")
 
 
+def test_a_malformed_code_never_verifies_whatever_the_stored_code() -> None:
+    # A malformed guess is still hashed (as a filler code) to take the same time; it must not
+    # match a real code that happens to equal the filler, nor any other.
+    for code in ("XXXX-XXXX", "2222-2222", "ZZZZ-ZZZZ"):
+        stored = hash_access_code(code)
+        assert verify_access_code(code.lower(), stored)
+        for malformed in ("", "nonsense", "X" * (ACCESS_CODE_LENGTH + 1), "XXXX-XXX0"):
+            assert not verify_access_code(malformed, stored), (code, malformed)
+
+
 @pytest.mark.parametrize(
     ("value", "field"),
     [
@@ -195,6 +207,8 @@ def test_access_codes_read_aloud_and_typed_back() -> None:
         (_table(), "number"),
         (_tally(1), "agree"),
         (PaperForm("s-1", 4, 401, ()), "form_number"),
+        (FormStatement("S1", "st-1", "Meer groen in de wijk."), "code"),
+        (Facilitator("f-1", "gespreksleider", AT), "username"),
         (Round("r-1", "c-1", 1, "Ronde 1", Phase.OPEN, AT), "phase"),
         (VoteRecord("p", "s", "r-1", Vote.AGREE, AT), "value"),
     ],
