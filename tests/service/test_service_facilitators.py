@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 from store.databases import FakeClock
 
@@ -224,3 +225,35 @@ def test_finding_an_account_by_its_username(service_factory: Callable[..., Servi
     assert service.find_facilitator(" Anne ").facilitator_id == account.facilitator_id
     with pytest.raises(NotFound):
         service.find_facilitator("bram")
+
+
+def test_an_unknown_account_gets_no_password_and_no_role(
+    service_factory: Callable[..., Service],
+) -> None:
+    service = service_factory()
+    owner = service.create_facilitator("anne", PASSWORD)
+    mine = service.create_consultation(
+        "Hoe maken we onze wijk groener?", owner_id=owner.facilitator_id
+    )
+    unknown = "0" * 32
+    with pytest.raises(NotFound, match="facilitator does not exist"):
+        service.change_password(unknown, "een nieuw lang wachtwoord")
+    with pytest.raises(NotFound, match="facilitator does not exist"):
+        service.grant_role(unknown, mine.consultation_id, Role.VIEWER)
+    assert service.roles(unknown) == {}
+
+
+def test_a_login_upgrades_a_password_hash_with_outdated_parameters(
+    service_factory: Callable[..., Service],
+) -> None:
+    service = service_factory()
+    account = service.create_facilitator("anne", PASSWORD)
+    outdated = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+    with service.store.write() as connection:
+        connection.execute(text("UPDATE facilitators SET password_hash = :h"), {"h": outdated})
+    assert service.authenticate("anne", PASSWORD).facilitator_id == account.facilitator_id
+    with service.store.read() as connection:
+        stored = connection.execute(text("SELECT password_hash FROM facilitators")).scalar_one()
+    assert stored != outdated
+    assert not PasswordHasher().check_needs_rehash(stored)
+    assert service.authenticate("anne", PASSWORD).facilitator_id == account.facilitator_id
