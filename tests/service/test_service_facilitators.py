@@ -257,3 +257,21 @@ def test_a_login_upgrades_a_password_hash_with_outdated_parameters(
     assert stored != outdated
     assert not PasswordHasher().check_needs_rehash(stored)
     assert service.authenticate("anne", PASSWORD).facilitator_id == account.facilitator_id
+
+
+def test_a_touched_session_keeps_its_start_and_moves_its_idle_limit(
+    service_factory: Callable[..., Service], clock: FakeClock
+) -> None:
+    service = service_factory(session_idle_minutes=30, session_max_hours=12)
+    account = service.create_facilitator("anne", PASSWORD)
+    started = clock.now
+    token, _ = service.create_session(account.facilitator_id)
+    for _ in range(3):
+        clock.advance(minutes=10)
+        _, state = service.touch_session(token)
+        assert state.created_at == started
+        assert state.absolute_expires_at == started + timedelta(hours=12)
+        assert (state.last_seen_at, state.idle_expires_at) == (
+            clock.now,
+            clock.now + timedelta(minutes=30),
+        )

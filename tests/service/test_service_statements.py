@@ -14,6 +14,7 @@ from deliberate.errors import (
     ConsentRequired,
     DuplicateStatement,
     InvalidInput,
+    NotFound,
     RateLimited,
     StatementTooLong,
     StatementTooShort,
@@ -175,6 +176,19 @@ def test_nothing_merges_into_a_merged_statement(service_factory: Callable[..., S
     with pytest.raises(Conflict, match="itself merged"):
         service.merge_statements(third, first)
     assert service.get_statement(third).merged_into is None
+
+
+def test_a_statement_never_merges_across_consultations(
+    service_factory: Callable[..., Service],
+) -> None:
+    service = service_factory()
+    here = open_consultation(service, statements=1, participants=0).statements[0].statement_id
+    there = open_consultation(service, statements=1, participants=0).statements[0].statement_id
+    for source, target in ((here, there), (there, here)):
+        with pytest.raises(NotFound, match="statement does not exist"):
+            service.merge_statements(source, target)
+    assert service.get_statement(here).merged_into is None
+    assert service.get_statement(there).merged_into is None
 
 
 def test_seeding_is_all_or_nothing_on_duplicates(service_factory: Callable[..., Service]) -> None:
