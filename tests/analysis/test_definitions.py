@@ -11,6 +11,7 @@ from support import examples
 from deliberate.analysis.definitions import (
     FindingRules,
     broad_support_mask,
+    characteristic,
     consensus_mask,
     divisive_mask,
     minority_mask,
@@ -140,6 +141,32 @@ def test_every_rule_bound_at_its_edge() -> None:
             FindingRules(**{name: 0})
 
 
+def test_significance_must_be_positive() -> None:
+    assert FindingRules(significance=1e-9).significance == 1e-9
+    for bad in (0.0, -1.0):
+        with pytest.raises(AnalysisError, match="significance"):
+            FindingRules(significance=bad)
+
+
+def test_a_group_of_one_vote_has_that_vote_as_its_whole_share() -> None:
+    # With one vote enough per group, one agree against one disagree is as far apart as
+    # groups can be: 100 % against 0 %.
+    rules = FindingRules(min_group_votes=1)
+    split, gap = divisive_mask(_one((1, 0, 0), (0, 1, 0)), rules)
+    assert gap[0] == 1.0
+    assert split[0]
+
+
+def test_a_minority_gap_is_between_smoothed_shares_and_counts_at_the_rule() -> None:
+    # The small group agrees 9 of 10, the rest 10 of 90; each share is smoothed as
+    # (agree + 1) / (votes + 2), so one vote more or less never makes a gap of a lone voter.
+    groups = _one((10, 80, 0), (9, 1, 0))
+    gap = (9 + 1) / (10 + 2) - (10 + 1) / (90 + 2)
+    sizes = np.array([90, 10])
+    assert minority_mask(groups, sizes, 1, FindingRules(minority_gap=gap))[0][0]
+    assert not minority_mask(groups, sizes, 1, FindingRules(minority_gap=gap + 1e-9))[0][0]
+
+
 def test_consensus_counts_a_share_exactly_at_the_rule() -> None:
     # 75 % in each group and overall is consensus at the default rule of 75 %; one vote less
     # in one group is not.
@@ -215,6 +242,27 @@ def test_one_group_is_no_agreement_between_groups() -> None:
     two = _one((95, 3, 2), (40, 5, 5))
     assert consensus_mask(two, two.sum(axis=0), RULES)["agree"][0]
     assert broad_support_mask(two, RULES)[0]
+    # One answer per statement, none of them a claim, however many statements there are.
+    for n in (2, 4):
+        alone = np.array([[(95, 3, 2)] * n], dtype=np.int64)
+        for mask in (
+            *consensus_mask(alone, alone[0], RULES).values(),
+            broad_support_mask(alone, RULES),
+        ):
+            assert mask.tolist() == [False] * n
+
+
+def test_a_representative_statement_describes_its_group_only_by_a_majority() -> None:
+    # More than half of the group's votes on its side, and a z above the significance.
+    def item(success: int, trials: int, z: float = 3.0) -> dict[str, object]:
+        return {"n_success": success, "n_trials": trials, "repness_test": z}
+
+    assert characteristic(item(6, 10))
+    assert not characteristic(item(5, 10)), "half is no majority"
+    assert not characteristic(item(4, 10))
+    assert not characteristic(item(6, 10, z=1.2816)), "z must exceed the 90 % value"
+    assert characteristic(item(6, 10, z=1.0), significance=0.5)
+    assert not characteristic({"n_success": 6}), "a malformed item describes nothing"
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -90,3 +90,20 @@ def test_divisive_score_is_the_largest_gap_to_the_rest() -> None:
     assert found.score == pytest.approx(19 / 22 - 3 / 22)
     assert found.n_votes == 40
     assert found.group_agree == {7: pytest.approx(19 / 22), 8: pytest.approx(3 / 22)}
+
+
+def test_bridging_ranks_agreement_in_every_group_first() -> None:
+    from deliberate.analysis.findings import bridging
+
+    # (agree, disagree, pass) per group: agreed by both, rejected by both, agreed by one.
+    counts = np.array(
+        [[(8, 2, 0), (2, 8, 0), (10, 0, 0)], [(8, 2, 0), (2, 8, 0), (0, 10, 0)]], dtype=np.int64
+    )
+    view = GroupView(["both", "neither", "one"], np.ones(3, dtype=bool), [7, 8], np.ones(2, bool))
+    ranked = bridging(counts, counts.sum(axis=0), view, limit=3)
+    assert [b.statement_id for b in ranked] == ["both", "one", "neither"]
+    first = ranked[0]
+    # Smoothed agree share per group (8 + 1) / (10 + 2); the score is their geometric mean.
+    assert first.score == pytest.approx(0.75)
+    assert first.group_agree == {7: pytest.approx(0.75), 8: pytest.approx(0.75)}
+    assert (first.agree_share, first.min_group_agree, first.n_votes) == (0.8, 0.75, 20)
