@@ -30,11 +30,16 @@ REAL = ("london.youth.policing", "brexit-consensus", "15-per-hour-seattle")
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, VoteSnapshot]:
-    """The Dutch demo consultation in SQLite: its database URL and its snapshot."""
+    """The Dutch demo consultation in SQLite: its database URL and its snapshot.
+
+    At its full size: participant ids are random, so the analysis differs a little from run to
+    run, and at 150 residents the 6 % minority sometimes forms a group of its own that leaves
+    no statement with support in every group (the claims these tests falsify).
+    """
     url = f"sqlite:///{tmp_path_factory.mktemp('ledger') / 'demo.db'}"
     service = open_service(Settings(database_url=url))
     try:
-        info = build_demo_consultation(service, seed=0, n_participants=150)
+        info = build_demo_consultation(service, seed=0)
         snapshot = service.snapshot(info.consultation_id)
     finally:
         service.close()
