@@ -15,15 +15,15 @@ lists them in the source's order and analyses exactly like the source.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import OperationalError
 
-from deliberate.domain.consultations import new_id
 from deliberate.domain.participants import ONLINE
 from deliberate.domain.rounds import Phase, Round
 from deliberate.domain.statements import ModerationStatus, duplicate_key
@@ -87,6 +87,7 @@ class ImportUseCases(ServiceBase):
         with self.store.bulk_write() as connection:
             self._consultation(connection, consultation_id)
             round_ = _target_round(connection, consultation_id)
+            _hold_references(connection, consultation_id, round_.round_id)
             now = self._now()
             fresh = count_positions(connection, consultation_id) == 0
             statement_ids = self._add_statements(connection, consultation_id, round_, table, now)
@@ -120,6 +121,7 @@ class ImportUseCases(ServiceBase):
             ).scalars()
         )
         ids: dict[str, str] = {}
+        fresh_ids = _new_ids(len(table.statement_ids))
         rows = []
         stamps = timestamp_texts(connection, _steps(now, len(table.statement_ids)))
         texts = table.texts or table.statement_ids
@@ -130,7 +132,7 @@ class ImportUseCases(ServiceBase):
             if key in taken:  # the source has the same text twice: keep both, as it did
                 key = f"{key}\x1f{source_id}"
             taken.add(key)
-            ids[source_id] = new_id()
+            ids[source_id] = fresh_ids[len(ids)]
             status = ModerationStatus.ACCEPTED if included else ModerationStatus.REJECTED
             reason = "" if included else "moderated out in the imported source"
             rows.append(
@@ -146,17 +148,27 @@ class ImportUseCases(ServiceBase):
     def _add_participants(
         connection: Connection, consultation_id: str, table: VoteTable, now: datetime
     ) -> dict[str, str]:
-        ids = {source_id: new_id() for source_id in table.participant_ids}
+        ids = dict(zip(table.participant_ids, _new_ids(len(table.participant_ids)), strict=True))
         stamps = timestamp_texts(connection, _steps(now, len(ids)))
         consented = stamps[0] if stamps else ""
         names = sorted(table.participant_attributes)
-        columns_of = [table.attribute(name) for name in names]
+        encoded: dict[tuple[str, ...], str] = {}  # few distinct attribute sets: each coded once
+
+        def attributes(values: tuple[str, ...]) -> str:
+            if values not in encoded:
+                given = {n: v for n, v in zip(names, values, strict=True) if v}
+                encoded[values] = json.dumps(given, sort_keys=True)
+            return encoded[values]
+
+        per_participant: Iterator[tuple[str, ...]] = (
+            zip(*(table.attribute(name) for name in names), strict=True)
+            if names
+            else iter([()] * len(ids))
+        )
         rows = (
-            (ids[source_id], consultation_id,
-             json.dumps({n: c[i] for n, c in zip(names, columns_of, strict=True) if c[i]},
-                        sort_keys=True),
-             stamp, IMPORT_CONSENT, consented, ONLINE, False)
-            for i, (source_id, stamp) in enumerate(zip(ids, stamps, strict=True))
+            (new, consultation_id, attributes(values), stamp, IMPORT_CONSENT, consented, ONLINE,
+             False)
+            for new, values, stamp in zip(ids.values(), per_participant, stamps, strict=True)
         )  # fmt: skip
         columns = ["participant_id", "consultation_id", "attributes", "joined_at"]
         columns += ["consent_version", "consented_at", "channel", "quarantined"]
@@ -184,7 +196,7 @@ def _checkpoint(
             marker = log_barrier(connection)
     except OperationalError:  # the vote writers did not finish in time: no checkpoint
         return
-    if count_positions(connection, consultation_id) != positions.value.size:
+    if _earlier_positions(connection, consultation_id, set(statement_ids.values())):
         return
     write_checkpoint(
         connection,
@@ -197,6 +209,39 @@ def _checkpoint(
     )
 
 
+def _earlier_positions(connection: Connection, consultation_id: str, ours: set[str]) -> bool:
+    """Whether a statement of the consultation other than the import's has a position.
+
+    The consultation's positions are then more than the import's: the import's statements are
+    new and only the import votes on them. (Cheaper than counting millions of positions.)
+    """
+    earlier = [
+        statement_id
+        for statement_id in connection.execute(
+            select(statements.c.statement_id).where(statements.c.consultation_id == consultation_id)
+        ).scalars()
+        if statement_id not in ours
+    ]
+    for first in range(0, len(earlier), 10_000):  # SQLite allows some 32,000 parameters
+        chosen = votes.c.statement_id.in_(earlier[first : first + 10_000])
+        if connection.execute(select(exists().where(chosen))).scalar():
+            return True
+    return False
+
+
+def _hold_references(connection: Connection, consultation_id: str, round_id: str) -> None:
+    """PostgreSQL: keep the consultation and the round from being deleted until the import
+    commits, as each row's foreign-key check would (the bulk load may skip those checks)."""
+    if connection.dialect.name != "postgresql":
+        return  # SQLite's one writer at a time already keeps them
+    connection.exec_driver_sql(
+        "SELECT 1 FROM consultations WHERE consultation_id = %s FOR KEY SHARE", (consultation_id,)
+    )
+    connection.exec_driver_sql(
+        "SELECT 1 FROM rounds WHERE round_id = %s FOR KEY SHARE", (round_id,)
+    )
+
+
 def _target_round(connection: Connection, consultation_id: str) -> Round:
     rounds = [
         r
@@ -206,6 +251,13 @@ def _target_round(connection: Connection, consultation_id: str) -> Round:
     if not rounds:
         raise Conflict("add a draft or open round to this consultation before importing")
     return rounds[-1]
+
+
+def _new_ids(count: int) -> list[str]:
+    """``count`` ids as :func:`~deliberate.domain.consultations.new_id` makes them (128 random
+    bits as 32 hexadecimal characters each), drawn in one call."""
+    digits = secrets.token_hex(16 * count)
+    return [digits[32 * n : 32 * (n + 1)] for n in range(count)]
 
 
 def _steps(start: datetime, count: int) -> np.ndarray[tuple[int], np.dtype[np.float64]]:

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, insert, select, text
 
 from deliberate.service import Service
 from deliberate.store.bulk import insert_columns, secondary_indexes_rebuilt, timestamp_bytes
+from deliberate.store.engine import skip_reference_checks
 from deliberate.store.schema import population_margins, vote_events
 
 
@@ -91,3 +92,44 @@ def test_dropped_indexes_come_back_on_rollback(service_factory: Callable[..., Se
     ):
         pass
     assert indexes() == before
+
+
+class _Rollback(Exception):
+    """Ends a test transaction without committing it."""
+
+
+def _log_row_without_references(service: Service) -> None:
+    row = {"participant_id": "nobody", "statement_id": "nothing", "round_id": "none", "value": 1}
+    with service.store.bulk_write() as connection:
+        connection.execute(insert(vote_events).values(created_at=datetime.now(UTC), **row))
+        assert connection.execute(select(func.count()).select_from(vote_events)).scalar() == 1
+        raise _Rollback
+
+
+def test_a_bulk_write_leaves_the_reference_checks_to_its_caller(
+    service_factory: Callable[..., Service],
+) -> None:
+    """The import checks every reference itself; the database does not look each one up."""
+    service = service_factory()
+    if service.store.dialect == "postgresql":
+        with service.store.read() as connection:
+            query = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+            if not connection.exec_driver_sql(query).scalar_one():
+                pytest.skip("only a superuser or a granted role may skip the checks")
+    with pytest.raises(_Rollback):
+        _log_row_without_references(service)
+    with service.store.read() as connection:
+        assert connection.execute(select(func.count()).select_from(vote_events)).scalar() == 0
+
+
+def test_a_role_that_may_not_skip_the_checks_keeps_them(
+    service_factory: Callable[..., Service],
+) -> None:
+    service = service_factory()
+    if service.store.dialect != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with service.store.write() as connection:
+        connection.exec_driver_sql("SET LOCAL ROLE pg_monitor")  # may not set the role
+        skip_reference_checks(connection)
+        shown = connection.exec_driver_sql("SHOW session_replication_role").scalar()
+        assert shown == "origin"  # refused, and the transaction goes on
