@@ -293,8 +293,10 @@ def _add_votes(
     values = table.vote.astype(np.int64)
     seconds = table.timestamp.astype(np.float64, copy=True)
     seconds[seconds <= 0] = now.timestamp()  # no time in the source: the import's
-    sequence = np.lexsort((np.arange(count), seconds, target, voter))
-    cell = voter[sequence] * max(len(statement_ids), 1) + target[sequence]
+    by_time = np.argsort(seconds, kind="stable")  # of equal times, the later row last
+    cells = voter.astype(np.int64) * max(len(statement_ids), 1) + target
+    sequence = by_time[np.argsort(cells[by_time], kind="stable")]
+    cell = cells[sequence]
     latest = sequence[np.append(cell[1:] != cell[:-1], True)] if count else sequence
     # Positions go in in the order of their primary key (the new ids), so that the key's index
     # grows at its end instead of at random pages: several times faster for millions of rows.
@@ -302,7 +304,7 @@ def _add_votes(
     topic_rank = np.argsort(np.array(list(statement_ids.values()), dtype=object)).argsort()
     latest = latest[np.lexsort((topic_rank[target[latest]], people_rank[voter[latest]]))]
     # The log by participant (the order of its index), each participant's votes in time order.
-    history = np.lexsort((np.arange(count), seconds, people_rank[voter]))
+    history = by_time[np.argsort(people_rank[voter[by_time]], kind="stable")]
     new_voters = np.array(list(participant_ids.values()), dtype="S")
     new_targets = np.array(list(statement_ids.values()), dtype="S")
     stamps = timestamp_bytes(connection, seconds)

@@ -30,12 +30,37 @@ __all__ = [
 BULK_CACHE_KIB = 512 * 1024  # SQLite page cache while bulk loading
 
 
+_DAY = 86_400_000_000  # microseconds
+# Where the digits of the time of day go in ``YYYY-MM-DD HH:MM:SS.ffffff``: (first, width, unit).
+_CLOCK = ((11, 2, 3_600_000_000), (14, 2, 60_000_000), (17, 2, 1_000_000), (20, 6, 1))
+
+
+def _stamps(seconds: np.ndarray[Any, Any]) -> NDArray[np.bytes_]:
+    """``YYYY-MM-DD HH:MM:SS.ffffff`` for each time, as 26 ASCII bytes.
+
+    The date is formatted once per day (numpy), the time of day digit by digit with integer
+    arithmetic: several times faster than formatting every time, for millions of votes.
+    """
+    micro = np.round(np.asarray(seconds, dtype=np.float64).ravel() * 1e6).astype(np.int64)
+    out = np.empty((micro.size, 26), dtype=np.uint8)
+    if micro.size:
+        day, clock = np.divmod(micro, _DAY)
+        first = int(day.min())
+        days = np.arange(first, int(day.max()) + 1).astype("datetime64[D]")
+        dates = np.datetime_as_string(days, unit="D").astype("S10").view(np.uint8)
+        out[:, :10] = dates.reshape(days.size, 10)[day - first]
+        out[:, [10, 13, 16, 19]] = np.frombuffer(b" ::.", dtype=np.uint8)
+        for start, width, unit in _CLOCK:
+            part = clock // unit
+            clock -= part * unit
+            for digit in range(start + width - 1, start - 1, -1):
+                part, out[:, digit] = np.divmod(part, 10)
+            out[:, start : start + width] += ord("0")
+    return out.view("S26").ravel()
+
+
 def _texts(seconds: np.ndarray[Any, Any]) -> NDArray[np.str_]:
-    micro = np.round(np.asarray(seconds, dtype=np.float64) * 1e6).astype("datetime64[us]")
-    texts = np.ascontiguousarray(np.datetime_as_string(micro, unit="us"))
-    if texts.size:  # ``YYYY-MM-DDTHH:MM:SS.ffffff``: the T becomes a space, in place
-        texts.view(np.uint32).reshape(texts.size, -1)[:, 10] = ord(" ")
-    return texts
+    return np.char.decode(_stamps(seconds), "ascii")
 
 
 def timestamp_texts(connection: Connection, seconds: np.ndarray[Any, Any]) -> list[str]:
@@ -53,7 +78,7 @@ def timestamp_texts(connection: Connection, seconds: np.ndarray[Any, Any]) -> li
 
 def timestamp_bytes(connection: Connection, seconds: np.ndarray[Any, Any]) -> NDArray[np.bytes_]:
     """:func:`timestamp_texts` as a numpy array of ASCII bytes, for :func:`insert_columns`."""
-    texts = _texts(seconds).astype("S26")
+    texts = _stamps(seconds)
     if connection.dialect.name == "postgresql":
         texts = np.char.add(texts, b"+00")
     return texts
