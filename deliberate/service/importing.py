@@ -38,7 +38,6 @@ from deliberate.store.bulk import (
     copy_rows,
     insert_columns,
     secondary_indexes_rebuilt,
-    timestamp_bytes,
     timestamp_texts,
 )
 from deliberate.store.schema import participants, statements, vote_events, votes
@@ -307,7 +306,7 @@ def _add_votes(
     history = by_time[np.argsort(people_rank[voter[by_time]], kind="stable")]
     new_voters = np.array(list(participant_ids.values()), dtype="S")
     new_targets = np.array(list(statement_ids.values()), dtype="S")
-    stamps = timestamp_bytes(connection, seconds)
+    stamps = np.round(seconds * 1e6).astype(np.int64).astype("datetime64[us]")
     columns = ("participant_id", "statement_id", "round_id", "value", "created_at", "updated_at")
 
     def cells_of(order: np.ndarray[tuple[int], np.dtype[np.int64]], width: int) -> list[Cells]:

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Connection, Table
+from sqlalchemy import BigInteger, Connection, DateTime, Integer, SmallInteger, String, Table
 
 __all__ = [
     "BULK_CACHE_KIB",
@@ -138,9 +138,9 @@ def copy_rows(
     return count
 
 
-#: A column of :func:`insert_columns`: one text for every row, or one value per row (integers, or
-#: ASCII text of one width as a numpy bytes array).
-Cells = str | NDArray[np.integer[Any]] | NDArray[np.bytes_]
+#: A column of :func:`insert_columns`: one text for every row, or one value per row (integers,
+#: ASCII text of one width as a numpy bytes array, or UTC times as ``datetime64[us]``).
+Cells = str | NDArray[np.integer[Any]] | NDArray[np.bytes_] | NDArray[np.datetime64]
 
 
 def _fixed_width(cells: NDArray[Any]) -> NDArray[np.uint8] | None:
@@ -181,6 +181,16 @@ def insert_columns(
     count = sizes.pop() if sizes else 0
     if sizes:
         raise ValueError("every column needs one value per row")
+    if connection.dialect.name == "postgresql":
+        binary = _binary_fields(table, columns, cells)
+        if binary is not None:
+            return _copy_binary(connection, table, columns, binary, count, on_chunk, chunk)
+    cells = [
+        timestamp_bytes(connection, c.astype("datetime64[us]").astype(np.int64) / 1e6)
+        if not isinstance(c, str) and c.dtype.kind == "M"
+        else c
+        for c in cells
+    ]
     packed = [None if isinstance(c, str) else _fixed_width(c) for c in cells]
     if any(p is None and not isinstance(c, str) for p, c in zip(packed, cells, strict=True)):
         return copy_rows(connection, table, columns, _rows(cells, count), on_chunk=on_chunk)
@@ -260,6 +270,75 @@ def _copy_packed(
             copy.write(block.tobytes())
             if on_chunk is not None:
                 on_chunk(size)
+    return count
+
+
+_PG_EPOCH = np.datetime64("2000-01-01T00:00:00", "us")  # where PostgreSQL's binary times count
+_BINARY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)  # signature, flags, no extension
+
+
+def _binary_fields(
+    table: Table, columns: Sequence[str], cells: Sequence[Cells]
+) -> list[NDArray[np.uint8]] | None:
+    """Each column as PostgreSQL's binary ``COPY`` field (length, then value), one row of bytes
+    per value (or one row for a constant); None when a column's type is not one of these."""
+    fields: list[NDArray[np.uint8]] = []
+    for name, cell in zip(columns, cells, strict=True):
+        kind = table.c[name].type
+        kind = getattr(kind, "impl", kind)  # a TypeDecorator stores as its implementation
+        data: NDArray[Any]
+        array: NDArray[Any] = np.asarray(cell)
+        if isinstance(kind, String) and isinstance(cell, str):
+            data = np.frombuffer(cell.encode(), dtype=np.uint8)[None, :]
+        elif isinstance(kind, String) and array.dtype.kind == "S":
+            if array.size and int(np.char.str_len(array).min()) != array.dtype.itemsize:
+                return None  # widths differ
+            data = np.ascontiguousarray(array).view(np.uint8).reshape(array.size, -1)
+        elif isinstance(kind, DateTime) and array.dtype.kind == "M":
+            micros = (array.astype("datetime64[us]") - _PG_EPOCH).astype(np.int64)
+            data = micros.astype(">i8").view(np.uint8).reshape(array.size, 8)
+        elif isinstance(kind, Integer) and array.dtype.kind in "iu":
+            width = 8 if isinstance(kind, BigInteger) else 4
+            width = 2 if isinstance(kind, SmallInteger) else width
+            data = array.astype(f">i{width}").view(np.uint8).reshape(array.size, width)
+        else:
+            return None
+        length = np.array([data.shape[1]], dtype=">i4").view(np.uint8)[None, :]
+        fields += [length, data]
+    return fields
+
+
+def _copy_binary(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    fields: list[NDArray[np.uint8]],
+    count: int,
+    on_chunk: Callable[[int], None] | None,
+    chunk: int,
+) -> int:
+    """PostgreSQL: the rows as binary ``COPY`` built by numpy (no text for the server to parse:
+    about half the server's cost of text ``COPY`` for rows with times)."""
+    head = np.array([len(columns)], dtype=">i2").view(np.uint8)[None, :]
+    pieces = [head, *fields]
+    driver: Any = connection.connection.driver_connection
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN (FORMAT binary)"
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        copy.write(_BINARY_HEADER)
+        for first in range(0, count, chunk):
+            size = min(chunk, count - first)
+            block = np.hstack(
+                [
+                    np.broadcast_to(p, (size, p.shape[1]))
+                    if p.shape[0] == 1 and count != 1
+                    else p[first : first + size]
+                    for p in pieces
+                ]
+            )
+            copy.write(block.tobytes())
+            if on_chunk is not None:
+                on_chunk(size)
+        copy.write(b"\xff\xff")
     return count
 
 

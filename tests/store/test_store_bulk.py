@@ -26,8 +26,9 @@ def _consultation(service: Service) -> str:
         ["a", "bbb", "cc", "dddd"],  # widths differ: row by row
     ],
 )
+@pytest.mark.parametrize("times", ["text", "datetime64"])  # PostgreSQL: text or binary COPY
 def test_columns_go_in_as_rows(
-    service_factory: Callable[..., Service], categories: list[str]
+    service_factory: Callable[..., Service], categories: list[str], times: str
 ) -> None:
     service = service_factory()
     cid = _consultation(service)
@@ -45,7 +46,9 @@ def test_columns_go_in_as_rows(
                 np.array(categories, dtype="S"),
                 positions,
                 totals,
-                timestamp_bytes(connection, np.full(4, at.timestamp())),
+                timestamp_bytes(connection, np.full(4, at.timestamp()))
+                if times == "text"
+                else np.full(4, np.datetime64(at.replace(tzinfo=None), "us")),
             ],
             chunk=3,
         )
