@@ -36,6 +36,7 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from threadpoolctl import ThreadpoolController
 
 from deliberate.analysis.consensus import consensus_labels, drop_votes, prefer_previous
+from deliberate.analysis.placement import place_with_fitted_prior
 from deliberate.analysis.vote_mixture import (
     Fit,
     FloatArray,
@@ -106,6 +107,11 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         measured in ``docs/analysis.md``) at a proportional cost.
     resample_drop : float, default=0.10
         Share of the votes each resample leaves out.
+    fitted_prior : bool, default=True
+        Place each participant under the consensus groups' tables smoothed by a pseudo-count
+        whose strength is estimated from the votes (:mod:`deliberate.analysis.placement`)
+        rather than by ``prior``, which over-smooths a small group's table when groups are
+        nearly unanimous. False: the fixed ``prior`` (as before issue 12's placement fix).
     max_resample_votes : int, default=200_000
         Above this many votes (or above ``max_fit_samples`` participants) one fit is used, so
         that large consultations keep their speed.
@@ -156,6 +162,7 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         max_fit_samples: int = 5_000,
         n_resamples: int = 16,
         resample_drop: float = 0.10,
+        fitted_prior: bool = True,
         max_resample_votes: int = 200_000,
         previous_groups: IntArray | None = None,
         random_state: int | None = None,
@@ -172,6 +179,7 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         self.max_fit_samples = max_fit_samples
         self.n_resamples = n_resamples
         self.resample_drop = resample_drop
+        self.fitted_prior = fitted_prior
         self.max_resample_votes = max_resample_votes
         self.previous_groups = previous_groups
         self.random_state = random_state
@@ -301,7 +309,10 @@ class OpinionClusterer(ClusterMixin, BaseEstimator):  # type: ignore[misc]
         # The consensus decides the groups, i.e. their tables; each participant is then placed by
         # their own votes under those tables (one E-step), not by the count of runs: a count
         # also carries the noise of every fit, the tables average it out over the group.
-        step = fit_from(one_hot, hard, self.outcome_priors_, 1, self.tol)
+        if self.fitted_prior:
+            step = place_with_fitted_prior(one_hot, hard, self.outcome_priors_)
+        else:
+            step = fit_from(one_hot, hard, self.outcome_priors_, 1, self.tol)
         posterior = step.responsibilities
         if self.previous_groups is not None and self.previous_groups.shape == labels.shape:
             posterior = prefer_previous(posterior, labels, self.previous_groups)

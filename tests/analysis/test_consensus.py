@@ -16,8 +16,9 @@ from deliberate.analysis.consensus import (
     prefer_previous,
     reference_run,
 )
+from deliberate.analysis.placement import place_with_fitted_prior
 from deliberate.analysis.simulate import simulate_arrays
-from deliberate.analysis.vote_mixture import encode_votes, fit_from, outcome_priors
+from deliberate.analysis.vote_mixture import encode_votes, outcome_priors
 
 
 def _labels(*values: int) -> np.ndarray:
@@ -87,10 +88,11 @@ def test_the_clusterer_reports_the_consensus_of_its_resampled_fits() -> None:
         resampled = drop_votes(one_hot, model.resample_drop, rng)
         runs.append(OpinionClusterer(random_state=seed, n_resamples=0).fit(resampled).labels_)
     consensus = consensus_labels(runs)
-    # The consensus decides the groups' tables; each participant is placed by their own votes.
+    # The consensus decides the groups' tables; each participant is placed by their own votes,
+    # under tables smoothed by the fitted prior (test_placement.py).
     priors = outcome_priors(one_hot, model.prior)
     k = int(consensus.max()) + 1
-    placed = fit_from(one_hot, np.eye(k)[consensus], priors, 1, model.tol).responsibilities
+    placed = place_with_fitted_prior(one_hot, np.eye(k)[consensus], priors).responsibilities
     assert model.labels_.tolist() == np.argmax(placed, axis=1).tolist()
     # Not simply the count of runs: a few participants most runs put elsewhere are placed by
     # their own votes (4 of 300 on this set).
