@@ -15,9 +15,9 @@ So the final placement uses the same symmetric prior over the outcomes that occu
 likelihood: the ``s`` that maximises the marginal likelihood of all group-statement vote counts
 under the partition (empirical Bayes). Where groups are close to unanimous the data ask for a
 weak prior and a small group's few votes count for what they are (the planted grid: ``s`` about
-0.6); where groups are divided the data ask for the flat prior or a stronger one (the real
-conversations: ``s`` 1.0 to 2.3, against the fixed 2), so the placement there moves at most a
-few participants (0 to 3 per conversation).
+0.55); where groups are divided the data ask for about the fixed prior (the real conversations:
+``s`` 1.0 to 2.3, against the fixed 2), so the placement there moves at most a few participants
+(0 to 3 per conversation).
 The strength is one number for all tables, estimated mostly from the large groups, whose tables
 are well measured; it is then applied to the small groups, whose tables are not.
 
