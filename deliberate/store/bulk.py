@@ -257,19 +257,7 @@ def _copy_packed(
         driver.cursor() as cursor,
         cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
     ):
-        for first in range(0, count, chunk):
-            size = min(chunk, count - first)
-            block = np.hstack(
-                [
-                    np.broadcast_to(p, (size, p.shape[1]))
-                    if p.shape[0] == 1 and count != 1
-                    else p[first : first + size]
-                    for p in pieces
-                ]
-            )
-            copy.write(block.tobytes())
-            if on_chunk is not None:
-                on_chunk(size)
+        _write_blocks(copy, pieces, count, chunk, on_chunk)
     return count
 
 
@@ -325,21 +313,33 @@ def _copy_binary(
     statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN (FORMAT binary)"
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         copy.write(_BINARY_HEADER)
-        for first in range(0, count, chunk):
-            size = min(chunk, count - first)
-            block = np.hstack(
-                [
-                    np.broadcast_to(p, (size, p.shape[1]))
-                    if p.shape[0] == 1 and count != 1
-                    else p[first : first + size]
-                    for p in pieces
-                ]
-            )
-            copy.write(block.tobytes())
-            if on_chunk is not None:
-                on_chunk(size)
+        _write_blocks(copy, pieces, count, chunk, on_chunk)
         copy.write(b"\xff\xff")
     return count
+
+
+def _write_blocks(
+    copy: Any,
+    pieces: Sequence[NDArray[np.uint8]],
+    count: int,
+    chunk: int,
+    on_chunk: Callable[[int], None] | None,
+) -> None:
+    """Write ``count`` rows to a ``COPY``, ``chunk`` at a time: each row is the pieces' bytes
+    side by side (a piece of one row is a constant, repeated on every row)."""
+    for first in range(0, count, chunk):
+        size = min(chunk, count - first)
+        block = np.hstack(
+            [
+                np.broadcast_to(p, (size, p.shape[1]))
+                if p.shape[0] == 1 and count != 1
+                else p[first : first + size]
+                for p in pieces
+            ]
+        )
+        copy.write(block.tobytes())
+        if on_chunk is not None:
+            on_chunk(size)
 
 
 def _rows(cells: Sequence[Cells], count: int) -> Iterator[tuple[object, ...]]:
