@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -29,8 +30,16 @@ from deliberate.store import facilitators as facilitator_rows
 __all__ = ["FacilitatorUseCases"]
 
 _HASHER = PasswordHasher()
-# Verified when the username is unknown, so that a miss takes as long as a wrong password.
-_DUMMY_HASH = _HASHER.hash("deliberate-timing-equaliser")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so that a miss takes as long as a wrong password.
+
+    Made on first use, not at import: hashing costs tens of milliseconds of CPU and 64 MiB, which
+    every process (a restarted worker too) would otherwise pay at start.
+    """
+    return _HASHER.hash("deliberate-timing-equaliser")
 
 
 def _token_hash(token: str) -> str:
@@ -132,7 +141,7 @@ class FacilitatorUseCases(ServiceBase):
         reserved = self._reserve_attempt(limits, now, "too many failed logins; try again later")
         with self.store.read() as connection:
             credentials = facilitator_rows.get_credentials(connection, name)
-        stored_hash = credentials[1] if credentials else _DUMMY_HASH
+        stored_hash = credentials[1] if credentials else _dummy_hash()
         try:
             _HASHER.verify(stored_hash, password)
             verified = credentials is not None
