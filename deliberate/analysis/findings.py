@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import norm
+from scipy.special import ndtr  # the normal upper tail is ndtr(-x); scipy.stats is slow to import
 
 from deliberate.analysis.definitions import (
     FindingRules,
@@ -224,7 +224,7 @@ def minority_positions(
                         group_votes=int(own_votes[c]),
                         others_votes=int(rest_votes[c]),
                         z=float(z[c]),
-                        p_value=float(norm.sf(z[c])),
+                        p_value=float(ndtr(-z[c])),
                     )
                 )
             else:

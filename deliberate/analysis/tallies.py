@@ -31,7 +31,7 @@ from typing import Self
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import norm
+from scipy.special import ndtr  # the normal upper tail is ndtr(-x); scipy.stats is slow to import
 
 from deliberate.analysis.definitions import FindingRules
 from deliberate.analysis.result import (
@@ -234,7 +234,7 @@ class TallyCombiner:
                 # Identical unanimity on both sides has no spread and no difference: z = 0.
                 z_scores.append(float((p_room - p_online) / spread) if spread > 0 else 0.0)
                 rows.append((index, column, float(p_room), float(p_online), n_room, n_online))
-        raw = 2 * norm.sf(np.abs(np.asarray(z_scores, dtype=np.float64)))
+        raw = 2 * ndtr(-np.abs(np.asarray(z_scores, dtype=np.float64)))
         adjusted = _benjamini_hochberg(np.asarray(raw, dtype=np.float64))
         differences = []
         for (index, column, p_room, p_online, n_room, n_online), p_value in zip(
