@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from deliberate.analysis import AnalysisParams, AnalysisResult, analyse
+from deliberate.analysis.result import _number, _numbers
 from deliberate.analysis.simulate import simulate_votes
 from deliberate.errors import AnalysisError
 
@@ -72,3 +74,24 @@ def test_foreign_json_is_a_typed_error() -> None:
         AnalysisResult.from_json(b'{"schema": "other"}')
     with pytest.raises(AnalysisError):
         AnalysisResult.from_json(b"not json")
+
+
+def test_the_vectorised_rounding_is_pythons_round_bit_for_bit() -> None:
+    rng = np.random.default_rng(1)
+    halves = (rng.integers(-(10**7), 10**7, 20_000) + 0.5) / 1e6  # ties, after the product
+    values = np.concatenate(
+        [
+            rng.normal(0, 1, 50_000),
+            rng.normal(0, 1e-5, 5_000),
+            halves,
+            np.nextafter(halves, 9.0),
+            np.nextafter(halves, -9.0),
+            rng.normal(0, 1e4, 500),
+            [0.0, -0.0, -1e-7, 1e-7, -4e-7, 5e-7, -5e-7, 2.5e-6, 1e300],
+        ]
+    )
+    mine = _numbers(values)
+    theirs = np.array([_number(v) for v in values.tolist()])
+    assert np.array_equal(mine.view(np.int64), theirs.view(np.int64))
+    with pytest.raises(AnalysisError):
+        _numbers(np.array([0.5, float("nan")]))
