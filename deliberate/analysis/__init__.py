@@ -6,8 +6,9 @@ entry point is :func:`analyse`; ``docs/analysis.md`` describes the method in pla
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from deliberate.analysis.matrix import VoteMatrix
-from deliberate.analysis.mixture import OpinionClusterer
 from deliberate.analysis.params import AnalysisMode, AnalysisParams
 from deliberate.analysis.pipeline import analyse, analyse_matrix
 from deliberate.analysis.result import AnalysisResult
@@ -18,6 +19,9 @@ from deliberate.analysis.warnings import (
     NoVariationWarning,
     NoVotesWarning,
 )
+
+if TYPE_CHECKING:
+    from deliberate.analysis.mixture import OpinionClusterer
 
 __all__ = [
     "AnalysisMode",
@@ -33,3 +37,12 @@ __all__ = [
     "analyse",
     "analyse_matrix",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``OpinionClusterer`` on first use: it imports scikit-learn, which a warm start skips."""
+    if name == "OpinionClusterer":
+        from deliberate.analysis.mixture import OpinionClusterer
+
+        return OpinionClusterer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -36,8 +36,6 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
-from sklearn.metrics import adjusted_rand_score
 
 __all__ = [
     "ANCHOR_ODDS",
@@ -75,6 +73,8 @@ def align_labels(labels: IntArray, reference: IntArray) -> IntArray:
     k_own, k_ref = int(labels.max()) + 1, int(reference.max()) + 1
     overlap = np.zeros((k_own, k_ref))
     np.add.at(overlap, (labels, reference), 1.0)
+    from scipy.optimize import linear_sum_assignment  # on first use: a warm start needs none
+
     own, partner = linear_sum_assignment(-overlap)
     mapping = np.full(k_own, -1, dtype=np.int64)
     mapping[own] = partner
@@ -83,6 +83,8 @@ def align_labels(labels: IntArray, reference: IntArray) -> IntArray:
 
 def reference_run(runs: list[IntArray]) -> int:
     """The index of the run with the highest mean adjusted Rand index against the others."""
+    from sklearn.metrics import adjusted_rand_score  # on first use: a warm start needs none
+
     n_runs = len(runs)
     agreement = np.zeros((n_runs, n_runs))
     for a in range(n_runs):

@@ -14,7 +14,6 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from deliberate.analysis.matrix import VoteMatrix
-from deliberate.analysis.mixture import OpinionClusterer
 from deliberate.analysis.params import AnalysisParams
 from deliberate.analysis.polis_clustering import cluster_like_polis
 from deliberate.analysis.projection import Projection, project
@@ -125,6 +124,9 @@ def _cluster(
         ),
         shape=(int(rows.sum()), 3 * matrix.shape[1]),
     )
+    # Imported on first use: it imports scikit-learn, which a warm start needs none of.
+    from deliberate.analysis.mixture import OpinionClusterer
+
     model = OpinionClusterer(
         max_groups=params.max_groups,
         random_state=params.seed,

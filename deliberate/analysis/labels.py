@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
 
 __all__ = [
     "IntArray",
@@ -74,6 +73,8 @@ def stable_group_ids(
         if cluster >= 0 and old is not None:
             overlap[cluster, column_of[old]] += 1
     assigned: dict[int, int] = {}
+    from scipy.optimize import linear_sum_assignment  # on first use: a warm start needs none
+
     matched_rows, matched_cols = linear_sum_assignment(overlap, maximize=True)
     for cluster, column in zip(matched_rows.tolist(), matched_cols.tolist(), strict=True):
         if overlap[cluster, column] > 0:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 __all__ = [
     "MOVE_TOLERANCE",
@@ -73,6 +72,8 @@ def _nearest(points: FloatArray, centres: FloatArray) -> IntArray:
         exact = ((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
         return np.asarray(np.argmin(exact, axis=1), dtype=np.int64)
     # Large inputs: a k-d tree over the centres answers in O(n log k) instead of O(n k).
+    from scipy.spatial import cKDTree  # on first use: a warm start needs none
+
     _, nearest = cKDTree(centres).query(points, k=1)
     return np.asarray(nearest, dtype=np.int64)
 

@@ -17,7 +17,6 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.linalg import eigh
-from sklearn.utils.extmath import randomized_svd
 
 from deliberate.analysis.matrix import VoteMatrix
 
@@ -88,6 +87,8 @@ def _top_axes(
         singular = np.sqrt(np.clip(values[order], 0.0, None))
         return np.asarray(vectors[:, order].T, dtype=np.float64), singular
     # Sparse randomized SVD: a few power iterations give the leading axes to well below 1e-3.
+    from sklearn.utils.extmath import randomized_svd  # on first use: a warm start needs none
+
     _, singular, vt = randomized_svd(
         centred, n_components, n_oversamples=10, n_iter=6, random_state=random_state
     )

@@ -22,7 +22,6 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.special import gammaln
-from sklearn.utils.extmath import randomized_svd
 
 from deliberate.errors import AnalysisError
 
@@ -104,6 +103,8 @@ def start_embedding(one_hot: sp.csr_matrix, n_components: int, seed: int) -> Flo
     dims = max(1, min(n_components, n_rows - 1, n_cols - 1))
     if centred.nnz == 0 or min(n_rows, n_cols) < 2:
         return np.zeros((n_rows, 1))
+    from sklearn.utils.extmath import randomized_svd  # on first use: a warm start needs none
+
     left, singular, _ = randomized_svd(centred, dims, n_iter=5, random_state=seed)
     per_row = np.asarray(observed.sum(axis=1)).ravel()
     scale = np.sqrt(int((counts > 0).sum()) / np.maximum(per_row, 1.0))
