@@ -107,10 +107,7 @@ class SnapshotUseCases(ServiceBase):
         with self.store.read() as connection:
             self._consultation(connection, consultation_id)
             rows = read_participant_rows(connection, consultation_id)
-        return tuple(
-            SnapshotParticipant(p.participant_id, p.channel, p.attributes, p.quarantined)
-            for p in rows
-        )
+        return tuple(rows)
 
     def _parts(
         self,
@@ -211,15 +208,7 @@ def _build(consultation_id: str, round_id: str | None, parts: _Parts) -> VoteSna
             )
             for s in statements
         ),
-        participants=tuple(
-            SnapshotParticipant(
-                participant_id=p.participant_id,
-                channel=p.channel,
-                attributes=p.attributes,
-                quarantined=p.quarantined,
-            )
-            for p in participants
-        ),
+        participants=tuple(participants),  # the rows are the snapshot's participant objects
         # Arrays, not one object per vote (issue 16); read as a sequence they are the votes
         # in (participant id, statement id) order.
         votes=TableVotes(
