@@ -20,6 +20,9 @@ from deliberate.domain.snapshot import SnapshotVote, Vote, VoteSnapshot
 
 __all__ = ["TableVotes", "VoteTable"]
 
+# Outcome slot of each vote sign + 1: disagree (-1) → 1, pass (0) → 2, agree (+1) → 0.
+_OUTCOME = np.array([1, 2, 0], dtype=np.int64)
+
 
 class TableVotes(Sequence[SnapshotVote]):
     """A snapshot's votes kept as arrays; a :class:`SnapshotVote` is made only when one is read.
@@ -123,9 +126,24 @@ class TableVotes(Sequence[SnapshotVote]):
         counts = np.zeros(n_rows * n_columns * 3, dtype=np.int64)
         if not self.vote.size:
             return counts.reshape(n_rows, n_columns, 3)
-        rows = np.asarray(row_of, dtype=np.int64)[self.participant]
-        columns = np.asarray(column_of, dtype=np.int64)[self.statement]
-        outcome = np.where(self.vote > 0, 0, np.where(self.vote < 0, 1, 2))
+        row_at = np.asarray(row_of, dtype=np.int64)
+        column_at = np.asarray(column_of, dtype=np.int64)
+        outcome = _OUTCOME[np.sign(self.vote) + 1]
+        if (
+            row_at.size
+            and bool((row_at == row_at[0]).all())
+            and row_at[0] >= 0
+            and column_at.size == n_columns
+            and np.array_equal(column_at, np.arange(n_columns))
+        ):
+            # Everyone in one row (one channel) and the columns as numbered: one pass.
+            flat = self.statement * 3 + outcome
+            counts[row_at[0] * n_columns * 3 : (row_at[0] + 1) * n_columns * 3] = np.bincount(
+                flat, minlength=n_columns * 3
+            )
+            return counts.reshape(n_rows, n_columns, 3)
+        rows = row_at[self.participant]
+        columns = column_at[self.statement]
         keep = (rows >= 0) & (columns >= 0)
         flat = (rows[keep] * n_columns + columns[keep]) * 3 + outcome[keep]
         counts += np.bincount(flat, minlength=counts.size)
