@@ -38,8 +38,8 @@ from deliberate.analysis.labels import stable_group_ids
 from deliberate.analysis.matrix import VoteMatrix
 from deliberate.analysis.params import AnalysisParams
 from deliberate.analysis.pipeline import build_result
-from deliberate.analysis.projection import Projection
 from deliberate.analysis.result import AnalysisResult
+from deliberate.analysis.warm_projection import warm_projection
 from deliberate.errors import AnalysisError
 
 __all__ = ["MIXTURE_PRIOR", "BoolArray", "FloatArray", "IntArray", "LiveModel"]
@@ -122,30 +122,13 @@ class LiveModel:
         model of those groups. Nothing is fitted, so this costs a pass over the votes.
         """
         params = params or AnalysisParams()
-        n_rows, n_cols = matrix.shape
+        n_rows = matrix.shape[0]
         polis = params.mode == "polis"
         voted = matrix.votes_per_statement() > 0
         columns = matrix.included & voted
         extra = int((~matrix.included & voted).sum()) if polis else 0
-        keep = columns[matrix.cols]
-        rows, cols = matrix.rows[keep], matrix.cols[keep]
-        values = matrix.values[keep].astype(np.float64)
-        counts = np.bincount(cols, minlength=n_cols).astype(np.float64)
-        sums = np.bincount(cols, weights=values, minlength=n_cols)
-        center = np.divide(sums, counts, out=np.zeros(n_cols), where=counts > 0)
-        components = np.zeros((2, n_cols))
-        for j, sid in enumerate(matrix.statement_ids):
-            components[:, j] = result.axes.get(sid, (0.0, 0.0))
-        observed = np.bincount(rows, minlength=n_rows).astype(np.int64)
-        scale = np.sqrt((int(columns.sum()) + extra) / np.maximum(observed + extra, 1))
-        scale[observed == 0] = 0.0
-        centred = values - center[cols]
-        coordinates: FloatArray = np.zeros((n_rows, 2))
-        for k in range(2):
-            coordinates[:, k] = np.bincount(
-                rows, weights=centred * components[k, cols], minlength=n_rows
-            )
-        coordinates *= scale[:, None]
+        projection, observed = warm_projection(matrix, result, columns, extra)
+        coordinates = projection.coordinates
         group_ids = sorted(group.id for group in result.groups)
         index = {gid: g for g, gid in enumerate(group_ids)}
         row_of = {pid: i for i, pid in enumerate(matrix.participant_ids)}
@@ -159,13 +142,7 @@ class LiveModel:
             columns=columns,
             voters=voters,
             in_analysis=labels >= 0,
-            projection=Projection(
-                center=center,
-                components=components,
-                coordinates=coordinates,
-                explained_variance=np.array(result.explained_variance, dtype=np.float64),
-                scale=scale,
-            ),
+            projection=projection,
             labels=labels,
             k_scores=dict(result.k_scores),
         )
@@ -176,7 +153,8 @@ class LiveModel:
             labels[waiting] = _choose(
                 matrix, waiting, columns, coordinates, log_theta, log_weights, centres, polis
             )
-        return cls._assemble(matrix, grouping, group_ids, texts, params, result.warnings)
+        found = result.warnings
+        return cls._assemble(matrix, grouping, group_ids, texts, params, found, observed, row_of)
 
     @classmethod
     def _assemble(
@@ -187,6 +165,8 @@ class LiveModel:
         texts: Sequence[str],
         params: AnalysisParams,
         found: Iterable[str],
+        observed: IntArray | None = None,
+        row_of: dict[str, int] | None = None,
     ) -> LiveModel:
         """The model of ``grouping``: tallies, group tables and centres, and its result."""
         labels = grouping.labels
@@ -217,14 +197,16 @@ class LiveModel:
             group_ids=tuple(group_ids),
             found=found,
             extra_observed=extra,
-            observed=matrix.votes_per_participant(columns=grouping.columns),
+            observed=matrix.votes_per_participant(columns=grouping.columns)
+            if observed is None
+            else observed,
             group_counts=group_counts,
             totals=totals,
             log_theta=log_theta,
             log_weights=log_weights,
             centres=centres,
             result=result,
-            row_of={pid: i for i, pid in enumerate(matrix.participant_ids)},
+            row_of=row_of or {pid: i for i, pid in enumerate(matrix.participant_ids)},
         )
 
     def advance(self, matrix: VoteMatrix, changed: Iterable[str]) -> LiveModel:
