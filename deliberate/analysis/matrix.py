@@ -70,11 +70,14 @@ class VoteMatrix:
         *,
         included: NDArray[np.bool_] | None = None,
         order: NDArray[np.floating] | None = None,
+        copy: bool = True,
     ) -> VoteMatrix:
         """Build a matrix from vote triples, keeping the last vote per cell.
 
         ``order`` (for example timestamps) decides which of several votes on one cell is the
-        last; without it the last triple in the input wins.
+        last; without it the last triple in the input wins. ``copy=False``: the caller hands
+        ``rows`` and ``cols`` over, and the matrix may keep them (no 80 MB of copies at 5
+        million votes).
         """
         n_rows, n_cols = len(participant_ids), len(statement_ids)
         rows64 = np.asarray(rows, dtype=np.int64)
@@ -104,8 +107,8 @@ class VoteMatrix:
                 participant_ids=tuple(str(p) for p in participant_ids),
                 statement_ids=tuple(str(s) for s in statement_ids),
                 included=mask.copy(),
-                rows=rows64.copy(),
-                cols=cols64.copy(),
+                rows=rows64.copy() if copy else rows64,
+                cols=cols64.copy() if copy else cols64,
                 values=vals.astype(np.int8),
             )
         # Sort by cell, newest last (ties in input order), then keep the last entry of each cell.
@@ -137,11 +140,15 @@ class VoteMatrix:
         Quarantined participants are left out. Rows follow the snapshot's participant order;
         voters missing from the participant list are an error in the snapshot.
         """
-        return cls.from_table(VoteTable.from_snapshot(snapshot))
+        # The table's row and column arrays are made here and kept by nobody else.
+        return cls.from_table(VoteTable.from_snapshot(snapshot), copy=False)
 
     @classmethod
-    def from_table(cls, table: VoteTable) -> VoteMatrix:
-        """Build the matrix from vote arrays (a file reader's or the store's), latest vote wins."""
+    def from_table(cls, table: VoteTable, *, copy: bool = True) -> VoteMatrix:
+        """Build the matrix from vote arrays (a file reader's or the store's), latest vote wins.
+
+        ``copy=False``: the matrix may keep the table's row and column arrays.
+        """
         if (table.participant < 0).any() or (table.statement < 0).any():
             raise AnalysisError("The snapshot has a vote for an unknown participant or statement.")
         return cls.from_arrays(
@@ -152,6 +159,7 @@ class VoteMatrix:
             table.vote,
             included=table.included,
             order=table.timestamp,
+            copy=copy,
         )
 
     @property

@@ -276,7 +276,7 @@ def _merge(
 ) -> VoteColumns:
     """The stored cells renumbered (gone ids dropped), with the tail's cells put over them.
 
-    The result is sorted by row, then column.
+    The result is sorted by row, then column. ``stored``'s value and time arrays are changed.
     """
     width = max(len(statement_ids), 1)
     rows, columns = stored.participant, stored.statement
@@ -302,7 +302,7 @@ def _merge(
     at = np.searchsorted(cells, new_cells)
     present = at < cells.size
     present[present] = cells[at[present]] == new_cells[present]
-    values, micros = values.copy(), micros.copy()
+    # ``stored``'s arrays are this read's own (converted from the row's bytes): set in place.
     values[at[present]] = new_values[present]
     micros[at[present]] = new_micros[present]
     added, where = ~present, at[~present]
