@@ -95,7 +95,8 @@ class VoteMatrix:
             raise AnalysisError("A vote value is not agree (+1), disagree (-1) or pass (0).")
         if len(set(participant_ids)) != n_rows or len(set(statement_ids)) != n_cols:
             raise AnalysisError("Participant and statement ids must be unique.")
-        cells = rows64 * max(n_cols, 1) + cols64
+        cells = rows64 * max(n_cols, 1)
+        cells += cols64  # in place: one fresh array of 5 million, not two
         mask = np.ones(n_cols, dtype=bool) if included is None else np.asarray(included, bool)
         if mask.shape != (n_cols,):
             raise AnalysisError("The included mask must have one entry per statement.")
@@ -182,8 +183,8 @@ class VoteMatrix:
 
     def votes_per_participant(self, *, columns: BoolArray | None = None) -> IntArray:
         """Observed cells per row (passes included), optionally over a subset of statements."""
-        keep = np.ones(self.values.size, dtype=bool) if columns is None else columns[self.cols]
-        return np.bincount(self.rows[keep], minlength=self.shape[0]).astype(np.int64)
+        rows = self.rows if columns is None else self.rows[columns[self.cols]]
+        return np.bincount(rows, minlength=self.shape[0]).astype(np.int64)
 
     def votes_per_statement(self) -> IntArray:
         """Observed cells per column, passes included."""
@@ -195,7 +196,8 @@ class VoteMatrix:
         ``rows`` restricts the count to a subset of participants.
         """
         n_cols = self.shape[1]
-        flat = self.cols * 3 + _SLOT[self.values + 1]  # one pass, not one per outcome
+        flat = self.cols * 3  # one pass, not one per outcome, and in place
+        flat += _SLOT[self.values + 1]
         if rows is not None:
             flat = flat[rows[self.rows]]
         return np.bincount(flat, minlength=n_cols * 3).reshape(n_cols, 3).astype(np.int64)
@@ -209,7 +211,11 @@ class VoteMatrix:
         row_group = labels[self.rows]
         grouped = row_group >= 0
         slot = _SLOT[self.values[grouped] + 1]
-        flat = (row_group[grouped] * n_cols + self.cols[grouped]) * 3 + slot
+        flat = row_group[grouped]  # in place: few fresh arrays of 5 million
+        flat *= n_cols
+        flat += self.cols[grouped]
+        flat *= 3
+        flat += slot
         counts = np.bincount(flat, minlength=n_groups * n_cols * 3)
         return counts.reshape(n_groups, n_cols, 3).astype(np.int64)
 

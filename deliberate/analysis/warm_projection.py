@@ -43,12 +43,13 @@ def warm_projection(
     observed = np.bincount(rows, minlength=n_rows).astype(np.int64)
     scale = np.sqrt((int(columns.sum()) + extra) / np.maximum(observed + extra, 1))
     scale[observed == 0] = 0.0
-    centred = values - center[cols]
+    centred = values  # in place: the float copy is this function's own
+    centred -= center[cols]
     coordinates = np.zeros((n_rows, 2))
     for k in range(2):
-        coordinates[:, k] = np.bincount(
-            rows, weights=centred * components[k, cols], minlength=n_rows
-        )
+        weights = components[k, cols]
+        weights *= centred
+        coordinates[:, k] = np.bincount(rows, weights=weights, minlength=n_rows)
     coordinates *= scale[:, None]
     projection = Projection(
         center=center,

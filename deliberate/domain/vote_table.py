@@ -137,7 +137,8 @@ class TableVotes(Sequence[SnapshotVote]):
             and np.array_equal(column_at, np.arange(n_columns))
         ):
             # Everyone in one row (one channel) and the columns as numbered: one pass.
-            flat = self.statement * 3 + outcome
+            flat = self.statement * 3
+            flat += outcome
             counts[row_at[0] * n_columns * 3 : (row_at[0] + 1) * n_columns * 3] = np.bincount(
                 flat, minlength=n_columns * 3
             )
