@@ -123,7 +123,9 @@ class AnalysisWorker:
         ``(snapshot, settings, previous JSON or None) -> JSON bytes``; defaults to
         :func:`analyse_snapshot`.
     clock : callable, default=time.monotonic
-        Seconds for the quiet times; a test passes one that stands still until it moves it.
+        Seconds for the quiet times, the age of the in-memory copy, how long a recompute took
+        and the live analysis's full-run interval; a test passes one that stands still until
+        it moves it, so no outcome depends on the machine's speed.
     """
 
     def __init__(
@@ -152,7 +154,7 @@ class AnalysisWorker:
         self.store_reads = 0  # full snapshot reads from the store, for tests and benchmarks
         self.read_seconds = 0.0  # CPU seconds of those reads on the worker's own thread
         self.last_cpu_s = 0.0  # CPU seconds of the last stored result on the worker's thread
-        self.live = LiveAnalyses(settings) if analyser is None else None
+        self.live = LiveAnalyses(settings, clock) if analyser is None else None
         self._full: dict[str, FullRun] = {}  # the background full run of each consultation
         self._full_thread: threading.Thread | None = None
 
@@ -199,7 +201,7 @@ class AnalysisWorker:
         Returns ``None`` (and logs) when the analysis cannot run; the previous version then
         stays the latest, so live maps keep showing it.
         """
-        started, cpu = time.monotonic(), time.thread_time()
+        started, cpu = self.clock(), time.thread_time()
         try:
             if self.live is not None:
                 payload = self._live_payload(self.live, consultation_id)
@@ -212,7 +214,7 @@ class AnalysisWorker:
                 payload = self.analyser(snapshot, self.settings, previous)
             stored = self.service.store_analysis(consultation_id, payload)
             self._stored[consultation_id] = payload
-            self._took[consultation_id] = time.monotonic() - started
+            self._took[consultation_id] = self.clock() - started
             self.last_cpu_s = time.thread_time() - cpu
         except DeliberateError as error:
             _log.warning("analysis of %s skipped: %s", consultation_id, error)
@@ -313,7 +315,7 @@ class AnalysisWorker:
         fresh read. ``by_age=False``: the copy is not read again for its age (the live
         analysis's background full runs read the store instead).
         """
-        now = time.monotonic()
+        now = self.clock()
         pending: list[SnapshotVote] = []
         joined = False
         with self._condition:

@@ -49,7 +49,7 @@ class _Listener:
 
     def wait_for(self, count: int) -> list[Event]:
         with self.arrived:
-            assert self.arrived.wait_for(lambda: len(self.seen) >= count, timeout=10)
+            assert self.arrived.wait_for(lambda: len(self.seen) >= count, timeout=30)
             return list(self.seen)
 
 

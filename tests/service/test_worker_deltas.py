@@ -6,7 +6,6 @@ The copy it analyses must equal a fresh read, vote for vote; anything but a list
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from store.builders import open_consultation
@@ -18,22 +17,36 @@ from deliberate.service import Service
 from deliberate.worker import AnalysisWorker
 
 
+class _TestClock:
+    """Seconds that stand still unless the test (or the analysis it stands for) moves them."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def _worker(
     service_factory: Callable[..., Service], *, takes: float = 0.0, **overrides: float
 ) -> tuple[Service, AnalysisWorker, list[VoteSnapshot]]:
-    """A started worker whose analysis records each snapshot and takes ``takes`` seconds."""
+    """A started worker whose analysis records each snapshot and takes ``takes`` seconds.
+
+    The seconds are the worker's clock, moved by the analysis: the copy's age and how long a
+    recompute took never depend on the machine's speed.
+    """
     bus = InProcessEventBus()
     service = service_factory(events=bus, analysis_debounce_seconds=3600.0, **overrides)
     seen: list[VoteSnapshot] = []
-    never = threading.Event()
+    clock = _TestClock()
 
     def analyser(snapshot: VoteSnapshot, settings: Settings, previous: bytes | None) -> bytes:
         seen.append(snapshot)
-        never.wait(takes)  # never set: the analysis simply takes this long
+        clock.now += takes  # the analysis simply takes this long
         return b"{}"
 
-    worker = AnalysisWorker(service, bus, service.settings, analyser=analyser).start()
-    return service, worker, seen
+    worker = AnalysisWorker(service, bus, service.settings, analyser=analyser, clock=clock)
+    return service, worker.start(), seen
 
 
 def test_vote_events_update_the_copy_without_reading_the_store(

@@ -49,8 +49,10 @@ def _measured(
     tracemalloc.start()
     try:
         try:
+            # Memory and the bounds are tested here, not the time limit (a slow machine under
+            # tracemalloc may pass the default 5 CPU seconds): the limit is generous.
             result: FormBatch | InvalidUpload = parse_form_upload(
-                data, table=table, statements=statements
+                data, table=table, statements=statements, time_limit=600.0
             )
         except InvalidUpload as refusal:
             result = refusal

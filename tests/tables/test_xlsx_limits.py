@@ -175,7 +175,7 @@ def test_a_workbook_with_shared_strings_and_styles_is_read(
         {SHEET: rows_of, STYLES: _styles(2_000), "[Content_Types].xml": _with_shared_type},
         _shared_strings(texts),
     )
-    batch = parse_form_upload(data, table=table, statements=statements)
+    batch = parse_form_upload(data, table=table, statements=statements, time_limit=600.0)
     assert isinstance(batch, FormBatch)
     assert [form.form_number for form in batch.forms] == [402]
     assert batch.vote_count == 2
