@@ -56,12 +56,18 @@ PACKAGES: dict[str, dict[str, list[str]]] = {
             "tests/store/test_store_atomicity.py",
             "tests/store/test_store_concurrency.py",
         ],
-        "deliberate/store/sessions.py": ["tests/service/test_service_tables.py"],
+        "deliberate/store/sessions.py": [
+            "tests/service/test_service_tables.py",
+            "tests/service/test_service_table_uploads.py",
+        ],
         "deliberate/store/facilitators.py": ["tests/service/test_service_facilitators.py"],
     },
     "service": {
         "deliberate/service/participation.py": ["tests/service/test_service_votes.py"],
-        "deliberate/service/contributions.py": ["tests/service/test_service_tables.py"],
+        "deliberate/service/contributions.py": [
+            "tests/service/test_service_tables.py",
+            "tests/service/test_service_table_uploads.py",
+        ],
         "deliberate/service/facilitators.py": ["tests/service/test_service_facilitators.py"],
         "deliberate/service/moderation.py": ["tests/service/test_service_statements.py"],
     },

@@ -43,3 +43,14 @@ def test_no_test_times_itself() -> None:
     clock = re.compile(r"perf_counter|process_time|deadline=(?!None)")
     found = [name for name, source in _test_sources().items() if clock.search(source)]
     assert found == []
+
+
+def test_test_modules_stay_small() -> None:
+    # The project's rule for modules (400 lines) holds for the tests too: split by topic, with
+    # the shared builders in a helper module (tests/web/table_rooms.py, tests/service/*_world.py).
+    found = {
+        name: lines
+        for name, source in _test_sources().items()
+        if (lines := source.count("\n")) > 400 and not name.startswith("tests/data/")
+    }
+    assert found == {}

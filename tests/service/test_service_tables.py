@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-import io
 from collections.abc import Callable
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
 from store.databases import FakeClock
 
 from deliberate.domain.sessions import table_channel
@@ -20,61 +18,13 @@ from deliberate.errors import (
     Conflict,
     DuplicateStatement,
     InvalidInput,
-    InvalidUpload,
     NotFound,
     RateLimited,
 )
 from deliberate.service import RecordingEventSink, Service
 from deliberate.service.sessions import TablePlan
-from deliberate.store import participants as participant_rows
-from deliberate.store import sessions as session_rows
-from deliberate.store.schema import paper_forms, participants, vote_events, votes
-
-TEXTS = [
-    "Er moet meer groen komen in de straten, ook als dat parkeerplekken kost.",
-    "Parkeren voor bewoners moet goedkoper worden.",
-    "Rond scholen moet de maximumsnelheid 30 km per uur zijn.",
-]
-
-
-@pytest.fixture
-def events() -> RecordingEventSink:
-    return RecordingEventSink()
-
-
-@pytest.fixture
-def service(service_factory: Callable[..., Service], events: RecordingEventSink) -> Service:
-    return service_factory(events=events)
-
-
-@pytest.fixture
-def room(service: Service) -> dict[str, str]:
-    """An open round with three seeded statements, a session and its table 1 (forms 101–110)."""
-    consultation = service.create_consultation("Hoe maken we onze wijk groener?")
-    round_ = service.create_round(consultation.consultation_id, "Ronde 1")
-    service.seed_statements(consultation.consultation_id, TEXTS)
-    service.open_round(round_.round_id)
-    session, code = service.create_table_session(
-        consultation.consultation_id,
-        place="buurthuis De Pijp",
-        held_on=date(2026, 3, 12),
-        neighbourhood="De Pijp",
-    )
-    service.add_table(session.session_id, 1, host_name="Fatima el Amrani", form_count=10)
-    return {
-        "consultation_id": consultation.consultation_id,
-        "round_id": round_.round_id,
-        "session_id": session.session_id,
-        "code": code,
-    }
-
-
-def _counts(service: Service) -> tuple[int, int, int, int]:
-    with service.store.read() as connection:
-        return tuple(  # type: ignore[return-value]
-            int(connection.execute(select(func.count()).select_from(t)).scalar_one())
-            for t in (participants, votes, vote_events, paper_forms)
-        )
+from service.table_world import *  # noqa: F403 - the fixtures
+from service.table_world import TEXTS, counts
 
 
 def test_sessions_and_tables_are_listed(service: Service, room: dict[str, str]) -> None:
@@ -143,108 +93,13 @@ def test_entered_form_is_one_participant_with_the_table_channel(
         (codes["S1"], Vote.AGREE),
         (codes["S3"], Vote.PASS),
     }
-    before = _counts(service)
+    before = counts(service)
     with pytest.raises(AlreadyExists, match="form 101"):
         service.enter_form(room["session_id"], 1, 101, {"S2": "oneens"})
-    assert _counts(service) == before
+    assert counts(service) == before
     topics = [topic for topic, _ in events.events]
     assert "sessions" in topics
     assert "votes" in topics
-
-
-def test_good_upload_creates_exactly_its_participants_and_votes(
-    service: Service, room: dict[str, str]
-) -> None:
-    codes = {s.code: s.statement_id for s in service.form_statements(room["session_id"])}
-    before = _counts(service)
-    upload = "formulier;S1;S2;S3\n101;eens;oneens;\n102;oneens;;weet niet\n103;;;\n"
-    result = service.import_forms(room["session_id"], 1, upload.encode())
-    assert result.form_numbers == (101, 102)
-    assert result.skipped_rows == (4,)
-    assert _counts(service) == (before[0] + 2, before[1] + 4, before[2] + 4, before[3] + 2)
-    snapshot = service.snapshot(room["consultation_id"])
-    by_participant = {
-        (v.participant_id, v.statement_id): v.value
-        for v in snapshot.votes
-        if v.participant_id in result.participant_ids
-    }
-    first, second = result.participant_ids
-    assert by_participant == {
-        (first, codes["S1"]): Vote.AGREE,
-        (first, codes["S2"]): Vote.DISAGREE,
-        (second, codes["S1"]): Vote.DISAGREE,
-        (second, codes["S3"]): Vote.PASS,
-    }
-    contributions = service.session_contributions(room["session_id"])
-    assert [f[0] for f in contributions.forms] == [101, 102]
-
-
-@pytest.mark.parametrize(
-    "upload",
-    [
-        "formulier,S1,S2,S3\n101,eens,oneens,eens\n102,misschien,eens,eens\n",  # bad answer
-        "formulier,S1,S2,S3\n101,eens,oneens,eens\n250,eens,eens,eens\n",  # other table's form
-        "formulier,S1,S2,S9\n101,eens,oneens,eens\n",  # unknown statement code
-        "formulier,S1,S2,S3\n101,eens,,\n101,oneens,,\n",  # same form twice in the file
-    ],
-)
-def test_bad_upload_leaves_nothing_behind(
-    service: Service, room: dict[str, str], upload: str
-) -> None:
-    before = _counts(service)
-    with pytest.raises(InvalidUpload):
-        service.import_forms(room["session_id"], 1, upload.encode())
-    assert _counts(service) == before
-
-
-class _Fault(Exception):
-    """A failure injected into the store halfway through an import."""
-
-
-@pytest.mark.parametrize("where", ["second participant", "paper forms"])
-def test_a_fault_halfway_through_an_import_leaves_nothing_behind(
-    service: Service, room: dict[str, str], monkeypatch: pytest.MonkeyPatch, where: str
-) -> None:
-    # The file is valid, so the import gets past validation and starts writing; the fault comes
-    # after the first form's participant (or after every vote). One transaction for the whole
-    # file means none of it stays.
-    if where == "second participant":
-        real = participant_rows.insert_participant
-        calls: list[object] = []
-
-        def insert_participant(connection: object, participant: object) -> None:
-            calls.append(participant)
-            if len(calls) == 2:
-                raise _Fault
-            real(connection, participant)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(participant_rows, "insert_participant", insert_participant)
-    else:
-
-        def insert_paper_forms(*args: object, **kwargs: object) -> None:
-            raise _Fault
-
-        monkeypatch.setattr(session_rows, "insert_paper_forms", insert_paper_forms)
-    upload = b"formulier;S1;S2;S3\n101;eens;oneens;\n102;oneens;;weet niet\n103;eens;eens;eens\n"
-    before = _counts(service)
-    with pytest.raises(_Fault):
-        service.import_forms(room["session_id"], 1, upload)
-    assert _counts(service) == before
-    monkeypatch.undo()
-    assert service.import_forms(room["session_id"], 1, upload).form_numbers == (101, 102, 103)
-    assert _counts(service)[0] == before[0] + 3
-
-
-def test_form_entered_before_refuses_the_whole_upload(
-    service: Service, room: dict[str, str]
-) -> None:
-    service.enter_form(room["session_id"], 1, 102, {"S1": "eens"})
-    before = _counts(service)
-    with pytest.raises(InvalidUpload, match="already been entered"):
-        service.import_forms(
-            room["session_id"], 1, b"formulier,S1,S2,S3\n101,eens,,\n102,oneens,,\n"
-        )
-    assert _counts(service) == before
 
 
 def test_seeded_statements_get_the_first_form_codes(
@@ -293,14 +148,14 @@ def test_tallies_are_recorded_replaced_and_never_participants(
     service: Service, room: dict[str, str], events: RecordingEventSink
 ) -> None:
     statement_id = service.form_statements(room["session_id"])[0].statement_id
-    before = _counts(service)
+    before = counts(service)
     first = service.record_tally(room["session_id"], 1, statement_id, agree=7, disagree=2, passed=1)
     second = service.record_tally(room["session_id"], 1, statement_id, agree=8, disagree=2)
     assert (first.replaced, second.replaced) == (False, True)
     assert second.previous == first.tally
     with pytest.raises(dataclasses.FrozenInstanceError):  # a record of what was stored
         second.previous = None  # type: ignore[misc]
-    assert _counts(service) == before
+    assert counts(service) == before
     (tally,) = service.session_contributions(room["session_id"]).tallies
     assert (tally.agree, tally.disagree, tally.passed) == (8, 2, 0)
     (snapshot_tally,) = service.snapshot(room["consultation_id"]).tallies
@@ -348,10 +203,10 @@ def test_paper_forms_pdf_is_rendered_for_a_table(service: Service, room: dict[st
 def test_erasing_a_paper_form_participant_leaves_no_trace(
     service: Service, room: dict[str, str]
 ) -> None:
-    before = _counts(service)
+    before = counts(service)
     entered = service.enter_form(room["session_id"], 1, 101, {"S1": "eens", "S2": "oneens"})
     service.erase_participant(entered.participant_ids[0])
-    assert _counts(service) == before
+    assert counts(service) == before
     assert service.session_contributions(room["session_id"]).forms == ()
 
 
@@ -381,26 +236,3 @@ def test_a_session_is_created_with_its_tables_or_not_at_all(service: Service) ->
                 tables=bad,
             )
     assert len(service.list_table_sessions(consultation.consultation_id)) == 1
-
-
-def test_an_upload_past_its_time_limit_saves_nothing(
-    service_factory: Callable[..., Service], service: Service, room: dict[str, str]
-) -> None:
-    """``upload_cpu_seconds`` bounds reading the spreadsheet; the refusal stores nothing."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in (["formulier", "S1", "S2", "S3"], [101, "eens", "oneens", "eens"]):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    strict = service_factory(upload_cpu_seconds=1e-9)  # any read takes more CPU than that
-    before = _counts(service)
-    with pytest.raises(InvalidUpload) as caught:
-        strict.import_forms(room["session_id"], 1, buffer.getvalue())
-    assert caught.value.detail["problem"] == "too_slow"
-    assert _counts(service) == before
-    # The same file within the default limit is saved.
-    assert service.import_forms(room["session_id"], 1, buffer.getvalue()).form_numbers == (101,)
