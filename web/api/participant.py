@@ -23,7 +23,6 @@ from web.api.answers import (
 )
 from web.api.participant_models import (
     Added,
-    CastVote,
     Draft,
     Erased,
     Export,
@@ -42,6 +41,7 @@ from web.api.participant_models import (
     Voted,
     VoteHeaders,
     Votes,
+    voted,
 )
 from web.console.maps import map_view
 from web.core.identity import PARTICIPANT, participant_token
@@ -154,12 +154,7 @@ async def cast_vote(request: Request, ctx: Context) -> Response:
         idempotency_key=key,
         consultation_id=request.path_params["consultation_id"],
     )
-    vote = CastVote(
-        statement_id=record.statement_id,
-        value=int(record.value),  # type: ignore[arg-type]
-        changed=record.changed,
-    )
-    return answer(Voted(vote=vote))
+    return answer(voted(record))
 
 
 @operation(Votes)

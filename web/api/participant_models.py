@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from deliberate.domain.votes import VoteRecord
 from web.api.answers import ConsultationOut, MapOut, Part, RoundOut, StatementOut, VoteOut
 from web.core.models import Answer, Body, Choice, StatementText, Text
 
@@ -34,6 +35,7 @@ __all__ = [
     "VoteHeaders",
     "Voted",
     "Votes",
+    "voted",
 ]
 
 _VOTES = {"agree": 1, "disagree": -1, "pass": 0}
@@ -96,6 +98,13 @@ class CastVote(VoteOut):
 
 class Voted(Answer):
     vote: CastVote
+
+
+def voted(record: VoteRecord) -> Voted:
+    """The answer to a cast vote, from the route and from the vote lane alike."""
+    value = int(record.value)
+    cast = CastVote(statement_id=record.statement_id, value=value, changed=record.changed)  # type: ignore[arg-type]
+    return Voted(vote=cast)
 
 
 class Votes(Answer):

@@ -30,17 +30,15 @@ the lane, for the logged 500.
 
 from __future__ import annotations
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from deliberate.domain.votes import VoteRecord
 from deliberate.errors import DeliberateError
-from web.api.participant_models import Vote
+from web.api.participant_models import Vote, voted
 from web.core.bodies import json_object
 from web.core.errors import refuse
 from web.core.identity import PARTICIPANT, participant_id_from_token
-from web.core.models import parse
+from web.core.models import answer_body, parse
 from web.core.security import CrossOriginGuard, NulGuard, SecurityHeaders, plain_http_cookies
 from web.core.server import HeaderLimit
 from web.core.state import AppState
@@ -53,11 +51,8 @@ _ANSWER_HEADERS = [(b"content-type", b"application/json"), (b"cache-control", b"
 
 
 def vote_answer(record: VoteRecord) -> bytes:
-    """The body of a vote's answer: ``Voted`` as :func:`web.core.models.answer` writes it."""
-    vote = {"statement_id": record.statement_id, "value": int(record.value)}
-    vote["changed"] = record.changed
-    text = json.dumps({"ok": True, "vote": vote}, ensure_ascii=False, separators=(",", ":"))
-    return text.encode()
+    """The body of a vote's answer: the route's own ``Voted``, written as every answer is."""
+    return answer_body(voted(record))
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:

@@ -13,13 +13,14 @@ docs/web.md ("Typed models and the OpenAPI document").
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 
 from deliberate.errors import InvalidInput
 from web.core.bodies import read_json
@@ -51,6 +52,7 @@ __all__ = [
     "TextList",
     "Whole",
     "answer",
+    "answer_body",
     "parse",
     "problem_of",
     "read_body",
@@ -136,8 +138,18 @@ async def read_body(request: Request, model: type[_M], context: Any = None) -> _
     return parse(model, (await read_json(request)).data, {"settings": context})
 
 
-def answer(body: Answer, status: int = 200) -> JSONResponse:
+def answer_body(body: Answer) -> bytes:
+    """The bytes of a success body: compact UTF-8 JSON of its model, as every answer is sent.
+
+    :func:`answer` sends these, and so does the vote lane (:mod:`web.api.vote_lane`), which
+    answers votes ahead of the stack: one definition of the body for both.
+    """
+    content = body.model_dump(mode="json", by_alias=True)
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+def answer(body: Answer, status: int = 200) -> Response:
     """A success response written from its model; never cached."""
-    response = JSONResponse(body.model_dump(mode="json", by_alias=True), status_code=status)
+    response = Response(answer_body(body), status_code=status, media_type="application/json")
     response.headers["cache-control"] = "no-store"
     return response
