@@ -11,6 +11,7 @@ import math
 
 import click
 
+from deliberate.analysis.definitions import percent
 from deliberate.cli._common import consultation_named, settings_from_context
 from deliberate.service import Service, SuspectCluster, open_service
 
@@ -28,8 +29,8 @@ def _describe(number: int, cluster: SuspectCluster, service: Service, cid: str) 
         f"cluster {number}: {len(cluster.participant_ids)} accounts, "
         f"evidence: {', '.join(cluster.reasons)}",
         f"  arrived within {cluster.arrival_span_s / 60:.0f} min, "
-        f"votes faster than reading: {'-' if math.isnan(fast) else f'{fast:.0%}'}, "
-        f"agreement between linked accounts: {cluster.median_agreement:.0%}",
+        f"votes faster than reading: {'-' if math.isnan(fast) else f'{percent(fast)}%'}, "
+        f"agreement between linked accounts: {percent(cluster.median_agreement)}%",
     ]
     if pushed:
         lines.append(f"  pushes: {pushed}")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from deliberate.analysis.definitions import percent
 from deliberate.analysis.weighted import TRUST_EFFECTIVE_SIZE, Weighting
 from deliberate.cli._common import consultation_named, settings_from_context
 from deliberate.interop.margins import MAX_MARGIN_BYTES
@@ -25,7 +26,8 @@ __all__ = [
 
 
 def _percent(value: float | None) -> str:
-    return "  –" if value is None else f"{100 * value:3.0f}%"
+    """A share as the table prints it, rounded as on every surface (:func:`percent`)."""
+    return "  –" if value is None else f"{percent(value):3d}%"
 
 
 @click.group()
@@ -100,7 +102,7 @@ def _print_weighting(weighting: Weighting, privacy_k: int) -> None:
     click.echo(f"{'category':<28} {'people':>6} {'share':>6} {'pop.':>6} {'gap':>6} {'weight':>7}")
     for row in weighting.categories:
         people = f"<{privacy_k}" if row.participants is None else str(row.participants)
-        gap = "  –" if row.gap is None else f"{100 * row.gap:+4.0f}%"
+        gap = "  –" if row.gap is None else f"{percent(row.gap):+4d}%"
         weight = "   –" if row.mean_weight is None else f"{row.mean_weight:7.2f}"
         capped = "  capped" if (row.attribute, row.category) in weighting.capped_cells else ""
         click.echo(

@@ -165,7 +165,7 @@ def test_cli_sets_and_shows_the_figures(tmp_path: Path, database_url: str) -> No
     assert made.exit_code == 0, made.output
     figures = tmp_path / "bevolking.csv"
     figures.write_bytes(
-        b"kenmerk;categorie;aantal\nwijk;Noord;100\nwijk;Zuid;100\nwijk;Centrum;100\n"
+        b"kenmerk;categorie;aantal\nwijk;Noord;50\nwijk;Zuid;150\nwijk;Centrum;100\n"
         b"wijk;De Hoven;100\n"
     )
     result = runner.invoke(main, ["population", "set", "GROEN", str(figures)], env=env)
@@ -174,6 +174,10 @@ def test_cli_sets_and_shows_the_figures(tmp_path: Path, database_url: str) -> No
     shown = runner.invoke(main, ["population", "show", "GROEN", "--invite", "10"], env=env)
     assert shown.exit_code == 0, shown.output
     assert "wijk: De Hoven" in shown.output
+    # 50 of 400 is 12.5 %: rounded half up as on the console's page and in the advice (13), not
+    # half to even (12).
+    (noord,) = [line for line in shown.output.splitlines() if line.startswith("wijk: Noord ")]
+    assert noord[28:].split()[2] == "13%", noord
     assert "invite next:" in shown.output
     bad = tmp_path / "fout.csv"
     bad.write_bytes(b"kenmerk;categorie;aantal\nwijk;Noord;\n")

@@ -54,6 +54,8 @@ def test_owner_uploads_figures_and_sees_participants_beside_residents(world: Web
     assert "Gewogen naar de wijk" in projector.text
     assert "van de wijk" in projector.text
     assert "wijk: Zuid" in page.text
+    # Zuid is 5000 of 8000 residents, 62.5 %: rounded half up as on every surface (63, not 62).
+    assert "63%</td>" in page.text
     assert "Wie nodig je uit" in page.text
 
 
@@ -108,3 +110,12 @@ def test_the_figures_upload_has_its_own_body_allowance(world_factory) -> None:  
         headers=browser_headers(),
     )
     assert refused.status_code == 413  # every other route keeps max_body_size
+
+
+def test_pages_print_shares_with_the_one_rounding() -> None:
+    from web.core.templates import make_environment
+
+    shown = make_environment().from_string(
+        "{{ 0.125|percent }} {{ 0.625|percent }} {{ 0.285|percent }}"
+    )
+    assert shown.render() == "13 63 29"  # half up, as deliberate.analysis.definitions.percent

@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from deliberate.analysis.brigading import BrigadeReport, SuspectCluster
+from deliberate.analysis.definitions import percent
 from deliberate.errors import InvalidInput
 from web.core.bodies import read_form
 from web.core.i18n import N_
@@ -67,6 +68,11 @@ def _whole(value: float) -> int | None:
     return None if math.isnan(value) else round(value)
 
 
+def _percent(share: float) -> int | None:
+    """A share as a whole percentage, rounded as on every surface; ``None`` for no share."""
+    return None if math.isnan(share) else percent(share)
+
+
 def _cluster(
     cluster: SuspectCluster, report: BrigadeReport, held: frozenset[str], texts: list[str]
 ) -> _Cluster:
@@ -77,7 +83,7 @@ def _cluster(
             quarantined=pid in held,
             twins=int(report.twins[index[pid]]),
             arrival_peers=int(report.arrival_peers[index[pid]]),
-            fast_percent=_whole(100 * float(report.fast_share[index[pid]])),
+            fast_percent=_percent(float(report.fast_share[index[pid]])),
             join_to_vote_s=_whole(float(report.join_to_vote_s[index[pid]])),
             statement_burst=int(report.statement_burst[index[pid]]),
         )
@@ -88,8 +94,8 @@ def _cluster(
         reasons=tuple(_REASONS.get(reason, reason) for reason in cluster.reasons),
         pushed=tuple((texts[i], value > 0) for i, value in cluster.pushed if 0 <= i < len(texts)),
         arrival_minutes=round(cluster.arrival_span_s / 60),
-        fast_percent=_whole(100 * cluster.median_fast_share),
-        agreement_percent=round(100 * cluster.median_agreement),
+        fast_percent=_percent(cluster.median_fast_share),
+        agreement_percent=percent(cluster.median_agreement),
         quarantined=sum(m.quarantined for m in members),
     )
 

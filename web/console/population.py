@@ -64,10 +64,6 @@ class _Row:
     gained: tuple[str, ...] = ()
 
 
-def _percent(share: float) -> int:
-    return percent(share)  # half up, as on every surface (deliberate.analysis.definitions)
-
-
 def _view(
     service: Service, consultation_id: str, language: str
 ) -> tuple[PopulationMargins | None, Weighting | None, list[_Row], list[_Row], dict[int, str]]:
@@ -88,10 +84,10 @@ def _view(
         rows.append(
             _Row(
                 text=texts.get(item.statement_id, item.statement_id),
-                plain=_percent(item.share) if item.votes else 0,
-                weighted=_percent(item.weighted.share) if item.votes else 0,
-                low=_percent(item.weighted.low),
-                high=_percent(item.weighted.high),
+                plain=percent(item.share) if item.votes else 0,
+                weighted=percent(item.weighted.share) if item.votes else 0,
+                low=percent(item.weighted.low),
+                high=percent(item.weighted.high),
                 lost=words(change.lost) if change else (),
                 gained=words(change.gained) if change else (),
             )

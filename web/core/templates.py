@@ -9,6 +9,7 @@ import jinja2
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from deliberate.analysis.definitions import percent
 from deliberate.domain.sessions import provenance
 from deliberate.errors import DeliberateError, RateLimited
 from web.core.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translator
@@ -37,6 +38,8 @@ def make_environment() -> jinja2.Environment:
     )
     # "tafel 4, buurthuis De Pijp, 12 maart": where a contribution came from, in the page language.
     environment.globals["provenance"] = provenance
+    # A share as a whole percentage, rounded as on every surface (0.125 -> 13, never 12).
+    environment.filters["percent"] = percent
     return environment
 
 
