@@ -23,18 +23,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from deliberate.analysis import AnalysisParams, AnalysisResult, analyse
+from deliberate.analysis import AnalysisResult
 from deliberate.config import Settings
 from deliberate.domain.snapshot import SnapshotParticipant, SnapshotVote, VoteSnapshot
-from deliberate.errors import AnalysisError, AnalysisWarning, DeliberateError
+from deliberate.errors import AnalysisError, DeliberateError
 from deliberate.events import Event, EventBus
 from deliberate.live_analysis import FullRun, LiveAnalyses
 from deliberate.live_votes import LiveVotes, deltas_of, is_join
+from deliberate.snapshot_analysis import analyse_snapshot
 
 __all__ = [
     "TRIGGER_TOPICS",
@@ -73,39 +73,8 @@ class _AnalysisStore(Protocol):
     def snapshot_participants(self, consultation_id: str) -> Sequence[SnapshotParticipant]: ...
 
 
-def analyse_snapshot(
-    snapshot: VoteSnapshot, settings: Settings, previous: bytes | None = None
-) -> bytes:
-    """Run :func:`deliberate.analysis.analyse` on ``snapshot``; return the result as JSON bytes.
-
-    ``previous`` is the last stored result, so that group labels stay stable between versions;
-    an unreadable one is ignored.
-    """
-    params = AnalysisParams.from_settings(settings)
-    earlier = None
-    if previous:
-        remembered = _last_result.get("payload")
-        if remembered is not None and remembered[0] == previous:
-            earlier = remembered[1]  # the result this process made: no need to parse it again
-        else:
-            try:
-                earlier = AnalysisResult.from_json(previous)
-            except AnalysisError:
-                earlier = None
-    # The result records its warnings; a live recompute must not print (or, under a strict
-    # warnings filter, raise) them every second.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", AnalysisWarning)
-        result = analyse(
-            snapshot, params=params, previous=earlier, tally_weight=settings.tally_weight
-        )
-    payload = result.to_json()
-    _last_result["payload"] = (payload, result)
-    return payload
-
-
-# The last result made in this process with its JSON: the next live recompute starts from it.
-_last_result: dict[str, tuple[bytes, AnalysisResult]] = {}
+class _Stopped(Exception):
+    """Raised in a full run's read once the worker is stopping: the store is not read."""
 
 
 class AnalysisWorker:
@@ -157,6 +126,7 @@ class AnalysisWorker:
         self.live = LiveAnalyses(settings, clock) if analyser is None else None
         self._full: dict[str, FullRun] = {}  # the background full run of each consultation
         self._full_thread: threading.Thread | None = None
+        self._full_reads = 0  # store reads of a full run in progress (stop waits for them)
 
     def start(self) -> AnalysisWorker:
         """Subscribe to the bus and start the background thread; return self."""
@@ -169,17 +139,25 @@ class AnalysisWorker:
         self._thread.start()
         return self
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Unsubscribe and let the running recompute (if any) finish."""
+    def stop(self, timeout: float | None = 10.0) -> None:
+        """Unsubscribe, let the running recompute finish, and stop the background full run.
+
+        On return no thread of the worker uses the store: the recompute on the worker's thread
+        has ended, and a full run's store read has ended or will never start (it is told to
+        stop). ``timeout`` bounds only the wait for a full run's fit after its read, which
+        touches no connection (``0`` does not wait for it).
+        """
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
         with self._condition:
             self._stopping = True
             self._condition.notify_all()
-        for thread in (self._thread, self._full_thread):
-            if thread is not None:
-                thread.join(timeout)
+            self._condition.wait_for(lambda: self._full_reads == 0)
+        if self._thread is not None:
+            self._thread.join()
+        if self._full_thread is not None:
+            self._full_thread.join(timeout)
         self._thread = self._full_thread = None
 
     def join_full(self, timeout: float | None = None) -> None:
@@ -291,17 +269,28 @@ class AnalysisWorker:
 
         def read() -> VoteSnapshot:
             with self._condition:  # collect the changes from here on, for the landing
+                if self._stopping:
+                    raise _Stopped
+                self._full_reads += 1
                 if (cached := self._cache.get(consultation_id)) is not None:
                     cached.since_full, cached.since_joined = [], False
-            self.store_reads += 1
-            return self.service.snapshot(consultation_id)
+            try:
+                self.store_reads += 1
+                return self.service.snapshot(consultation_id)
+            finally:
+                with self._condition:
+                    self._full_reads -= 1
+                    self._condition.notify_all()
 
         def work() -> None:
             try:
                 live.run_full(run, read, consultation_id)
+            except _Stopped:
+                return
             except Exception:
                 _log.exception("full analysis of %s failed", consultation_id)
-            self.request(consultation_id)  # the worker's thread lands it
+            if not self._stopping:
+                self.request(consultation_id)  # the worker's thread lands it
 
         self._full_thread = threading.Thread(target=work, name="analysis-full", daemon=True)
         self._full_thread.start()

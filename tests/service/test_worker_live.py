@@ -7,8 +7,11 @@ between full runs, and a restarted worker must start from the stored result inst
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from store.builders import OpenConsultation, open_consultation
 
 from deliberate.analysis import AnalysisParams, AnalysisResult, analyse
@@ -135,3 +138,37 @@ def test_a_restarted_worker_starts_from_the_stored_result(
         assert restarted.live.full_runs == 1
     finally:
         restarted.stop()
+
+
+def test_stop_returns_only_once_the_full_runs_store_read_is_over(
+    service_factory: Callable[..., Service], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CI once warned of an unclosed database connection: stop() gave up on the background full
+    # run after 10 s while it was still reading the store, and the test's teardown then closed
+    # the engine under it. Here the full run's read is held until the test lets it go.
+    service, worker, setup = _setup(service_factory, analysis_full_reload_seconds=0.0)
+    cid = setup.consultation.consultation_id
+    reading, release = threading.Event(), threading.Event()
+    order: list[str] = []
+    real = service.snapshot
+
+    def held(consultation_id: str, **kwargs: Any) -> Any:
+        if threading.current_thread().name == "analysis-full":
+            reading.set()
+            assert release.wait(60)
+            snapshot = real(consultation_id, **kwargs)
+            order.append("read")
+            return snapshot
+        return real(consultation_id, **kwargs)
+
+    monkeypatch.setattr(service, "snapshot", held)
+    worker.recompute(cid)  # a full run is due after every result: it starts and reads
+    assert reading.wait(60), "the full run never read the store"
+    stopper = threading.Thread(target=lambda: (worker.stop(timeout=0.0), order.append("stop")))
+    stopper.start()
+    stopper.join(0.5)  # however long stop() is given, it may not return during the read
+    assert order == []
+    release.set()
+    stopper.join(60)
+    assert order == ["read", "stop"]
+    assert worker.store_reads == 2  # the recompute's read and the full run's
