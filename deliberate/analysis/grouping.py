@@ -32,6 +32,7 @@ __all__ = [
     "BoolArray",
     "Grouping",
     "IntArray",
+    "canonical_order",
     "group_participants",
     "opinion_groups",
 ]
@@ -127,15 +128,42 @@ def _cluster(
     # Imported on first use: it imports scikit-learn, which a warm start needs none of.
     from deliberate.analysis.mixture import OpinionClusterer
 
+    # The model sees the rows in an order taken from the votes alone, never from the
+    # participant ids (random pseudonyms) or the order they were read in: the same votes give
+    # the same groups whatever the ids.
+    order = canonical_order(one_hot)
+    earlier = _previous_groups(matrix, rows, previous)
     model = OpinionClusterer(
         max_groups=params.max_groups,
         random_state=params.seed,
-        previous_groups=_previous_groups(matrix, rows, previous),
-    ).fit(one_hot)
+        previous_groups=None if earlier is None else earlier[order],
+    ).fit(one_hot[order])
     # No fallback to another split: when no two groups take opposite positions, the model
     # returns one group and the caller says so (NoGroupsWarning).
-    labels[rows] = model.labels_
+    placed = np.empty(order.size, dtype=np.int64)
+    placed[order] = model.labels_
+    labels[rows] = placed
     return labels, dict(model.icl_)
+
+
+def canonical_order(one_hot: sp.csr_matrix) -> IntArray:
+    """An order of the rows that depends only on what each row holds.
+
+    Rows are sorted by their number of entries, then by a 64-bit hash of the set of their
+    columns (order-free: a wrapping sum of one mixed hash per column). Rows that hold exactly the
+    same votes keep their input order; they are the same point to the model. So permuting the
+    rows, or renaming the participants, gives the model the same matrix.
+    """
+    one_hot = sp.csr_matrix(one_hot)
+    one_hot.sort_indices()
+    x = one_hot.indices.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):  # splitmix64: every operation wraps modulo 2**64
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+        running = np.concatenate((np.zeros(1, dtype=np.uint64), np.cumsum(x, dtype=np.uint64)))
+        key = running[one_hot.indptr[1:]] - running[one_hot.indptr[:-1]]
+    return np.lexsort((key, np.diff(one_hot.indptr))).astype(np.int64)
 
 
 def group_participants(

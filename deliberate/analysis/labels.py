@@ -56,10 +56,10 @@ def stable_group_ids(
     if n_clusters == 0:
         return []
     sizes = np.bincount(labels[labels >= 0], minlength=n_clusters)
-    first_row = np.full(n_clusters, labels.size, dtype=np.int64)
-    np.minimum.at(first_row, labels[labels >= 0], np.flatnonzero(labels >= 0))
-    # Largest first; ties go to the cluster whose first member comes first, never to chance.
-    by_size = sorted(range(n_clusters), key=lambda c: (-int(sizes[c]), int(first_row[c])))
+    # Largest first; ties go to the lower cluster number, never to chance. Not to the cluster
+    # whose first member comes first: the rows' order follows the participants' random ids,
+    # while the clusterer numbers its clusters from the votes alone (grouping.canonical_order).
+    by_size = sorted(range(n_clusters), key=lambda c: (-int(sizes[c]), c))
     if not previous:
         ids = [0] * n_clusters
         for rank, cluster in enumerate(by_size):
