@@ -123,9 +123,10 @@ class DraftContext:
                 return group
         raise InvalidInput(f"The analysis result names group {group_id!r} but does not list it.")
 
-    def share(self, size: int) -> int:
-        """A group's size as a whole percentage of the participants placed in groups."""
-        return percent(size / self.placed) if self.placed else 0
+    def share(self, size: int) -> str:
+        """A group's size as a percentage of the participants placed in groups: whole, unless
+        that would read as none or all (5 of 1,200 is "0,4", not "0"; 299 of 300 not "100")."""
+        return self.say.percent(size / self.placed, ()) if self.placed else "0"
 
     def percent(self, share: float) -> str:
         """A share as a finding prints it: whole, unless that would cross "half", the consensus

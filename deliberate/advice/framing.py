@@ -95,6 +95,8 @@ def question_section(draft: DraftContext, texts: ConsultationTexts) -> Section:
         "statements": say.count(claim.number("statements"), "statement"),
     }
     key = "participation" if claim.number("at_tables") else "participation.online"
+    if key == "participation.online" and claim.number("hands"):
+        key = "participation.voted_online"  # hands were counted at tables: not "all online"
     key = key if claim.number("participants") else "participation.nobody"
     paragraphs.append(say.say(key, **values))
     paragraphs.extend(_channels(draft))
@@ -138,8 +140,11 @@ def summary_section(draft: DraftContext) -> Section:
     """3 to 7 points: what unites, what divides, minority voices, where the room differed."""
     say, ledger = draft.say, draft.ledger
     if len(ledger.groups) < 2:
-        # No opinion groups: no finding about groups, true or vacuous ("in every group").
+        # No opinion groups: no finding about groups, true or vacuous ("in every group");
+        # consensus is judged on everyone and said so.
         points = [(say.say("none.groups"), "")]
+        unite = [(f"summary.consensus.{c.direction}.all", c) for c in ledger.of_kind("consensus")]
+        points += [_point(draft, key, claim) for key, claim in unite[:2]]
         points += [_point(draft, "summary.room", c) for c in ledger.of_kind("room_difference")[:1]]
         return Section("summary", say.say("section.summary"), points=tuple(points))
     unite = [(f"summary.consensus.{c.direction}", c) for c in ledger.of_kind("consensus")]
@@ -215,6 +220,7 @@ def method_section(draft: DraftContext) -> Section:
             "method.rules", min_votes=rules.min_group_votes,
             consensus=percent(rules.consensus_share), gap=percent(rules.divisive_gap),
             minority_share=percent(rules.minority_share), minority_gap=percent(rules.minority_gap),
+            minority_support=rules.minority_min_support,
         ),
         _exclusions(say, moderated, max(below, 0), quarantined),
     ]  # fmt: skip

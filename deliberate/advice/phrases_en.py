@@ -39,6 +39,9 @@ PHRASES: Final[dict[str, str]] = {
     "participation.online": (
         "{people} took part, all online. Together they cast {votes} on {statements}."
     ),
+    "participation.voted_online": (
+        "{people} voted online. Together they cast {votes} on {statements}."
+    ),
     "period": "The dialogue ran from {first} to {last}, in {rounds}.",
     "period.day": "The dialogue took place on {day}, in {rounds}.",
     "participation.channels": "How people took part: {list}.",
@@ -67,6 +70,12 @@ PHRASES: Final[dict[str, str]] = {
     "summary.consensus.disagree": (
         "At least {threshold}% in every group disagree with statement {number}: “{text}”."
     ),
+    "summary.consensus.agree.all": (
+        "At least {threshold}% of all votes agree with statement {number}: “{text}”."
+    ),
+    "summary.consensus.disagree.all": (
+        "At least {threshold}% of all votes disagree with statement {number}: “{text}”."
+    ),
     "summary.broad": "Every group supports statement {number}: “{text}”.",
     "summary.divisive": "The groups are divided on statement {number}: “{text}”.",
     "summary.minority": (
@@ -88,6 +97,18 @@ PHRASES: Final[dict[str, str]] = {
     "consensus.disagree": (
         "{share}% disagree with statement {number}: “{text}” ({count} of {total}). In every "
         "group at least {threshold}% disagree: {list}.{small}"
+    ),
+    "consensus.agree.all": (
+        "{share}% agree with statement {number}: “{text}” ({count} of {total}). That is at "
+        "least {threshold}% of all votes; the votes showed no separate groups."
+    ),
+    "consensus.disagree.all": (
+        "{share}% disagree with statement {number}: “{text}” ({count} of {total}). That is at "
+        "least {threshold}% of all votes; the votes showed no separate groups."
+    ),
+    "agreement.none.all": (
+        "The votes showed no separate groups. On no statement did clearly at least "
+        "{threshold}% of all votes take the same side."
     ),
     "broad": (
         "Statement {number} has broad support: in every group more than half agree. “{text}”. "
@@ -191,11 +212,13 @@ PHRASES: Final[dict[str, str]] = {
         "Every finding follows a fixed rule. Percentages are of all votes on a statement, passes "
         "included. A group only counts once it cast at least {min_votes} votes on the statement. "
         "‘Broad support’: in every group more than half agree. ‘At least {consensus}% in every "
-        "group’: in every group, and over everyone, at least {consensus}% took the same side. "
+        "group’: in every group, and over everyone, at least {consensus}% took the same side; "
+        "where the votes showed no separate groups, that threshold holds for all votes together. "
         "‘Divided’: the group that agrees most and the group that agrees least are at least "
         "{gap} points apart; a majority agrees in one and not in the other. ‘Minority position’: "
-        "a group of at most {minority_share}% of the people in groups agrees by a majority, the "
-        "others do not, and the difference is at least {minority_gap} points."
+        "a group of at most {minority_share}% of the people in groups agrees by a majority (at "
+        "least {minority_support} votes), the others do not, and the difference is at least "
+        "{minority_gap} points."
     ),
     "method.excluded": "Not counted: {list}.",
     "method.excluded.moderated": "{statements} removed by moderation",

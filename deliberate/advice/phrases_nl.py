@@ -42,6 +42,9 @@ PHRASES: Final[dict[str, str]] = {
     "participation.online": (
         "{people} deden mee, allemaal online. Samen gaven zij {votes} op {statements}."
     ),
+    "participation.voted_online": (
+        "{people} stemden online. Samen gaven zij {votes} op {statements}."
+    ),
     "period": "Het gesprek liep van {first} tot en met {last}, in {rounds}.",
     "period.day": "Het gesprek was op {day}, in {rounds}.",
     "participation.channels": "Zo deden mensen mee: {list}.",
@@ -71,6 +74,12 @@ PHRASES: Final[dict[str, str]] = {
     "summary.consensus.disagree": (
         "In elke groep is minstens {threshold}% het oneens met stelling {number}: “{text}”."
     ),
+    "summary.consensus.agree.all": (
+        "Minstens {threshold}% van alle stemmen is het eens met stelling {number}: “{text}”."
+    ),
+    "summary.consensus.disagree.all": (
+        "Minstens {threshold}% van alle stemmen is het oneens met stelling {number}: “{text}”."
+    ),
     "summary.broad": "Alle groepen steunen stelling {number}: “{text}”.",
     "summary.divisive": "De groepen zijn verdeeld over stelling {number}: “{text}”.",
     "summary.minority": (
@@ -94,6 +103,18 @@ PHRASES: Final[dict[str, str]] = {
     "consensus.disagree": (
         "{share}% is het oneens met stelling {number}: “{text}” ({count} van {total}). In elke "
         "groep is minstens {threshold}% het oneens: {list}.{small}"
+    ),
+    "consensus.agree.all": (
+        "{share}% is het eens met stelling {number}: “{text}” ({count} van {total}). Dat is "
+        "minstens {threshold}% van alle stemmen; de stemmen lieten geen aparte groepen zien."
+    ),
+    "consensus.disagree.all": (
+        "{share}% is het oneens met stelling {number}: “{text}” ({count} van {total}). Dat is "
+        "minstens {threshold}% van alle stemmen; de stemmen lieten geen aparte groepen zien."
+    ),
+    "agreement.none.all": (
+        "De stemmen lieten geen aparte groepen zien. Over geen stelling koos duidelijk minstens "
+        "{threshold}% van alle stemmen dezelfde kant."
     ),
     "broad": (
         "Stelling {number} is breed gedragen: in elke groep is meer dan de helft het eens. "
@@ -197,11 +218,13 @@ PHRASES: Final[dict[str, str]] = {
         "stelling, ook als iemand de stelling oversloeg. Een groep telt pas mee als die minstens "
         "{min_votes} stemmen op de stelling gaf. ‘Breed gedragen’: in elke groep is meer dan de "
         "helft het eens. ‘In elke groep minstens {consensus}%’: in elke groep, en bij iedereen "
-        "samen, koos minstens {consensus}% dezelfde kant. ‘Verdeeld’: tussen de groep die het "
+        "samen, koos minstens {consensus}% dezelfde kant; lieten de stemmen geen aparte groepen "
+        "zien, dan geldt die drempel voor alle stemmen samen. ‘Verdeeld’: tussen de groep die het "
         "meest en de groep die het minst eens is, zit minstens {gap} procentpunt; in de ene "
         "groep is een meerderheid het eens, in de andere niet. ‘Minderheidsstandpunt’: een groep "
         "van hoogstens {minority_share}% van de mensen in groepen is het met een meerderheid "
-        "eens, de anderen niet, en het verschil is minstens {minority_gap} procentpunt."
+        "eens (minstens {minority_support} stemmen), de anderen niet, en het verschil is "
+        "minstens {minority_gap} procentpunt."
     ),
     "method.excluded": "Niet meegeteld: {list}.",
     "method.excluded.moderated": "{statements} die de moderatie weghaalde",

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from deliberate.advice.charts import group_colour, map_svg, vote_bars_svg
 from deliberate.advice.report import AdviceReport, Evidence
-from deliberate.advice.wording import percent
+from deliberate.advice.wording import phrasebook
 
 __all__ = ["format_number", "render_html", "render_markdown", "report_css"]
 
@@ -80,7 +80,10 @@ def render_html(
             label,
             size,
             suppressed,
-            percent(size / placed) if placed and size is not None else 0,
+            # Whole, unless that reads as none or all (5 of 1,200 is 0,4, not 0).
+            phrasebook(report.language).percent(size / placed, ())
+            if placed and size is not None
+            else "0",
             group_colour(label, group_labels),
         )
         for label, size, suppressed in report.groups

@@ -52,12 +52,14 @@ def hands_sentence(draft: DraftContext, claim: Claim) -> str:
 
 def agreement_section(draft: DraftContext) -> Section:
     say, findings = draft.say, []
+    # Without two groups consensus is judged on everyone and worded without groups.
+    grouped = len(draft.ledger.groups) >= 2
     for claim in draft.ledger.of_kind("consensus"):
         evidence = draft.evidence(claim.statement_ids[0], claim)
         if claim.overall is None:  # every statement claim carries its figures
             continue
         sentence = say.say(
-            f"consensus.{claim.direction}",
+            f"consensus.{claim.direction}" if grouped else f"consensus.{claim.direction}.all",
             share=draft.percent(claim.overall.share(claim.direction)),
             number=evidence.number,
             text=quote(evidence.text),
@@ -80,7 +82,9 @@ def agreement_section(draft: DraftContext) -> Section:
         )
         hands = hands_sentence(draft, claim)
         findings.append(draft.finding(f"{sentence} {hands}".strip(), evidence, claims=[claim]))
-    paragraphs = () if findings else (say.say(draft.none("agreement.none")),)
+    threshold = percent(draft.rules.consensus_share)
+    none = "agreement.none" if grouped else "agreement.none.all"
+    paragraphs = () if findings else (say.say(none, threshold=threshold),)
     return Section("agreement", say.say("section.agreement"), paragraphs, tuple(findings))
 
 

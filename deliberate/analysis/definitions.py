@@ -12,10 +12,12 @@ every rule that speaks of "every group", but their figures are never written out
 =====================  =========================================================================
 word (Dutch)           rule
 =====================  =========================================================================
-overeenstemming        ``consensus``: there are two groups or more; in every group, and over
-                       everyone, at least ``consensus_share`` of the votes take the same side;
-                       every group cast at least ``min_group_votes`` votes on it, and the overall
-                       share passes Polis's proportion test (z above ``significance``).
+overeenstemming        ``consensus``: in every group, and over everyone, at least
+                       ``consensus_share`` of the votes take the same side; every group cast at
+                       least ``min_group_votes`` votes on it, and the overall share passes
+                       Polis's proportion test (z above ``significance``). With fewer than two
+                       groups (``no_groups``) it is judged on everyone alone, with the same
+                       thresholds (``min_group_votes`` votes in all), and worded without groups.
 breed gedragen         ``broad_support``: there are two groups or more; in every group more than
                        half of the votes agree, and every group cast at least ``min_group_votes``
                        votes on it.
@@ -23,9 +25,11 @@ verdeeld               ``divisive``: among the groups with at least ``min_group_
                        agree shares of the highest and the lowest differ by at least
                        ``divisive_gap``, with a majority agreeing in one and not in the other.
 minderheidsstandpunt   ``minority``: a group holding at most ``minority_share`` of the grouped
-                       participants agrees by a majority while everyone else does not, the
-                       smoothed gap is at least ``minority_gap`` and the two-proportion z is above
-                       ``significance``.
+                       participants agrees by a majority while everyone else does not; at least
+                       ``minority_min_support`` of the group's votes agree and everyone else cast
+                       at least ``min_group_votes`` votes on it (one vote of one person is no
+                       position); the smoothed gap is at least ``minority_gap`` and the
+                       two-proportion z is above ``significance``.
 de zaal denkt er       ``room_difference``: the room's and online's agree share among decided votes
 anders over            differ by at least ``room_min_difference``, with ``room_min_count`` decided
                        votes on each side, significant at ``room_alpha`` after Benjamini-Hochberg
@@ -62,6 +66,7 @@ __all__ = [
     "consensus_mask",
     "consensus_percent",
     "divisive_mask",
+    "grouped",
     "minority_mask",
     "percent",
     "shown_percent",
@@ -95,6 +100,9 @@ class FindingRules:
     divisive_gap: float = 0.3
     minority_gap: float = 0.3
     minority_share: float = 0.25
+    # Agreeing votes a group needs before it holds a minority position: a group of three who
+    # all agree can (its figures hidden below privacy_k), one or two people cannot.
+    minority_min_support: int = 3
     privacy_k: int = 5
     room_min_count: int = 10
     room_min_difference: float = 0.2
@@ -109,7 +117,7 @@ class FindingRules:
         for name in ("divisive_gap", "minority_gap", "room_min_difference"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise AnalysisError(f"Rule {name} must lie between 0 and 1.")
-        for name in ("min_group_votes", "privacy_k", "room_min_count"):
+        for name in ("min_group_votes", "minority_min_support", "privacy_k", "room_min_count"):
             if getattr(self, name) < 1:
                 raise AnalysisError(f"Rule {name} must be at least 1.")
         if not self.significance > 0.0:
@@ -207,13 +215,19 @@ def consensus_mask(
     """``{"agree": mask, "disagree": mask}`` of the statements with *overeenstemming*.
 
     ``group_counts`` has shape (groups, statements, 3) with suppressed groups included;
-    ``totals`` (statements, 3) counts every voter, grouped or not.
+    ``totals`` (statements, 3) counts every voter, grouped or not. With fewer than two groups
+    (no distinct opinion groups) the rule is judged on everyone: at least ``min_group_votes``
+    votes, at least ``consensus_share`` on one side, and the proportion test. 92 % of 300
+    voters agreeing is agreement whether or not the votes split into groups.
     """
-    enough = _enough(group_counts, rules)
     trials = totals.sum(axis=1).astype(np.float64)
+    one = group_counts.shape[0] < 2
+    enough = trials >= rules.min_group_votes if one else _enough(group_counts, rules)
     found = {}
     for side, direction in ((0, "agree"), (1, "disagree")):
-        in_groups = (_shares(group_counts, side) >= rules.consensus_share).all(axis=0)
+        in_groups = (
+            True if one else (_shares(group_counts, side) >= rules.consensus_share).all(axis=0)
+        )
         overall = _shares(totals, side) >= rules.consensus_share
         tested = proportion_test(totals[:, side].astype(np.float64), trials) > rules.significance
         found[direction] = np.asarray(enough & in_groups & overall & tested)
@@ -244,7 +258,12 @@ def divisive_mask(group_counts: CountArray, rules: FindingRules) -> tuple[BoolAr
 def minority_mask(
     group_counts: CountArray, sizes: NDArray[np.int64], group: int, rules: FindingRules
 ) -> tuple[BoolArray, FloatArray]:
-    """Statements that are a *minderheidsstandpunt* of ``group``, with their z."""
+    """Statements that are a *minderheidsstandpunt* of ``group``, with their z.
+
+    At least ``minority_min_support`` of the group's votes agree, and everyone else cast at
+    least ``min_group_votes`` votes on it: without these 1 vote of 1 (z 7.8 against 90 votes
+    the other way) was a minority position.
+    """
     n_statements = group_counts.shape[1]
     grouped = int(sizes.sum())
     if group_counts.shape[0] < 2 or int(sizes[group]) > rules.minority_share * grouped:
@@ -255,7 +274,9 @@ def minority_mask(
     gap = (own[:, 0] + 1.0) / (own_votes + 2.0) - (rest[:, 0] + 1.0) / (rest_votes + 2.0)
     z = two_proportion_test(own[:, 0], rest[:, 0], own_votes, rest_votes)
     keep = (
-        (2.0 * own[:, 0] > own_votes)
+        (own[:, 0] >= rules.minority_min_support)
+        & (rest_votes >= rules.min_group_votes)
+        & (2.0 * own[:, 0] > own_votes)
         & (2.0 * rest[:, 0] < rest_votes)
         & (gap >= rules.minority_gap)
         & (z > rules.significance)
@@ -298,17 +319,25 @@ def stated(result: Mapping[str, Any], statement_id: object, word: str) -> bool:
 
     ``word`` is ``consensus:agree``, ``consensus:disagree``, ``broad_support``, ``divisive`` or
     ``minority:<group id>``. A result without verdicts (written before they existed) states
-    nothing: a surface then shows fewer findings, never a wrong one. Nor does a result with
-    fewer than two groups (one stored before that rule) say anything about "every group".
+    nothing: a surface then shows fewer findings, never a wrong one. With fewer than two groups
+    only consensus is stated, judged on everyone (:func:`consensus_mask`; a result stored before
+    that rule has no consensus verdict then), and a surface words it without groups
+    (:func:`grouped`).
     """
     found = result.get("verdicts")
     if not isinstance(found, Mapping):
         return False
-    groups = result.get("groups")
-    if not isinstance(groups, (list, tuple)) or len(groups) < 2:
+    if not grouped(result) and not word.startswith("consensus:"):
         return False
     words = found.get(str(statement_id))
     return isinstance(words, (list, tuple)) and word in words
+
+
+def grouped(result: Mapping[str, Any]) -> bool:
+    """Whether a stored result has two groups or more: only then may a surface speak of
+    "every group" (with one, the analysis's ``no_groups``, consensus is judged on everyone)."""
+    groups = result.get("groups")
+    return isinstance(groups, (list, tuple)) and len(groups) >= 2
 
 
 def characteristic(item: Mapping[str, Any], significance: float = Z_90) -> bool:

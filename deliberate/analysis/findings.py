@@ -92,19 +92,23 @@ def group_consensus(
     """Statements with *overeenstemming* (:func:`definitions.consensus_mask`).
 
     Ranked by the geometric mean of the group shares; ``group_shares`` are the plain shares of
-    the shown groups, the figures the surfaces print.
+    the shown groups, the figures the surfaces print. With fewer than two groups (judged on
+    everyone) ranked by the overall share, with no group shares.
     """
-    if group_counts.shape[0] == 0:
-        return []
     rules = FindingRules.from_params(params)
     found: list[tuple[float, int, ConsensusStatement]] = []
     trials = totals.sum(axis=1).astype(np.float64)
+    grouped = group_counts.shape[0] >= 2
     for side, (direction, mask) in enumerate(consensus_mask(group_counts, totals, rules).items()):
         votes = group_counts.sum(axis=2)
         shares = group_counts[..., side] / np.maximum(votes, 1)
         overall = (totals[:, side] + 1.0) / (trials + 2.0)
         test = proportion_test(totals[:, side].astype(np.float64), trials)
-        score = np.exp(np.log(np.maximum(shares, 1e-12)).mean(axis=0))
+        score = (
+            np.exp(np.log(np.maximum(shares, 1e-12)).mean(axis=0))
+            if grouped
+            else totals[:, side] / np.maximum(trials, 1.0)
+        )
         for column in np.flatnonzero(mask & view.selectable).tolist():
             entry = ConsensusStatement(
                 statement_id=view.statement_ids[column],
@@ -114,7 +118,7 @@ def group_consensus(
                 n_trials=int(trials[column]),
                 p_success=float(overall[column]),
                 p_test=float(test[column]),
-                group_shares=_shares(shares, column, view.group_ids, view.shown),
+                group_shares=_shares(shares, column, view.group_ids, view.shown) if grouped else {},
             )
             found.append((-float(score[column]), column, entry))
     found.sort(key=lambda item: (item[0], item[1]))
@@ -190,13 +194,12 @@ def minority_positions(
     """Statements that a minority group agrees with while everyone else in a group does not.
 
     A group counts as a minority when it holds at most ``minority_share`` of the grouped
-    participants (however few they are). A
-    position needs a majority of the group's votes in agreement, no majority in agreement among
-    everyone else (the rest do not share it, so it would be lost in an overall average), a
-    smoothed gap of at least ``minority_gap`` to the others, and a two-proportion z above
-    ``significance``. Size never
-    disqualifies: a group of three can hold a minority position; it is then reported without
-    figures.
+    participants (however few they are). A position needs a majority of the group's votes in
+    agreement, at least ``minority_min_support`` (3) agreeing votes, no majority in agreement
+    among everyone else (the rest do not share it, so it would be lost in an overall average)
+    who cast at least ``min_group_votes`` votes, a smoothed gap of at least ``minority_gap`` to
+    the others, and a two-proportion z above ``significance``. A group of three who all agree
+    can hold a minority position; it is then reported without figures.
     """
     n_groups = group_counts.shape[0]
     if n_groups < 2:

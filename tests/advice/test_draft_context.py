@@ -148,11 +148,11 @@ def test_shares_are_of_the_people_placed_in_groups_and_zero_without_any(
     mapping = as_json(result)
     draft = DraftContext(mapping, snapshot, Phrasebook("nl"), privacy_k=5)
     assert draft.placed == sum(size for _, _, size, _ in draft.groups)
-    assert draft.share(draft.placed) == 100
-    assert draft.share(0) == 0
+    assert draft.share(draft.placed) == "100"
+    assert draft.share(0) == "0"
     ungrouped = DraftContext(mapping | {"groups": []}, snapshot, Phrasebook("nl"), privacy_k=5)
     assert ungrouped.placed == 0
-    assert ungrouped.share(10) == 0
+    assert ungrouped.share(10) == "0"
 
 
 def _claim_context(

@@ -43,6 +43,12 @@ def test_every_sentence_is_true_on_real_conversations(name: str) -> None:
     if len(result.groups) < 2:  # london.youth.policing: one group; no group words anywhere
         report = draft_advice(result, snapshot, language="en")
         said = phrasebook("en").say("none.groups")
-        assert report.section("summary").points == ((said, ""),)
-        for kind in ("agreement", "difference", "minority", "themes"):
+        assert report.section("summary").points[0] == (said, "")
+        for sentence, _ in report.section("summary").points[1:]:  # consensus of all votes
+            assert sentence.startswith("At least 75% of all votes"), sentence
+        for kind in ("difference", "minority", "themes"):
             assert report.section(kind).paragraphs == (said,), kind
+        agreement = report.section("agreement")
+        assert agreement.findings or agreement.paragraphs == (
+            phrasebook("en").say("agreement.none.all", threshold=75),
+        )

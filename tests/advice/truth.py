@@ -44,6 +44,8 @@ GROUP_PAIR = re.compile(rf"(?:Groep|Group) ([A-Z]+) {NUMBER}% \({NUMBER}/{NUMBER
 # "63% … (40 van 63 stemmen)": a share followed, before any other share, by its count.
 SHARE_PAIR = re.compile(rf"{NUMBER}%[^%()]*?\({NUMBER} (?:van|of)(?: de| the)? {NUMBER}\b")
 PERCENT = re.compile(rf"{NUMBER}%")
+# With fewer than two groups, consensus is judged on everyone, and the sentence says so.
+NO_GROUPS = re.compile(r"geen aparte groepen|no separate groups")
 
 
 @dataclass(frozen=True)
@@ -144,12 +146,14 @@ def _plain(sentence: str, finding: Finding) -> str:
 def _check_claim_literally(claim: Claim, truth: _Truth) -> None:
     """The claim's rule, recomputed here from the counted votes (hidden groups included)."""
     rules, sid = truth.rules, claim.statement_ids[0] if claim.statement_ids else ""
-    if claim.kind in ("consensus", "broad_support", "divisive", "minority", "group_view"):
+    if claim.kind in ("broad_support", "divisive", "minority", "group_view"):
         assert len(truth.members) >= 2, f"{claim.claim_id}: a {claim.kind} claim with one group"
     groups = truth.groups(sid) if sid else {}
     if claim.kind == "consensus":
         overall = truth.overall(sid)
-        for gid, tally in groups.items():
+        if len(truth.members) < 2:  # no opinion groups: judged on everyone alone
+            assert overall.n >= rules.min_group_votes, f"{claim.claim_id}: too few votes"
+        for gid, tally in groups.items() if len(truth.members) >= 2 else ():
             assert tally.n >= rules.min_group_votes, f"{claim.claim_id}: group {gid} too few"
             assert tally.side(claim.direction) >= rules.consensus_share * tally.n, claim.claim_id
         assert overall.side(claim.direction) >= rules.consensus_share * overall.n, claim.claim_id
@@ -166,6 +170,8 @@ def _check_claim_literally(claim: Claim, truth: _Truth) -> None:
         own_id = claim.groups[0]
         own = groups[own_id]
         rest = sum((t for g, t in groups.items() if g != own_id), Tally())
+        assert own.agree >= rules.minority_min_support, f"{claim.claim_id}: too few agree"
+        assert rest.n >= rules.min_group_votes, f"{claim.claim_id}: the others cast too few"
         assert 2 * own.agree > own.n, f"{claim.claim_id}: the minority has no majority"
         assert 2 * rest.agree < rest.n, f"{claim.claim_id}: the others agree by a majority"
         if claim.numbers:
@@ -192,6 +198,9 @@ def _check_finding(finding: Finding, ledger: ClaimLedger, truth: _Truth, where: 
     assert not OVERCLAIM.search(text), here
     if EVERY_GROUP.search(text):
         assert {c.kind for c in claims} & {"consensus", "broad_support"}, here
+        assert len(truth.members) >= 2, f"{here}: 'every group' without groups"
+    if len(truth.members) < 2 and any(c.kind == "consensus" for c in claims):
+        assert NO_GROUPS.search(text), f"{here}: consensus without groups, not said"
     direction = claims[0].direction if claims and claims[0].direction else "agree"
     if claims and claims[0].kind in ("consensus", "broad_support"):
         direction = claims[0].direction
@@ -208,7 +217,8 @@ def _check_finding(finding: Finding, ledger: ClaimLedger, truth: _Truth, where: 
     for printed, count, total in SHARE_PAIR.findall(without_groups):
         _printed_share_is_true(printed, float(count), float(total), truth.rules, here)
     for claim in claims:
-        if claim.kind in ("consensus", "broad_support", "divisive") and truth.hidden:
+        grouped = len(truth.members) >= 2
+        if claim.kind in ("consensus", "broad_support", "divisive") and truth.hidden and grouped:
             _hidden_part_is_said(claim, text, truth, here)
         if claim.kind == "consensus":
             overall = truth.overall(sid)
@@ -327,6 +337,8 @@ def audit(result: AnalysisResult, snapshot: VoteSnapshot, *, privacy_k: int = 5)
         references = {f.reference: f for f in report.findings}
         for sentence, reference in report.section("summary").points:
             assert not OVERCLAIM.search(sentence), sentence
+            if EVERY_GROUP.search(sentence):
+                assert len(truth.members) >= 2, f"'every group' without groups: {sentence}"
             if EVERY_GROUP.search(sentence) and reference:
                 kinds = {ledger.claim(c).kind for c in references[reference].claims}
                 assert kinds & {"consensus", "broad_support"}, sentence

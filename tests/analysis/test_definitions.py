@@ -14,6 +14,7 @@ from deliberate.analysis.definitions import (
     characteristic,
     consensus_mask,
     divisive_mask,
+    grouped,
     minority_mask,
     percent,
     shown_percent,
@@ -234,22 +235,31 @@ def test_printed_shares_keep_their_side_of_every_threshold(total, data, threshol
         assert int(printed) == percent(share)
 
 
-def test_one_group_is_no_agreement_between_groups() -> None:
-    """With one group (the analysis warns: no distinct groups), "in every group" says nothing."""
-    alone = _one((95, 3, 2))
-    assert not consensus_mask(alone, alone.sum(axis=0), RULES)["agree"][0]
-    assert not broad_support_mask(alone, RULES)[0]
+def test_one_group_judges_consensus_on_everyone() -> None:
+    """With one group (the analysis warns: no distinct groups) consensus is judged on all the
+    votes with the same thresholds: 92 % of 300 is agreement, with or without groups. Before,
+    it was never consensus, and the advice said no statement united the voters."""
+    alone = _one((276, 15, 9))  # 92 % of 300
+    assert consensus_mask(alone, alone.sum(axis=0), RULES)["agree"][0]
+    assert not broad_support_mask(alone, RULES)[0]  # "in every group": needs groups
+    assert not divisive_mask(alone, RULES)[0][0]
+    # Everyone counts, the unplaced voters too: the totals decide, not the one group.
+    group = _one((74, 26, 0))
+    assert consensus_mask(group, np.array([[80, 20, 0]]), RULES)["agree"][0]
+    assert not consensus_mask(_one((80, 20, 0)), np.array([[74, 26, 0]]), RULES)["agree"][0]
+    # At the threshold, and one vote below it; at the vote minimum, and one vote below it.
+    assert consensus_mask(_one((0, 0, 0)), np.array([[75, 25, 0]]), RULES)["agree"][0]
+    assert not consensus_mask(_one((0, 0, 0)), np.array([[74, 26, 0]]), RULES)["agree"][0]
+    assert not consensus_mask(_one((4, 0, 0)), np.array([[4, 0, 0]]), RULES)["agree"][0]
+    assert consensus_mask(_one((5, 0, 0)), np.array([[5, 0, 0]]), RULES)["agree"][0]
+    against = _one((3, 30, 0))
+    assert consensus_mask(against, against.sum(axis=0), RULES)["disagree"][0]
+    # No group at all (nobody placed): the same rule on everyone.
+    none = np.zeros((0, 1, 3), dtype=np.int64)
+    assert consensus_mask(none, np.array([[276, 15, 9]]), RULES)["agree"][0]
     two = _one((95, 3, 2), (40, 5, 5))
     assert consensus_mask(two, two.sum(axis=0), RULES)["agree"][0]
     assert broad_support_mask(two, RULES)[0]
-    # One answer per statement, none of them a claim, however many statements there are.
-    for n in (2, 4):
-        alone = np.array([[(95, 3, 2)] * n], dtype=np.int64)
-        for mask in (
-            *consensus_mask(alone, alone[0], RULES).values(),
-            broad_support_mask(alone, RULES),
-        ):
-            assert mask.tolist() == [False] * n
 
 
 def test_a_representative_statement_describes_its_group_only_by_a_majority() -> None:
@@ -287,9 +297,15 @@ def test_groups_of_equal_size_are_hidden_in_the_order_of_their_ids(seed) -> None
     assert flags == hidden_groups([group.size for group in result.groups], privacy_k=5)
 
 
-def test_a_stored_result_with_one_group_states_nothing_about_every_group() -> None:
-    """A result stored before the two-group rule may carry a consensus verdict for one group."""
-    old = {"groups": [{"id": 0, "size": 24}], "verdicts": {"27": ["consensus:agree"]}}
-    assert not stated(old, "27", "consensus:agree")
-    two = {"groups": [{"id": 0}, {"id": 1}], "verdicts": {"27": ["consensus:agree"]}}
-    assert stated(two, "27", "consensus:agree")
+def test_a_result_with_one_group_states_only_consensus() -> None:
+    """With one group consensus (judged on everyone) is stated; nothing about groups is. A
+    result stored under the earlier rules held a one-group consensus verdict only when everyone
+    and the group were at the threshold, so it is true under this rule as well."""
+    words = ["broad_support", "consensus:agree", "divisive", "minority:0"]
+    one = {"groups": [{"id": 0, "size": 24}], "verdicts": {"27": words}}
+    assert stated(one, "27", "consensus:agree")
+    assert not any(stated(one, "27", w) for w in ("broad_support", "divisive", "minority:0"))
+    assert not grouped(one)
+    two = {"groups": [{"id": 0}, {"id": 1}], "verdicts": {"27": words}}
+    assert all(stated(two, "27", w) for w in words)
+    assert grouped(two)

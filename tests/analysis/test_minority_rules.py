@@ -2,8 +2,10 @@
 
 A minority position needs all of: the group is small (at most ``minority_share`` of everyone
 grouped), the group itself has a majority in agreement, everyone else has no majority in
-agreement, a smoothed gap of at least ``minority_gap``, and a significant difference. Each
-statement below breaks exactly one rule at its boundary, next to one that breaks none.
+agreement, a smoothed gap of at least ``minority_gap``, a significant difference, at least
+``minority_min_support`` (3) agreeing votes in the group and at least ``min_group_votes`` (5)
+votes of everyone else. Each statement below breaks exactly one rule at its boundary, next to one
+that breaks none.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from deliberate.analysis.definitions import FindingRules, minority_mask
 from deliberate.analysis.findings import GroupView, minority_positions
 from deliberate.analysis.params import AnalysisParams
+from deliberate.errors import AnalysisError
 
 # (agree, disagree, pass) for the small group (10 people) and the large one (90 people).
 CASES = {
@@ -23,6 +27,13 @@ CASES = {
     "own just above half": ((6, 4, 0), (0, 90, 0)),
     "passes are not agreement": ((5, 0, 5), (0, 90, 0)),
     "gap too small": ((6, 4, 0), (40, 50, 0)),
+    # Before the vote minimum, one agreeing vote was a minority position (z 7.8).
+    "one vote": ((1, 0, 0), (0, 90, 0)),
+    "two votes": ((2, 0, 0), (0, 90, 0)),
+    "three votes": ((3, 0, 0), (0, 90, 0)),
+    "three of five": ((3, 2, 0), (0, 90, 0)),
+    "others four votes": ((9, 1, 0), (0, 4, 0)),
+    "others five votes": ((9, 1, 0), (0, 5, 0)),
 }
 SIZES = np.array([10, 90], dtype=np.int64)
 
@@ -45,7 +56,23 @@ def test_each_rule_at_its_boundary() -> None:
         ("holds", 7),
         ("others just below half", 7),
         ("own just above half", 7),
+        ("three votes", 7),
+        ("three of five", 7),
+        ("others five votes", 7),
     }
+
+
+def test_the_vote_minimums_are_rules() -> None:
+    cases = {n: CASES[n] for n in ("two votes", "three votes", "others four votes")}
+    counts = np.array([[cases[n][g] for n in cases] for g in range(2)], dtype=np.int64)
+    view = GroupView(list(cases), np.ones(3, dtype=bool), [7, 8], np.ones(3, dtype=bool))
+    rules = FindingRules(minority_min_support=2, min_group_votes=4)
+    found = minority_positions(counts, SIZES, view, params=AnalysisParams(min_group_votes=4))
+    assert {p.statement_id for p in found} == {"three votes", "others four votes"}
+    looser = minority_mask(counts, SIZES, 0, rules)[0]
+    assert looser.tolist() == [True, True, True]
+    with pytest.raises(AnalysisError):
+        FindingRules(minority_min_support=0)
 
 
 def test_the_figures_are_the_counts() -> None:

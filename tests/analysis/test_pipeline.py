@@ -93,8 +93,10 @@ def test_participants_below_the_threshold_are_projected_but_never_grouped() -> N
 
 
 def test_small_group_is_kept_and_suppressed_but_its_position_is_reported() -> None:
-    # 3 of 120 participants (2.5 %) hold their own position: below privacy_k = 5.
-    result = analyse(_planted(seed=8, n=120, minority=0.025))
+    # 3 of 120 participants (2.5 %) hold their own position: below privacy_k = 5. (Seed 10: at
+    # seed 8 the three agree all three only where the others agree too; their positions there
+    # rested on 2 votes, below minority_min_support.)
+    result = analyse(_planted(seed=10, n=120, minority=0.025))
     small = [g for g in result.groups if g.size < 5]
     assert small, [g.size for g in result.groups]
     group = small[0]

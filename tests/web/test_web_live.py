@@ -190,6 +190,8 @@ def test_the_room_projector_states_only_what_the_definitions_allow() -> None:
     view = build_room_view(json.dumps(payload).encode(), texts, channel)
     assert [row.statement_id for row in view.unite] == ["s1"]
     assert [row.statement_id for row in view.divide] == ["s2"]
-    payload["groups"] = [{"id": 0, "size": 70}]  # one group: nothing about "every group"
+    # One group: consensus is judged on everyone (definitions.consensus_mask); no division.
+    payload["groups"] = [{"id": 0, "size": 70}]
     view = build_room_view(json.dumps(payload).encode(), texts, channel)
-    assert (view.unite, view.divide) == ((), ())
+    assert [row.statement_id for row in view.unite] == ["s1"]
+    assert view.divide == ()

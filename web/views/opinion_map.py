@@ -21,6 +21,7 @@ import numpy as np
 from deliberate.analysis.definitions import (
     characteristic,
     consensus_percent,
+    grouped,
     percent,
     stated_consensus,
 )
@@ -112,6 +113,7 @@ class MapView:
     groups: tuple[GroupView, ...] = ()
     consensus: tuple[tuple[str, str], ...] = ()
     consensus_share: int = 75  # the rule's threshold in percent, printed with every consensus
+    grouped: bool = True  # two groups or more; with fewer, consensus is judged on all votes
     statements: tuple[StatementBars, ...] = ()
     n_participants: int = 0
     n_votes: int = 0
@@ -247,6 +249,7 @@ def build_map(
         groups=tuple(groups),
         consensus=consensus[:5],
         consensus_share=consensus_percent(data),
+        grouped=grouped(data),
         statements=_statement_bars(data, texts, groups, max_statements),
         n_participants=int(data.get("n_participants", len(points)) or 0),
         n_votes=int(data.get("n_votes", 0) or 0),
