@@ -194,6 +194,7 @@ PHRASES: Final[dict[str, str]] = {
     "weighting.changed.gained": "After weighting this statement is also {gained}.",
     "weighting.none": "There are no findings about statements to weight.",
     "weighting.word.consensus": "a point of agreement in every group",
+    "weighting.word.consensus.all": "a point of agreement of all votes",
     "weighting.word.broad_support": "broadly supported",
     "weighting.word.divisive": "divided",
     "weighting.word.minority": "a minority's position",

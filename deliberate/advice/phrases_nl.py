@@ -197,6 +197,7 @@ PHRASES: Final[dict[str, str]] = {
     "weighting.changed.gained": "Na weging is deze stelling ook {gained}.",
     "weighting.none": "Er zijn geen uitkomsten over stellingen om te wegen.",
     "weighting.word.consensus": "een punt van overeenstemming in elke groep",
+    "weighting.word.consensus.all": "een punt van overeenstemming van alle stemmen",
     "weighting.word.broad_support": "breed gedragen",
     "weighting.word.divisive": "verdeeld",
     "weighting.word.minority": "het standpunt van een minderheid",

@@ -213,7 +213,12 @@ def check_weighting(ledger: ClaimLedger, snapshot: VoteSnapshot) -> None:
 def _words(draft: DraftContext, words: tuple[str, ...]) -> str:
     """``breed gedragen en verdeeld``: the finding words, as the advice spells them."""
     kinds = sorted({word.split(":")[0] for word in words})
-    return draft.say.join([draft.say.say(f"weighting.word.{kind}") for kind in kinds])
+    # Without two groups consensus is judged on all votes: not "in every group".
+    alone = "" if len(draft.ledger.groups) >= 2 else ".all"
+    return draft.say.join(
+        [draft.say.say(f"weighting.word.{kind}{alone if kind == 'consensus' else ''}")
+         for kind in kinds]
+    )  # fmt: skip
 
 
 def representation_section(draft: DraftContext, record: WeightingRecord) -> Section:

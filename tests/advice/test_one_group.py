@@ -131,3 +131,13 @@ def test_hands_at_tables_are_not_all_online(one_group) -> None:
         assert wrong not in text
     plain = render_markdown(draft_advice(json.loads(result.to_json()), snapshot, language="nl"))
     assert "300 mensen deden mee, allemaal online." in plain
+
+
+def test_weighting_names_consensus_without_groups(one_group) -> None:
+    """The representation section names a changed finding: without groups not "in elke groep"."""
+    from deliberate.advice.weighting import _words
+
+    result, snapshot = one_group
+    draft = DraftContext(json.loads(result.to_json()), snapshot, phrasebook("nl"), 5)
+    said = _words(draft, ("consensus:agree", "broad_support"))
+    assert said == "breed gedragen en een punt van overeenstemming van alle stemmen"
