@@ -3,8 +3,8 @@
 Participant ids are random pseudonyms and the store reads participants in joining order with
 the id as tiebreak, so before the model saw its rows in an order of their own, the same votes
 gave different groups: the demo at 150 residents gave 3 groups for some renamings and 4 for
-others (7 renamings, 6 different partitions). Polis mode keeps the input order, which is part of
-Polis's own algorithm (order of first vote).
+others (8 renamings, 7 different partitions; now all 8 give the same 4 groups). Polis mode
+keeps the input order, which is part of Polis's own algorithm (order of first vote).
 """
 
 from __future__ import annotations
