@@ -230,7 +230,8 @@ PHRASES: Final[dict[str, str]] = {
         "{statements}: {list}."
     ),
     "method.quarantine.same": (
-        "With the {accounts} in quarantine counted, every finding would be the same."
+        "With the {accounts} in quarantine counted, no statement would get a different "
+        "finding (agreement, broad support, division or minority position)."
     ),
     "method.excluded.none": (
         "Everything counted: moderation removed no statements, everyone voted enough to be "

@@ -236,7 +236,8 @@ PHRASES: Final[dict[str, str]] = {
         "{statements}: {list}."
     ),
     "method.quarantine.same": (
-        "Met de {accounts} in quarantaine erbij zouden alle uitkomsten hetzelfde zijn."
+        "Met de {accounts} in quarantaine erbij zou geen stelling een andere bevinding krijgen "
+        "(overeenstemming, breed gedragen, verdeeld of minderheidsstandpunt)."
     ),
     "method.excluded.none": (
         "Alles telde mee: de moderatie haalde geen stellingen weg, iedereen stemde genoeg "

@@ -66,6 +66,8 @@ def test_a_small_quarantine_that_changes_nothing_says_so(
     if effect.changed:
         assert "zou de uitkomst anders zijn" in text
     else:
+        # Only the statements' finding words are compared (not the groups or their views), so
+        # the sentence says that, not "alle uitkomsten hetzelfde" as it did before.
         assert (
-            "Met de 1 account in quarantaine erbij zouden alle uitkomsten hetzelfde zijn." in text
+            "Met de 1 account in quarantaine erbij zou geen stelling een andere bevinding" in text
         )
