@@ -16,7 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from deliberate.analysis.definitions import percent
+from deliberate.analysis.definitions import grouped, percent
 from deliberate.analysis.labels import group_label
 from deliberate.analysis.weighted import TRUST_EFFECTIVE_SIZE, Weighting
 from deliberate.analysis.weighting import PopulationMargins
@@ -39,6 +39,7 @@ _WORDS = {
     "minority": N_("a minority's position"),
     "room_difference": N_("the room voted differently from online"),
 }
+_ALL_VOTES = N_("agreement of all votes")
 _PROBLEMS = {
     "empty_cell": N_("row %(row)s: a cell is empty"),
     "not_a_count": N_("row %(row)s: the number of residents is not a whole number"),
@@ -75,8 +76,13 @@ def _view(
     texts = {s.statement_id: s.text for s in service.list_statements(consultation_id)}
     changed = {c.statement_id: c for c in weighting.changes}
 
+    latest = service.latest_analysis(consultation_id)
+    result: dict[str, Any] = json.loads(latest.payload) if latest is not None else {}
+    # Without two groups consensus is judged on all votes, not "in every group".
+    named = _WORDS if grouped(result) else _WORDS | {"consensus": _ALL_VOTES}
+
     def words(found: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(sorted({_(_WORDS[word.split(":")[0]]) for word in found}))
+        return tuple(sorted({_(named[word.split(":")[0]]) for word in found}))
 
     rows = []
     for item in weighting.statements:
@@ -92,8 +98,6 @@ def _view(
                 gained=words(change.gained) if change else (),
             )
         )
-    latest = service.latest_analysis(consultation_id)
-    result: dict[str, Any] = json.loads(latest.payload) if latest is not None else {}
     labels = {
         int(g["id"]): str(g.get("label") or group_label(int(g["id"])))
         for g in result.get("groups", [])
