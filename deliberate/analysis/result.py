@@ -16,13 +16,13 @@ wherever a figure would describe it.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from deliberate.analysis.result_json import DECIMALS, canonical_number, pairs_json
 from deliberate.analysis.result_parts import (
     BridgingStatement,
     ChannelCounts,
@@ -56,7 +56,6 @@ __all__ = [
 ]
 
 SCHEMA = "deliberate.analysis/1"
-DECIMALS = 6
 # Python names that differ from their JSON keys.
 _JSON_NAMES = {"passes": "pass"}
 
@@ -150,15 +149,21 @@ class AnalysisResult:
         return {pid: group.id for group in self.groups for pid in group.participants}
 
     def to_json(self) -> bytes:
-        """Canonical JSON: sorted keys, floats rounded to 6 decimals, UTF-8, newline at the end."""
-        text = json.dumps(
-            _encode(self),
-            sort_keys=True,
-            ensure_ascii=False,
-            allow_nan=False,
-            separators=(",", ":"),
-        )
-        return (text + "\n").encode("utf-8")
+        """Canonical JSON: sorted keys, floats rounded to 6 decimals, UTF-8, newline at the end.
+
+        The top-level fields are written one by one in key order; the long mappings of pairs
+        (map positions, axes) by :func:`~deliberate.analysis.result_json.pairs_json`, which
+        writes the same bytes as the general encoder with array operations.
+        """
+        names = _FIELDS.get(AnalysisResult) or _field_names(self)
+        parts = []
+        for key, name in sorted(names):
+            value = getattr(self, name)
+            text = pairs_json(value) if isinstance(value, dict) and len(value) > 64 else None
+            if text is None:
+                text = _dumps(_encode(value))
+            parts.append(f"{_dumps(key)}:{text}")
+        return ("{" + ",".join(parts) + "}\n").encode("utf-8")
 
     @classmethod
     def from_json(cls, data: bytes | str) -> AnalysisResult:
@@ -172,11 +177,18 @@ class AnalysisResult:
             raise AnalysisError(f"The analysis result cannot be read: {exc}") from None
 
 
-def _number(value: float) -> float:
-    if not math.isfinite(value):
-        raise AnalysisError("The analysis produced a non-finite number; this is a bug.")
-    rounded = round(float(value), DECIMALS)
-    return 0.0 if rounded == 0 else rounded  # no "-0.0" in the output
+def _dumps(value: Any) -> str:
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    )
+
+
+def _field_names(value: Any) -> tuple[tuple[str, str], ...]:
+    """JSON key and attribute of each field of a dataclass instance (cached per type)."""
+    names = _FIELDS[type(value)] = tuple(
+        (_JSON_NAMES.get(f.name, f.name), f.name) for f in fields(value)
+    )
+    return names
 
 
 # Scaled values this close to a half (or beyond the exact range) are rounded by Python itself.
@@ -185,7 +197,7 @@ _LARGEST = 1e3
 
 
 def _numbers(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    """:func:`_number` of every value at once, bit for bit (the map's 200,000 coordinates).
+    """:func:`canonical_number` of every value at once, bit for bit (the map's 200,000 coordinates).
 
     ``rint(x·10⁶)/10⁶`` is the double nearest to the decimal that Python's correctly rounded
     ``round(x, 6)`` finds, unless the product was rounded across a half: there (and for large
@@ -218,12 +230,10 @@ def _encode(value: Any) -> Any:
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
-        return _number(value)
+        return canonical_number(value)
     names = _FIELDS.get(type(value))
     if names is None and is_dataclass(value) and not isinstance(value, type):
-        names = _FIELDS[type(value)] = tuple(
-            (_JSON_NAMES.get(f.name, f.name), f.name) for f in fields(value)
-        )
+        names = _field_names(value)
     if names is not None:
         return {key: _encode(getattr(value, name)) for key, name in names}
     if isinstance(value, dict):
@@ -237,7 +247,7 @@ def _encode(value: Any) -> Any:
         if all(type(item) is str for item in value):
             return list(value)
         if all(type(item) is float for item in value):
-            return [_number(item) for item in value]
+            return [canonical_number(item) for item in value]
         return [_encode(item) for item in value]
     raise AnalysisError(f"Cannot serialise {type(value).__name__} in an analysis result.")
 

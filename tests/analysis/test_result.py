@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from deliberate.analysis import AnalysisParams, AnalysisResult, analyse
-from deliberate.analysis.result import _number, _numbers
+from deliberate.analysis.result import _numbers
+from deliberate.analysis.result_json import canonical_number as _number
 from deliberate.analysis.simulate import simulate_votes
 from deliberate.errors import AnalysisError
 
