@@ -78,9 +78,9 @@ class LiveVotes:
                 votes.vote[order],
                 votes.timestamp[order],
             )
-        self._votes = votes
+        self._votes = _in_cell_order(votes, keys)
         self._sorted = keys
-        self.snapshot = replace(snapshot, votes=votes)
+        self.snapshot = replace(snapshot, votes=self._votes)
 
     def with_participants(self, participants: Sequence[SnapshotParticipant]) -> bool:
         """Take a fresh participant list (after joins); False when it needs a full read.
@@ -116,6 +116,7 @@ class LiveVotes:
             self._votes.statement,
             self._votes.vote,
             self._votes.timestamp,
+            cell_order=self._votes.cell_order,
         )
         self._row.update((pid, i) for i, pid in enumerate(ids[len(known) :], start=len(known)))
         self.snapshot = replace(self.snapshot, participants=tuple(participants), votes=self._votes)
@@ -152,25 +153,73 @@ class LiveVotes:
         inside = found < self._sorted.size
         hit = np.zeros(unique.size, dtype=bool)
         hit[inside] = self._sorted[found[inside]] == unique[inside]
-        value = votes.vote.copy()
-        stamp = votes.timestamp.copy()
-        value[found[hit]] = values[hit]
-        stamp[found[hit]] = stamps[hit]
-        participant, statement, keys_now = votes.participant, votes.statement, self._sorted
         new = ~hit
-        if new.any():
-            at = found[new]
-            participant = np.insert(participant, at, unique[new] // self._width)
-            statement = np.insert(statement, at, unique[new] % self._width)
-            value = np.insert(value, at, values[new])
-            stamp = np.insert(stamp, at, stamps[new])
-            keys_now = np.insert(keys_now, at, unique[new])
+        # New cells go in before the cell now at their place; one copy of each array.
+        at, added = found[new], unique[new]
+        participant, statement, keys_now = votes.participant, votes.statement, self._sorted
+        if at.size:
+            participant = _inserted(participant, at, added // self._width)
+            statement = _inserted(statement, at, added % self._width)
+            keys_now = _inserted(keys_now, at, added)
+        value = _inserted(votes.vote, at, values[new])
+        stamp = _inserted(votes.timestamp, at, stamps[new])
+        # Where the changed cells are now: each moved on by the new cells inserted before it.
+        moved = found[hit] + np.searchsorted(at, found[hit], side="right")
+        value[moved] = values[hit]
+        stamp[moved] = stamps[hit]
         self._sorted = keys_now
         self._votes = TableVotes(
-            votes.participant_ids, votes.statement_ids, participant, statement, value, stamp
+            votes.participant_ids,
+            votes.statement_ids,
+            participant,
+            statement,
+            value,
+            stamp,
+            cell_order=votes.cell_order,
         )
         self.snapshot = replace(self.snapshot, votes=self._votes)
         return self.snapshot
+
+
+def _in_cell_order(votes: TableVotes, keys: NDArray[np.int64]) -> TableVotes:
+    """``votes`` (sorted by their cell ``keys``) marked as in cell order when they are so."""
+    if keys.size > 1 and not bool((keys[1:] > keys[:-1]).all()):
+        return votes  # a cell twice: the matrix keeps the latest
+    if votes.participant.dtype != np.int64 or votes.statement.dtype != np.int64:
+        return votes
+    n_rows, n_cols = len(votes.participant_ids), len(votes.statement_ids)
+    for codes, limit in ((votes.participant, n_rows), (votes.statement, n_cols)):
+        if codes.size and (int(codes.min()) < 0 or int(codes.max()) >= limit):
+            return votes  # not valid codes: the matrix's own checks report it
+    if votes.vote.size and ((votes.vote < -1) | (votes.vote > 1)).any():
+        return votes
+    return TableVotes(
+        votes.participant_ids,
+        votes.statement_ids,
+        votes.participant,
+        votes.statement,
+        votes.vote.astype(np.int8, copy=False),
+        votes.timestamp,
+        cell_order=True,
+    )
+
+
+def _inserted(array: NDArray[Any], at: NDArray[np.int64], items: NDArray[Any]) -> NDArray[Any]:
+    """A copy of ``array`` with ``items`` inserted before positions ``at`` (sorted).
+
+    ``np.insert`` with many positions builds a mask of the whole array; the pieces between
+    the positions are copied here instead.
+    """
+    if not at.size:
+        return array.copy()
+    out = np.empty(array.size + at.size, dtype=array.dtype)
+    start = 0
+    for k, (position, item) in enumerate(zip(at.tolist(), items.tolist(), strict=True)):
+        out[start + k : position + k] = array[start:position]
+        out[position + k] = item
+        start = position
+    out[start + at.size :] = array[start:]
+    return out
 
 
 def _as_table_votes(snapshot: VoteSnapshot) -> TableVotes:

@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from deliberate.domain.snapshot import VoteSnapshot
-from deliberate.domain.vote_table import VoteTable
+from deliberate.domain.vote_table import TableVotes, VoteTable
 from deliberate.errors import AnalysisError
 
 __all__ = [
@@ -140,7 +141,33 @@ class VoteMatrix:
 
         Quarantined participants are left out. Rows follow the snapshot's participant order;
         voters missing from the participant list are an error in the snapshot.
+
+        Votes already in cell order (the live worker's copy, see ``TableVotes.cell_order``),
+        numbered by the snapshot's own participants and statements, with nobody quarantined,
+        are taken as they are: no sort, no check of every vote, no copy (the matrix holds
+        read-only views of the arrays).
         """
+        votes = snapshot.votes
+        if isinstance(votes, TableVotes) and votes.cell_order:
+            statement_ids = tuple(s.statement_id for s in snapshot.statements)
+            people = snapshot.participants
+            if (
+                votes.statement_ids == statement_ids
+                and len(people) == len(votes.participant_ids)
+                and not any(p.quarantined for p in people)
+                and all(
+                    p.participant_id == pid
+                    for p, pid in zip(people, votes.participant_ids, strict=True)
+                )
+            ):
+                return cls(
+                    participant_ids=votes.participant_ids,
+                    statement_ids=statement_ids,
+                    included=np.array([s.included for s in snapshot.statements], dtype=bool),
+                    rows=_read_only(votes.participant),
+                    cols=_read_only(votes.statement),
+                    values=_read_only(votes.vote),
+                )
         # The table's row and column arrays are made here and kept by nobody else.
         return cls.from_table(VoteTable.from_snapshot(snapshot), copy=False)
 
@@ -185,6 +212,12 @@ class VoteMatrix:
         """Observed cells per row (passes included), optionally over a subset of statements."""
         rows = self.rows if columns is None else self.rows[columns[self.cols]]
         return np.bincount(rows, minlength=self.shape[0]).astype(np.int64)
+
+    def n_voters(self) -> int:
+        """Participants with at least one observed cell (the rows are sorted)."""
+        if not self.rows.size:
+            return 0
+        return int(np.count_nonzero(self.rows[1:] != self.rows[:-1])) + 1
 
     def votes_per_statement(self) -> IntArray:
         """Observed cells per column, passes included."""
@@ -232,3 +265,9 @@ class VoteMatrix:
         for array in (self.included.astype(np.uint8), self.rows, self.cols, self.values):
             hasher.update(np.ascontiguousarray(array).data)
         return "sha256:" + hasher.hexdigest()
+
+
+def _read_only(array: NDArray[Any]) -> NDArray[Any]:
+    view = array.view()
+    view.flags.writeable = False
+    return view

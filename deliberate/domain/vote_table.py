@@ -40,10 +40,15 @@ class TableVotes(Sequence[SnapshotVote]):
         One entry per vote (at most one vote per cell).
     vote : ndarray of int8
     timestamp : ndarray of float64
+    cell_order : bool, default=False
+        True when the votes are known to be sorted by participant code, then statement code,
+        with valid codes (the live worker's copy keeps them so): the analysis matrix then
+        takes the arrays as they are.
     """
 
     __slots__ = (
         "_order",
+        "cell_order",
         "participant",
         "participant_ids",
         "statement",
@@ -60,7 +65,10 @@ class TableVotes(Sequence[SnapshotVote]):
         statement: NDArray[np.int64],
         vote: NDArray[np.int8],
         timestamp: NDArray[np.float64],
+        *,
+        cell_order: bool = False,
     ) -> None:
+        self.cell_order = cell_order
         self.participant_ids = participant_ids
         self.statement_ids = statement_ids
         self.participant = participant
