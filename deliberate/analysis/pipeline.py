@@ -153,7 +153,7 @@ def build_result(
     params = params or AnalysisParams()
     group_ids = list(group_ids)
     n_cols = matrix.shape[1]
-    statement_ids = matrix.statement_ids
+    statement_ids, ids = matrix.statement_ids, matrix.participant_ids
     texts = list(texts) + [""] * (n_cols - len(texts))
     voted, columns, voters = grouping.voted, grouping.columns, grouping.voters
     projection = grouping.projection
@@ -184,7 +184,7 @@ def build_result(
                 id=group_ids[g],
                 label=group_label(group_ids[g]),
                 size=int(sizes[g]),
-                participants=tuple(matrix.participant_ids[i] for i in members.tolist()),
+                participants=tuple([ids[i] for i in members.tolist()]),
                 representative=(
                     _representative(group_counts, g, statement_ids, selectable, params)
                     if shown[g] and n_groups > 1
@@ -240,28 +240,28 @@ def build_result(
         version=deliberate.__version__,
         mode=params.mode,
         parameters=params.to_dict(),
-        n_participants=int(voters.sum())
-        if polis
-        else int((matrix.votes_per_participant() > 0).sum()),
+        n_participants=int(voters.sum()) if polis else matrix.n_voters(),
         n_statements=n_cols,
         n_votes=matrix.n_votes,
         participants_in_analysis=int((labels >= 0).sum()),
-        below_threshold=tuple(
-            matrix.participant_ids[i] for i in np.flatnonzero(voters & (labels < 0)).tolist()
-        ),
+        below_threshold=tuple([ids[i] for i in np.flatnonzero(voters & (labels < 0)).tolist()]),
         excluded_statements=tuple(
             sid
             for sid, keep in zip(statement_ids, matrix.included.tolist(), strict=True)
             if not keep
         ),
         groups=tuple(groups),
-        projection={
-            matrix.participant_ids[i]: (
-                float(projection.coordinates[i, 0]),
-                float(projection.coordinates[i, 1]),
+        projection=dict(
+            zip(
+                [ids[i] for i in projected.tolist()],
+                zip(
+                    projection.coordinates[projected, 0].tolist(),
+                    projection.coordinates[projected, 1].tolist(),
+                    strict=True,
+                ),
+                strict=True,
             )
-            for i in projected.tolist()
-        },
+        ),
         axes={
             statement_ids[j]: (
                 float(projection.components[0, j]),
