@@ -20,7 +20,6 @@ value is not a pair of floats, the caller falls back to the general encoder (``N
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from itertools import chain
 from typing import Any
@@ -38,7 +37,6 @@ _LIMIT = 1e9  # larger magnitudes are printed by Python (see the module docstrin
 _INT_DIGITS = 10  # digits of the integer part below _LIMIT, with room to spare
 _END = 1 + _INT_DIGITS + 1 + DECIMALS  # sign, integer digits, point, decimals
 _WIDTH = 24  # the longest repr of a float: -1.2345678901234567e-300
-_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\]')
 
 
 def canonical_number(value: float) -> float:
@@ -109,8 +107,8 @@ def pairs_json(mapping: Mapping[str, Any]) -> str | None:
     if set(map(len, pairs)) != {2} or set(map(type, chain.from_iterable(pairs))) != {float}:
         return None
     joined = "".join(keys)
-    if _NEEDS_ESCAPE.search(joined):
-        return None
+    if '"' in joined or "\\" in joined or not joined.isprintable():
+        return None  # a quote, backslash or control character needs escaping
     n = len(keys)
     values = np.fromiter(chain.from_iterable(pairs), np.float64, 2 * n).reshape(n, 2)
     # UTF-8 bytes sort in code point order, as Python sorts str; no key holds a NUL byte.

@@ -286,8 +286,12 @@ def channel_model(snapshot: VoteSnapshot, *, tally_weight: float = 1.0) -> Tally
     """
     statement_ids = [s.statement_id for s in snapshot.statements]
     column = {sid: j for j, sid in enumerate(statement_ids)}
+    sessions: dict[str, str] = {}  # session_of once per distinct channel, not per person
     channel_of = {
-        p.participant_id: session_of(p.channel) for p in snapshot.participants if not p.quarantined
+        p.participant_id: sessions.get(p.channel)
+        or sessions.setdefault(p.channel, session_of(p.channel))
+        for p in snapshot.participants
+        if not p.quarantined
     }
     channels = sorted(
         {ONLINE, *channel_of.values(), *(session_of(t.channel) for t in snapshot.tallies)}
@@ -370,11 +374,10 @@ def with_channel_figures(
         digest = f"sha256:{hashlib.sha256(text).hexdigest()}"
     origins = {s.statement_id: s.origin for s in snapshot.statements}
     statements = {
-        sid: dataclasses.replace(
-            summary,
-            origin=origins.get(sid, ONLINE),
-            raised_at_table=origins.get(sid, ONLINE) != ONLINE,
-        )
+        sid: summary
+        if summary.origin == (origin := origins.get(sid, ONLINE))
+        and summary.raised_at_table == (origin != ONLINE)
+        else dataclasses.replace(summary, origin=origin, raised_at_table=origin != ONLINE)
         for sid, summary in result.statements.items()
     }
     return dataclasses.replace(
