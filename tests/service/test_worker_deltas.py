@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 from store.builders import open_consultation
 
+from deliberate.analysis import VoteMatrix
 from deliberate.config import Settings
 from deliberate.domain.snapshot import VoteSnapshot
+from deliberate.domain.vote_table import TableVotes, VoteTable
 from deliberate.events import InProcessEventBus
 from deliberate.service import Service
 from deliberate.worker import AnalysisWorker
@@ -49,6 +52,21 @@ def _worker(
     return service, worker.start(), seen
 
 
+def _same_matrix(copy: VoteSnapshot, read: VoteSnapshot) -> None:
+    """The copy's matrix (its arrays taken as they are) equals the fresh read's, built in full."""
+    assert isinstance(copy.votes, TableVotes)
+    assert copy.votes.cell_order
+    fast, full = (
+        VoteMatrix.from_snapshot(copy),
+        VoteMatrix.from_table(VoteTable.from_snapshot(read)),
+    )
+    assert fast.participant_ids == full.participant_ids
+    assert fast.statement_ids == full.statement_ids
+    for name in ("included", "rows", "cols", "values"):
+        assert np.array_equal(getattr(fast, name), getattr(full, name)), name
+    assert fast.digest() == full.digest()
+
+
 def test_vote_events_update_the_copy_without_reading_the_store(
     service_factory: Callable[..., Service],
 ) -> None:
@@ -68,13 +86,16 @@ def test_vote_events_update_the_copy_without_reading_the_store(
         worker.recompute(cid)
         assert worker.store_reads == 1
         assert seen[-1] == service.snapshot(cid)
+        _same_matrix(seen[-1], service.snapshot(cid))
 
         # A join: only the participant list is read again, and the newcomer's votes apply.
         newcomer = service.join(cid, consent_version="2026-11")
         service.cast_vote(newcomer.participant_id, statements[1], 1)
+        service.cast_vote(people[3], statements[2], 0)  # a new cell between others
         worker.recompute(cid)
         assert worker.store_reads == 1
         assert seen[-1] == service.snapshot(cid)
+        _same_matrix(seen[-1], service.snapshot(cid))
 
         service.moderate(statements[3], "rejected", reason="dubbel")  # not a vote: read again
         worker.recompute(cid)
