@@ -9,9 +9,15 @@ from sqlalchemy import Connection, delete, func, insert, select, update
 
 from deliberate.domain.results import StoredAnalysis
 from deliberate.errors import InvalidInput
-from deliberate.store.schema import analysis_latest, analysis_results, statement_embeddings
+from deliberate.store.schema import (
+    analysis_latest,
+    analysis_results,
+    published_advice,
+    statement_embeddings,
+)
 
 __all__ = [
+    "KEPT_VERSIONS",
     "get_embeddings",
     "get_result",
     "latest_result",
@@ -22,12 +28,27 @@ __all__ = [
 
 _FLOAT32_BYTES = 4
 
+KEPT_VERSIONS = 20
+"""Result versions kept per consultation besides those a published advice was built from.
 
-def put_result(connection: Connection, consultation_id: str, payload: bytes, at: datetime) -> int:
+The live worker stores a whole result on every update (about 10 MB at 100,000 participants),
+so keeping every version would grow the database by gigabytes in one busy evening. Nothing
+reads an older version except an audit of a published advice, and those are always kept."""
+
+
+def put_result(
+    connection: Connection,
+    consultation_id: str,
+    payload: bytes,
+    at: datetime,
+    *,
+    keep: int = KEPT_VERSIONS,
+) -> int:
     """Store a new result version and point ``latest`` at it, in the caller's transaction.
 
     Readers follow the pointer, so they see either the previous result or the new one, never
-    a half-written row.
+    a half-written row. Versions older than the newest ``keep`` are deleted in the same
+    transaction, except those a published advice names; version numbers keep rising.
     """
     query = select(func.max(analysis_results.c.version)).where(
         analysis_results.c.consultation_id == consultation_id
@@ -47,6 +68,16 @@ def put_result(connection: Connection, consultation_id: str, payload: bytes, at:
         connection.execute(
             insert(analysis_latest).values(consultation_id=consultation_id, version=version)
         )
+    published = select(published_advice.c.analysis_version).where(
+        published_advice.c.consultation_id == consultation_id
+    )
+    connection.execute(
+        delete(analysis_results).where(
+            analysis_results.c.consultation_id == consultation_id,
+            analysis_results.c.version <= version - keep,
+            analysis_results.c.version.not_in(published),
+        )
+    )
     return version
 
 

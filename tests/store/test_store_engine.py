@@ -5,18 +5,20 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, text
 
 from deliberate.config import Settings
 from deliberate.errors import ConfigurationError, InvalidInput, Unavailable
 from deliberate.service import Service
 from deliberate.store import create_store, current_revision, head_revision, upgrade
-from deliberate.store.schema import metadata
+from deliberate.store.results import KEPT_VERSIONS
+from deliberate.store.schema import metadata, published_advice
 
 PERSONAL_COLUMN = re.compile(
     r"(^|_)(ip|ip_address|address|user_agent|agent|email|e_mail|name|phone)($|_)"
@@ -134,6 +136,31 @@ def test_analysis_results_are_versioned_behind_a_latest_pointer(
     assert first is not None
     assert first.payload == b'{"n": 1}'
     assert service.get_analysis(cid, 3) is None
+
+
+def test_old_result_versions_are_pruned_except_a_published_advices(
+    service_factory: Callable[..., Service],
+) -> None:
+    """The worker stores a whole result per live update: only the newest versions stay, and
+    every version a published advice was built from, whatever its age."""
+    service = service_factory()
+    cid = service.create_consultation("Hoe maken we onze wijk groener?").consultation_id
+    for n in range(1, 4):
+        service.store_analysis(cid, b'{"n": %d}' % n)
+    with service.store.write() as connection:
+        connection.execute(
+            insert(published_advice).values(
+                consultation_id=cid, version=1, created_at=datetime.now(UTC), introduction="",
+                conclusions="", analysis_version=2, language="nl", markdown="", report_json="{}",
+            )
+        )  # fmt: skip
+    for n in range(4, KEPT_VERSIONS + 6):
+        service.store_analysis(cid, b'{"n": %d}' % n)
+    latest = KEPT_VERSIONS + 5
+    kept = [v for v in range(1, latest + 1) if service.get_analysis(cid, v) is not None]
+    assert kept == [2, *range(latest - KEPT_VERSIONS + 1, latest + 1)]
+    assert service.latest_analysis(cid).version == latest  # type: ignore[union-attr]
+    assert service.store_analysis(cid, b"{}").version == latest + 1, "numbers keep rising"
 
 
 def test_an_unreachable_database_is_unavailable_not_a_crash() -> None:
