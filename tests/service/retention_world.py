@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import Column, LargeBinary, String, Text, func, select
 
-from deliberate.service import PurgeCounts, RecordingEventSink, Service
+from deliberate.service import PurgeCounts, Service
 from deliberate.store.schema import metadata, participants
 from deliberate.worker import analyse_snapshot
 
@@ -25,14 +23,12 @@ __all__ = [
     "STATEMENTS",
     "Built",
     "build",
-    "events",
     "figures",
     "kept",
     "mentioning",
     "participant_columns",
     "payloads_of",
     "referencing_rows",
-    "service",
     "table_sizes",
 ]
 
@@ -205,13 +201,3 @@ def kept(service: Service, cid: str) -> dict[str, Any]:
             for a in service.list_published_advice(cid)
         ],
     }
-
-
-@pytest.fixture
-def events() -> RecordingEventSink:
-    return RecordingEventSink()
-
-
-@pytest.fixture
-def service(service_factory: Callable[..., Service], events: RecordingEventSink) -> Service:
-    return service_factory(events=events)

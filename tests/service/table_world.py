@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from deliberate.service import RecordingEventSink, Service
+from deliberate.service import Service
 from deliberate.store.schema import paper_forms, participants, vote_events, votes
 
-__all__ = ["TEXTS", "counts", "events", "room", "service"]
+__all__ = ["TEXTS", "counts", "room"]
 
 TEXTS = [
     "Er moet meer groen komen in de straten, ook als dat parkeerplekken kost.",
     "Parkeren voor bewoners moet goedkoper worden.",
     "Rond scholen moet de maximumsnelheid 30 km per uur zijn.",
 ]
-
-
-@pytest.fixture
-def events() -> RecordingEventSink:
-    return RecordingEventSink()
-
-
-@pytest.fixture
-def service(service_factory: Callable[..., Service], events: RecordingEventSink) -> Service:
-    return service_factory(events=events)
 
 
 @pytest.fixture
