@@ -19,9 +19,6 @@ import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from deliberate.analysis.result_json import DECIMALS, canonical_number, pairs_json
 from deliberate.analysis.result_parts import (
     BridgingStatement,
@@ -191,37 +188,8 @@ def _field_names(value: Any) -> tuple[tuple[str, str], ...]:
     return names
 
 
-# Scaled values this close to a half (or beyond the exact range) are rounded by Python itself.
-_HALF_MARGIN = 1e-6
-_LARGEST = 1e3
-
-
-def _numbers(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    """:func:`canonical_number` of every value at once, bit for bit (the map's 200,000 coordinates).
-
-    ``rint(x·10⁶)/10⁶`` is the double nearest to the decimal that Python's correctly rounded
-    ``round(x, 6)`` finds, unless the product was rounded across a half: there (and for large
-    values, whose product is too coarse to tell) Python's ``round`` decides.
-    """
-    if not np.isfinite(values).all():
-        raise AnalysisError("The analysis produced a non-finite number; this is a bug.")
-    factor = 10.0**DECIMALS
-    scaled = values * factor
-    rounded = np.rint(scaled) / factor
-    doubtful = (np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5) < _HALF_MARGIN) | (
-        np.abs(values) > _LARGEST
-    )
-    for i in np.flatnonzero(doubtful).tolist():
-        rounded.flat[i] = round(float(values.flat[i]), DECIMALS)
-    return np.where(rounded == 0, 0.0, rounded)  # no "-0.0" in the output
-
-
 # JSON key and attribute of each field, per dataclass (``dataclasses.fields`` is slow).
 _FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
-
-
-def _is_pair(item: Any) -> bool:
-    return type(item) is tuple and len(item) == 2 and type(item[0]) is type(item[1]) is float
 
 
 def _encode(value: Any) -> Any:
@@ -237,10 +205,6 @@ def _encode(value: Any) -> Any:
     if names is not None:
         return {key: _encode(getattr(value, name)) for key, name in names}
     if isinstance(value, dict):
-        if value and all(_is_pair(item) for item in value.values()):
-            # Fast path for the long mappings of pairs (map positions, axes).
-            pairs = _numbers(np.array(list(value.values()), dtype=np.float64)).tolist()
-            return dict(zip(map(str, value), pairs, strict=True))
         return {str(key): _encode(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         # Fast paths for the long lists (members of a group, map positions).
