@@ -12,7 +12,8 @@ agree = +1 unless told otherwise (``tests/golden`` checks this on every folder).
 Moderation follows Polis's maths: a statement is left out (``included=False``) when it was rejected
 (``moderated == -1``) or marked meta. Participants come in the order of their first vote, which is
 the row order Polis's matrix uses. Polis's own group, where the export has one, is kept as the
-participant attribute ``polis-group-id``.
+participant attribute ``polis-group-id``. Polis is an online platform: every participant votes
+``online`` (the advice says "allemaal online", never "aan tafels").
 
 Text cells (``comment-body``, the summary's ``topic``) lose the one quote that
 :func:`deliberate.interop.cells.neutralise_cell` puts in front of a would-be formula, so a
@@ -32,6 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from deliberate.domain.participants import ONLINE
 from deliberate.domain.snapshot import (
     SnapshotParticipant,
     SnapshotStatement,
@@ -132,7 +134,7 @@ def _assemble(
     participants = [
         SnapshotParticipant(
             participant_id=pid,
-            channel="polis",
+            channel=ONLINE,
             attributes=((POLIS_GROUP, groups[pid]),) if groups.get(pid) else (),
         )
         for pid in order
