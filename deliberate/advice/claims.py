@@ -165,7 +165,7 @@ def build_ledger(
         if int(group["id"]) in hidden:
             continue  # a group below the privacy threshold is described by no statement
         for item in group.get("representative", []):
-            if characteristic(item, rules.significance):
+            if characteristic(item, rules.significance, rules.min_group_votes):
                 build.add(
                     "group_view",
                     str(item["statement_id"]),

@@ -139,7 +139,7 @@ PHRASES: Final[dict[str, str]] = {
     "wants": "mostly {list}",
     "wants.agree": "agrees with {list}",
     "wants.disagree": "disagrees with {list}",
-    "wants.item": "“{text}” (statement {number}: {share}% of the group)",
+    "wants.item": ("“{text}” (statement {number}: {count} of the {total} in the group, {share}%)"),
     "minority.intro": (
         "A minority may see things differently from the rest. Their voice counts too. Below "
         "is every minority position we found."

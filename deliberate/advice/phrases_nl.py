@@ -145,7 +145,7 @@ PHRASES: Final[dict[str, str]] = {
     "wants": "is het vooral {list}",
     "wants.agree": "eens met {list}",
     "wants.disagree": "oneens met {list}",
-    "wants.item": "“{text}” (stelling {number}: {share}% van de groep)",
+    "wants.item": ("“{text}” (stelling {number}: {count} van de {total} in de groep, {share}%)"),
     "minority.intro": (
         "Een minderheid kan iets anders vinden dan de rest. Ook die stem telt. Hieronder staat "
         "elk minderheidsstandpunt dat we vonden."

@@ -93,14 +93,19 @@ def _profile(draft: DraftContext, group_id: int, claims: list[Claim]) -> str:
     _, label, size, _ = draft.group(group_id)
     items: dict[str, list[str]] = {"agree": [], "disagree": []}
     for claim in claims:
+        # The share of the group's votes, with its count: "94% van de groep" read as 94% of
+        # the people, where 49 of a group of 69 voted.
         figures = claim.group_figures(group_id)
         share = draft.percent(figures.share(claim.direction)) if figures is not None else "0"
+        count, total = (figures.count(claim.direction), figures.n) if figures else (0, 0)
         items[claim.direction].append(
             say.say(
                 "wants.item",
                 text=quote(draft.texts.get(claim.statement_ids[0], "")),
                 number=draft.numbers.get(claim.statement_ids[0], claim.statement_ids[0]),
                 share=share,
+                count=f"{count:g}",
+                total=draft.say.count(int(total), "vote"),
             )
         )
     # "eens met A en B, en oneens met C": one verb per direction, not one per statement.

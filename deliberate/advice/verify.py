@@ -160,7 +160,8 @@ def _rule_holds(claim: Claim, rules: FindingRules, votes: _Votes, column: int) -
         rest = groups.sum(axis=0)[0].astype(np.float64) - own
         z = two_proportion_test(own[side : side + 1], rest[side : side + 1],
                                 own.sum(keepdims=True), rest.sum(keepdims=True))  # fmt: skip
-        return bool(2 * own[side] > own.sum() and z[0] > rules.significance)
+        enough = own.sum() >= rules.min_group_votes
+        return bool(enough and 2 * own[side] > own.sum() and z[0] > rules.significance)
     return False
 
 

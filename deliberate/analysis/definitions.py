@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KINDS",
+    "MIN_GROUP_VOTES",
     "BoolArray",
     "CountArray",
     "FindingRules",
@@ -90,12 +91,15 @@ BoolArray = NDArray[np.bool_]
 FloatArray = NDArray[np.float64]
 
 
+MIN_GROUP_VOTES: Final = 5  # the default of ``min_group_votes``
+
+
 @dataclass(frozen=True, kw_only=True)
 class FindingRules:
     """The thresholds of every finding word; recorded in every claim ledger."""
 
     consensus_share: float = 0.75
-    min_group_votes: int = 5
+    min_group_votes: int = MIN_GROUP_VOTES
     significance: float = Z_90
     divisive_gap: float = 0.3
     minority_gap: float = 0.3
@@ -340,15 +344,21 @@ def grouped(result: Mapping[str, Any]) -> bool:
     return isinstance(groups, (list, tuple)) and len(groups) >= 2
 
 
-def characteristic(item: Mapping[str, Any], significance: float = Z_90) -> bool:
+def characteristic(
+    item: Mapping[str, Any], significance: float = Z_90, min_votes: int = MIN_GROUP_VOTES
+) -> bool:
     """Whether a representative statement (JSON form) may be said to describe its group.
 
-    The group's share on its side is more than half of its votes, and the two-proportion z
-    against the other groups (``repness_test``) is above ``significance``. Polis's fallback
-    "best agreed" statement can fail this; then no surface names it.
+    The group cast at least ``min_votes`` votes on it (``min_group_votes``, as every group
+    finding), its share on its side is more than half of them, and the two-proportion z against
+    the other groups (``repness_test``) is above ``significance``. Polis's fallback "best
+    agreed" statement can fail this; then no surface names it. Without the minimum, one vote of
+    one person in a group of 7 (z 2.3 against the others) was worded "Groep D is het vooral eens
+    met …".
     """
     try:
-        majority = 2 * int(item["n_success"]) > int(item["n_trials"])
+        trials = int(item["n_trials"])
+        majority = 2 * int(item["n_success"]) > trials >= min_votes
         return majority and float(item["repness_test"]) > significance
     except (KeyError, TypeError, ValueError):
         return False

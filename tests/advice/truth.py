@@ -237,9 +237,12 @@ def _check_finding(finding: Finding, ledger: ClaimLedger, truth: _Truth, where: 
             number = next(
                 e.number for e in finding.evidence if e.statement_id == claim.statement_ids[0]
             )
-            found = re.search(rf"(?:stelling|statement) {re.escape(number)}: {NUMBER}%", text)
+            # "(stelling 12: 49 van de 52 stemmen in de groep, 94%)": the group's votes
+            view = rf"(\d+) (?:van de|of the) (\d+) \w+ in (?:de groep|the group), {NUMBER}%"
+            found = re.search(rf"(?:stelling|statement) {re.escape(number)}: {view}", text)
             assert found, f"{here}: no share for statement {number}"
-            _printed_share_is_true(found.group(1), own.side(claim.direction), own.n,
+            assert (int(found[1]), int(found[2])) == (own.side(claim.direction), own.n), here
+            _printed_share_is_true(found.group(3), own.side(claim.direction), own.n,
                                    truth.rules, here)  # fmt: skip
 
 

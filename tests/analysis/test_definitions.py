@@ -273,6 +273,11 @@ def test_a_representative_statement_describes_its_group_only_by_a_majority() -> 
     assert not characteristic(item(6, 10, z=1.2816)), "z must exceed the 90 % value"
     assert characteristic(item(6, 10, z=1.0), significance=0.5)
     assert not characteristic({"n_success": 6}), "a malformed item describes nothing"
+    # as every group finding: at least min_group_votes (5) votes of the group on the statement
+    assert not characteristic(item(1, 1)), "one vote of one person describes no group"
+    assert not characteristic(item(4, 4))
+    assert characteristic(item(5, 5))
+    assert characteristic(item(4, 4), min_votes=4)
 
 
 @pytest.mark.parametrize("seed", range(6))

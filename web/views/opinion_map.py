@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from deliberate.analysis.definitions import (
+    FindingRules,
     characteristic,
     consensus_percent,
     grouped,
@@ -194,6 +195,7 @@ def build_map(
         for participant_id in group.get("participants", []):
             membership[str(participant_id)] = index
     sizes, hidden = hidden_in_result(raw_groups, privacy_k=privacy_k)
+    rules = FindingRules.from_dict(data.get("parameters") or {})
     ids = [pid for pid, xy in projection.items() if _is_pair(xy)]
     coordinates = _fit(np.array([projection[pid] for pid in ids], dtype=np.float64).reshape(-1, 2))
     # A hidden group's points are drawn as in no group: counting dots must not give its size.
@@ -224,7 +226,8 @@ def build_map(
             for item in group.get("representative", [])
             if isinstance(item, dict)
             and str(item.get("statement_id")) in texts
-            and characteristic(item)  # only what the definition allows the map to say
+            # only what the definition allows the map to say, with the result's thresholds
+            and characteristic(item, rules.significance, rules.min_group_votes)
         )
         groups.append(
             GroupView(
