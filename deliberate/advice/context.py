@@ -88,7 +88,7 @@ def statement_numbers(statement_ids: Sequence[str]) -> dict[str, str]:
 
 def quote(text: str) -> str:
     # The sentence supplies its own full stop after the closing quote.
-    return text.rstrip().removesuffix(".")
+    return text.strip().removesuffix(".")
 
 
 class DraftContext:

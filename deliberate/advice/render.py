@@ -142,7 +142,10 @@ def _footnote(report: AdviceReport, evidence: Evidence) -> str:
 
 
 def _escape_markdown(text: str) -> str:
-    # Statement texts are written by participants: neutralise Markdown and HTML in them.
+    # Statement texts are written by participants: neutralise Markdown and HTML in them. A line
+    # break inside one would end a bullet or a footnote (a next line "- …" starts a new bullet,
+    # and the figures after the quote fall outside their footnote): one line, as HTML shows it.
+    text = " ".join(text.splitlines())
     for character in "\\`*_[]<>#|":
         text = text.replace(character, "\\" + character)
     return text
