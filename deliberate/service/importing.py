@@ -275,7 +275,8 @@ def _add_votes(
 ) -> VoteColumns:
     """Every source vote into the log (in time order) and the latest per cell as the position.
 
-    Returns the positions, numbered by the source's participants and statements.
+    Returns the positions, numbered by the source's participants and statements, by row and
+    then column.
 
     The latest is decided as the analysis decides it: the highest timestamp, and of equal
     timestamps the later row.
@@ -296,12 +297,13 @@ def _add_votes(
     cells = voter.astype(np.int64) * max(len(statement_ids), 1) + target
     sequence = by_time[np.argsort(cells[by_time], kind="stable")]
     cell = cells[sequence]
-    latest = sequence[np.append(cell[1:] != cell[:-1], True)] if count else sequence
+    cell_order = sequence[np.append(cell[1:] != cell[:-1], True)] if count else sequence
     # Positions go in in the order of their primary key (the new ids), so that the key's index
     # grows at its end instead of at random pages: several times faster for millions of rows.
     people_rank = np.argsort(np.array(list(participant_ids.values()), dtype=object)).argsort()
     topic_rank = np.argsort(np.array(list(statement_ids.values()), dtype=object)).argsort()
-    latest = latest[np.lexsort((topic_rank[target[latest]], people_rank[voter[latest]]))]
+    key = people_rank[voter[cell_order]].astype(np.int64) * max(len(statement_ids), 1)
+    latest = cell_order[np.argsort(key + topic_rank[target[cell_order]])]  # one key per cell
     # The log by participant (the order of its index), each participant's votes in time order.
     history = by_time[np.argsort(people_rank[voter[by_time]], kind="stable")]
     new_voters = np.array(list(participant_ids.values()), dtype="S")
@@ -331,9 +333,9 @@ def _add_votes(
         )
     if progress is not None:  # the caller counted two rows per source vote
         progress(count - positions)
-    return VoteColumns(
-        participant=voter[latest].astype(np.int64),
-        statement=target[latest].astype(np.int64),
-        value=values[latest].astype(np.int8),
-        micros=np.round(seconds[latest] * 1e6).astype(np.int64),
+    return VoteColumns(  # by row, then column: the order a checkpoint keeps
+        participant=voter[cell_order].astype(np.int64),
+        statement=target[cell_order].astype(np.int64),
+        value=values[cell_order].astype(np.int8),
+        micros=np.round(seconds[cell_order] * 1e6).astype(np.int64),
     )

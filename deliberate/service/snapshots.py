@@ -62,6 +62,10 @@ class _Parts:
 
 def by_cell(columns: VoteColumns) -> VoteColumns:
     """The same votes sorted by row, then column (the order a checkpoint keeps)."""
+    if columns.statement.size:
+        cells = columns.participant * (int(columns.statement.max()) + 1) + columns.statement
+        if bool(np.all(cells[1:] > cells[:-1])):
+            return columns  # already in that order (an import's positions)
     order = np.lexsort((columns.statement, columns.participant))
     return VoteColumns(
         participant=columns.participant[order],
