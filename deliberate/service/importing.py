@@ -38,6 +38,7 @@ from deliberate.store.bulk import (
     copy_rows,
     insert_columns,
     secondary_indexes_rebuilt,
+    timestamp_bytes,
     timestamp_texts,
 )
 from deliberate.store.schema import participants, statements, vote_events, votes
@@ -308,7 +309,12 @@ def _add_votes(
     history = by_time[np.argsort(people_rank[voter[by_time]], kind="stable")]
     new_voters = np.array(list(participant_ids.values()), dtype="S")
     new_targets = np.array(list(statement_ids.values()), dtype="S")
-    stamps = np.round(seconds * 1e6).astype(np.int64).astype("datetime64[us]")
+    micros = np.round(seconds * 1e6).astype(np.int64)
+    stamps = (  # on SQLite as text once, for both tables and both time columns
+        timestamp_bytes(connection, micros / 1e6)
+        if connection.dialect.name == "sqlite"
+        else micros.astype("datetime64[us]")
+    )
     columns = ("participant_id", "statement_id", "round_id", "value", "created_at", "updated_at")
 
     def cells_of(order: np.ndarray[tuple[int], np.dtype[np.int64]], width: int) -> list[Cells]:
@@ -337,5 +343,5 @@ def _add_votes(
         participant=voter[cell_order].astype(np.int64),
         statement=target[cell_order].astype(np.int64),
         value=values[cell_order].astype(np.int8),
-        micros=np.round(seconds[cell_order] * 1e6).astype(np.int64),
+        micros=micros[cell_order],
     )

@@ -185,42 +185,78 @@ def insert_columns(
         binary = _binary_fields(table, columns, cells)
         if binary is not None:
             return _copy_binary(connection, table, columns, binary, count, on_chunk, chunk)
-    cells = [
-        timestamp_bytes(connection, c.astype("datetime64[us]").astype(np.int64) / 1e6)
-        if not isinstance(c, str) and c.dtype.kind == "M"
-        else c
-        for c in cells
-    ]
-    packed = [None if isinstance(c, str) else _fixed_width(c) for c in cells]
+    # A column given twice (the same array object) is formatted and packed once.
+    ready: dict[int, tuple[Cells, NDArray[np.uint8] | None]] = {}
+    for cell in cells:
+        if isinstance(cell, str) or id(cell) in ready:
+            continue
+        text = (
+            timestamp_bytes(connection, cell.astype("datetime64[us]").astype(np.int64) / 1e6)
+            if cell.dtype.kind == "M"
+            else cell
+        )
+        ready[id(cell)] = (text, _fixed_width(text))
+    packed = [None if isinstance(c, str) else ready[id(c)][1] for c in cells]
+    cells = [c if isinstance(c, str) else ready[id(c)][0] for c in cells]
     if any(p is None and not isinstance(c, str) for p, c in zip(packed, cells, strict=True)):
         return copy_rows(connection, table, columns, _rows(cells, count), on_chunk=on_chunk)
     if connection.dialect.name == "postgresql":
         return _copy_packed(connection, table, columns, cells, packed, count, on_chunk, chunk)
-    width = sum(p.shape[1] for p in packed if p is not None)
-    parts, start, constants = [], 1, []
+    return _insert_packed(connection, table, columns, cells, packed, count, on_chunk, chunk)
+
+
+def _insert_packed(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    cells: Sequence[Cells],
+    packed: list[NDArray[np.uint8] | None],
+    count: int,
+    on_chunk: Callable[[int], None] | None,
+    chunk: int,
+) -> int:
+    """SQLite: each chunk's rows as one blob of fixed-width records that ``substr`` cuts apart.
+
+    A column packed once for two names is cut twice from the same bytes. The records of a chunk
+    are laid out in one reused buffer (no array of all rows, no copy per chunk for the driver).
+    """
+    offsets: dict[int, int] = {}  # id of a packed column -> its first byte in a record
+    sources: list[NDArray[np.uint8]] = []
+    width = 0
+    for bytes_ in packed:
+        if bytes_ is not None and id(bytes_) not in offsets:
+            offsets[id(bytes_)] = width + 1
+            sources.append(bytes_)
+            width += bytes_.shape[1]
+    parts, constants = [], []
     for cell, bytes_ in zip(cells, packed, strict=True):
         if bytes_ is None:
             constants.append(cell)
             parts.append(f"?{1 + len(constants)}")
             continue
-        piece = f"CAST(substr(?1, {width}*i+{start}, {bytes_.shape[1]}) AS TEXT)"
+        piece = f"CAST(substr(?1, {width}*i+{offsets[id(bytes_)]}, {bytes_.shape[1]}) AS TEXT)"
         kind = "INTEGER" if not isinstance(cell, str) and cell.dtype.kind in "iu" else "TEXT"
         parts.append(piece if kind == "TEXT" else f"CAST({piece} AS INTEGER)")
-        start += bytes_.shape[1]
     counter = f"?{2 + len(constants)}"
     statement = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(parts)}"  # noqa: S608
         f" FROM (WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k"
         f" WHERE i + 1 < {counter}) SELECT i FROM k)"
     )
-    records = np.hstack([p for p in packed if p is not None]) if count else None
+    buffer = np.empty((min(chunk, count), width), dtype=np.uint8)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         for first in range(0, count, chunk):
-            block = records[first : first + chunk]  # type: ignore[index]
-            cursor.execute(statement, (block.tobytes(), *constants, block.shape[0]))
+            size = min(chunk, count - first)
+            block = buffer[:size]
+            start = 0
+            for source in sources:
+                block[:, start : start + source.shape[1]] = source[first : first + size]
+                start += source.shape[1]
+            # The driver binds the buffer's bytes (SQLite copies them): the buffer is reused.
+            cursor.execute(statement, (block.reshape(-1).data, *constants, size))
             if on_chunk is not None:
-                on_chunk(block.shape[0])
+                on_chunk(size)
     finally:
         cursor.close()
     return count

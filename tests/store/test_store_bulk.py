@@ -65,6 +65,34 @@ def test_columns_go_in_as_rows(
     assert {type(r.position) for r in rows} == {int}
 
 
+def test_a_column_given_twice_goes_in_under_both_names(
+    service_factory: Callable[..., Service],
+) -> None:
+    """One array object for two columns (packed once on SQLite), over chunks and a remainder."""
+    service = service_factory()
+    cid = _consultation(service)
+    names = np.array([f"c{n}" for n in range(7)], dtype="S")
+    values = np.array([5, 1, 0, 42, 7, 8, 9])
+    stamps = np.datetime64("2026-03-04T05:06:07.891011", "us") + np.arange(7)
+    with service.store.write() as connection:
+        count = insert_columns(
+            connection,
+            population_margins,
+            ["consultation_id", "attribute", "category", "position", "total", "uploaded_at"],
+            [cid, names, names, values, values, stamps],
+            chunk=3,
+        )
+    assert count == 7
+    with service.store.read() as connection:
+        rows = connection.execute(
+            select(population_margins).order_by(population_margins.c.attribute)
+        ).all()
+    assert [(r.attribute, r.category, r.position, r.total, r.uploaded_at) for r in rows] == [
+        (f"c{n}", f"c{n}", int(values[n]), int(values[n]), stamps[n].item().replace(tzinfo=UTC))
+        for n in range(7)
+    ]
+
+
 def test_dropped_indexes_come_back_on_rollback(service_factory: Callable[..., Service]) -> None:
     service = service_factory()
 
