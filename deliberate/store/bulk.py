@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 BULK_CACHE_KIB = 512 * 1024  # SQLite page cache while bulk loading
+_COUNTER = "deliberate_bulk_rows"  # SQLite: a temporary table of record numbers
 
 
 _DAY = 86_400_000_000  # microseconds
@@ -220,6 +221,8 @@ def _insert_packed(
     A column packed once for two names is cut twice from the same bytes. The records of a chunk
     are laid out in one reused buffer (no array of all rows, no copy per chunk for the driver).
     """
+    if count == 0:
+        return 0
     offsets: dict[int, int] = {}  # id of a packed column -> its first byte in a record
     sources: list[NDArray[np.uint8]] = []
     width = 0
@@ -237,15 +240,22 @@ def _insert_packed(
         piece = f"CAST(substr(?1, {width}*i+{offsets[id(bytes_)]}, {bytes_.shape[1]}) AS TEXT)"
         kind = "INTEGER" if not isinstance(cell, str) and cell.dtype.kind in "iu" else "TEXT"
         parts.append(piece if kind == "TEXT" else f"CAST({piece} AS INTEGER)")
-    counter = f"?{2 + len(constants)}"
     statement = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT {', '.join(parts)}"  # noqa: S608
-        f" FROM (WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k"
-        f" WHERE i + 1 < {counter}) SELECT i FROM k)"
+        f" FROM temp.{_COUNTER} WHERE i < ?{2 + len(constants)}"
     )
     buffer = np.empty((min(chunk, count), width), dtype=np.uint8)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
+        # The record numbers 0, 1, … of a chunk, read from a table: cheaper per row than
+        # counting them with a recursive query, whose every row passes through a queue.
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_COUNTER} (i INTEGER PRIMARY KEY)")
+        cursor.execute(f"DELETE FROM temp.{_COUNTER}")  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO temp.{_COUNTER} WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL"  # noqa: S608
+            " SELECT i + 1 FROM k WHERE i + 1 < ?) SELECT i FROM k",
+            (buffer.shape[0],),
+        )
         for first in range(0, count, chunk):
             size = min(chunk, count - first)
             block = buffer[:size]
@@ -257,6 +267,7 @@ def _insert_packed(
             cursor.execute(statement, (block.reshape(-1).data, *constants, size))
             if on_chunk is not None:
                 on_chunk(size)
+        cursor.execute(f"DROP TABLE temp.{_COUNTER}")
     finally:
         cursor.close()
     return count
