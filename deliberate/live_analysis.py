@@ -29,7 +29,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from deliberate.analysis import AnalysisParams, AnalysisResult, VoteMatrix
+from deliberate.analysis.channel_votes import ChannelVotes
 from deliberate.analysis.incremental import LiveModel
+from deliberate.analysis.result import JsonFragments
 from deliberate.analysis.tallies import with_channel_figures
 from deliberate.config import Settings
 from deliberate.domain.snapshot import VoteSnapshot
@@ -65,6 +67,9 @@ class LiveAnalyses:
         self.models: dict[str, LiveModel] = {}
         self.fitted: dict[str, bool] = {}  # whether the model comes from a full run
         self._full_done: dict[str, tuple[float, float]] = {}  # last full run: (ended, took)
+        # The votes per channel and the result's JSON entries of the last payload.
+        self._channels: dict[str, ChannelVotes] = {}
+        self._json: dict[str, JsonFragments] = {}
         self.full_runs = 0  # finished full runs, for tests and benchmarks
         self.updates = 0  # results made by an update or a landing, for tests and benchmarks
 
@@ -83,6 +88,8 @@ class LiveAnalyses:
         """
         matrix = VoteMatrix.from_snapshot(snapshot)
         model = self.models.get(consultation_id)
+        changed = None if changed is None else set(changed)
+        base = model.matrix if model is not None and changed is not None else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", AnalysisWarning)
             if model is not None and changed is not None:
@@ -95,7 +102,7 @@ class LiveAnalyses:
                 earlier = model.result if model is not None else previous
                 model = self._warm(consultation_id, matrix, snapshot, earlier)
         self.models[consultation_id] = model
-        return self._payload(model, snapshot)
+        return self._payload(consultation_id, model, snapshot, changed, base)
 
     def land(
         self,
@@ -119,7 +126,7 @@ class LiveAnalyses:
         self.models[consultation_id] = model
         self.fitted[consultation_id] = True
         self.updates += 1
-        return self._payload(model, snapshot)
+        return self._payload(consultation_id, model, snapshot, None, None)
 
     def _warm(
         self,
@@ -137,11 +144,31 @@ class LiveAnalyses:
         self.fitted[consultation_id] = False
         return LiveModel.from_result(matrix, previous, texts=texts, params=self.params)
 
-    def _payload(self, model: LiveModel, snapshot: VoteSnapshot) -> bytes:
+    def _payload(
+        self,
+        consultation_id: str,
+        model: LiveModel,
+        snapshot: VoteSnapshot,
+        changed: set[str] | None,
+        base: VoteMatrix | None,
+    ) -> bytes:
+        """The stored JSON of ``model``'s result with the channel figures of ``snapshot``.
+
+        ``changed``: the participants whose votes differ between ``base`` and ``snapshot``.
+        The votes per channel are carried over from the last payload when that counted
+        ``base`` (otherwise counted again), and so is the JSON of the unchanged statements and
+        groups; the bytes are those of a fresh ``with_channel_figures(...).to_json()``.
+        """
+        votes = self._channels.get(consultation_id)
+        if votes is not None and changed is not None and votes.matrix is base:
+            votes = votes.advance(model.matrix, snapshot, changed, model.row_of)
+        else:
+            votes = ChannelVotes.count(model.matrix, snapshot)
+        self._channels[consultation_id] = votes
         result = with_channel_figures(
-            model.result, snapshot, tally_weight=self.settings.tally_weight
+            model.result, snapshot, tally_weight=self.settings.tally_weight, votes=votes
         )
-        return result.to_json()
+        return result.to_json(self._json.setdefault(consultation_id, JsonFragments()))
 
     def full_due(self, consultation_id: str) -> bool:
         """Whether a full run of this consultation should start now."""

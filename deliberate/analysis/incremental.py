@@ -55,14 +55,6 @@ MIXTURE_PRIOR = 1.0
 _SLOT = np.array([1, 2, 0], dtype=np.int64)
 
 
-def _cells(matrix: VoteMatrix, rows: IntArray) -> IntArray:
-    """Indices of the votes of ``rows`` (sorted, unique) in ``matrix`` (sorted by row)."""
-    starts = np.searchsorted(matrix.rows, rows, side="left")
-    lengths = np.searchsorted(matrix.rows, rows, side="right") - starts
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-    return np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(starts - offsets, lengths)
-
-
 @dataclass(frozen=True, eq=False)
 class LiveModel:
     """A full run's model and the state of the votes it last described.
@@ -252,7 +244,7 @@ class LiveModel:
         coordinates = _moved(projection.coordinates, origin, 0.0)
         totals, group_counts = self.totals.copy(), self.group_counts.copy()
 
-        old = _cells(before, np.sort(origin[rows_at][origin[rows_at] >= 0]))
+        old = before.cells(np.sort(origin[rows_at][origin[rows_at] >= 0]))
         old_row, old_col = before.rows[old], before.cols[old]
         old_slot = _SLOT[before.values[old].astype(np.int64) + 1]
         counted = grouping.voters[old_row]
@@ -261,7 +253,7 @@ class LiveModel:
         grouped = old_label >= 0
         np.subtract.at(group_counts, (old_label[grouped], old_col[grouped], old_slot[grouped]), 1)
 
-        new = _cells(matrix, rows_at)
+        new = matrix.cells(rows_at)
         new_row, new_col, new_value = matrix.rows[new], matrix.cols[new], matrix.values[new]
         on_model = columns[new_col]
         observed[rows_at] = 0
@@ -370,7 +362,7 @@ def _choose(
     if polis:  # k-means: the nearest centre on the map
         distance = ((coordinates[rows, None, :2] - centres[None, :, :]) ** 2).sum(axis=2)
         return np.asarray(np.argmin(distance, axis=1), dtype=np.int64)
-    cells = _cells(matrix, rows)
+    cells = matrix.cells(rows)
     keep = columns[matrix.cols[cells]] & (matrix.values[cells] != 0)
     cells = cells[keep]
     local = np.searchsorted(rows, matrix.rows[cells])

@@ -208,6 +208,13 @@ class VoteMatrix:
         data = self.values[keep].astype(np.float64)
         return sp.csr_matrix((data, (self.rows[keep], self.cols[keep])), shape=self.shape)
 
+    def cells(self, rows: IntArray) -> IntArray:
+        """Indices of the votes of ``rows`` (sorted, unique), in the matrix's order."""
+        starts = np.searchsorted(self.rows, rows, side="left")
+        lengths = np.searchsorted(self.rows, rows, side="right") - starts
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        return np.arange(int(lengths.sum()), dtype=np.int64) + np.repeat(starts - offsets, lengths)
+
     def votes_per_participant(self, *, columns: BoolArray | None = None) -> IntArray:
         """Observed cells per row (passes included), optionally over a subset of statements."""
         rows = self.rows if columns is None else self.rows[columns[self.cols]]

@@ -45,6 +45,7 @@ __all__ = [
     "ConsensusStatement",
     "DivisiveStatement",
     "Group",
+    "JsonFragments",
     "MinorityPosition",
     "RepresentativeStatement",
     "RoomComparison",
@@ -145,18 +146,22 @@ class AnalysisResult:
         """Participant id → group id, for the participants in a group."""
         return {pid: group.id for group in self.groups for pid in group.participants}
 
-    def to_json(self) -> bytes:
+    def to_json(self, reuse: JsonFragments | None = None) -> bytes:
         """Canonical JSON: sorted keys, floats rounded to 6 decimals, UTF-8, newline at the end.
 
         The top-level fields are written one by one in key order; the long mappings of pairs
         (map positions, axes) by :func:`~deliberate.analysis.result_json.pairs_json`, which
-        writes the same bytes as the general encoder with array operations.
+        writes the same bytes as the general encoder with array operations. ``reuse`` keeps
+        the text of each statement and group for the next call (see :class:`JsonFragments`);
+        the bytes are the same with or without it.
         """
         names = _FIELDS.get(AnalysisResult) or _field_names(self)
         parts = []
         for key, name in sorted(names):
             value = getattr(self, name)
-            text = pairs_json(value) if isinstance(value, dict) and len(value) > 64 else None
+            text = reuse.write(name, value) if reuse is not None else None
+            if text is None and isinstance(value, dict) and len(value) > 64:
+                text = pairs_json(value)
             if text is None:
                 text = _dumps(_encode(value))
             parts.append(f"{_dumps(key)}:{text}")
@@ -172,6 +177,45 @@ class AnalysisResult:
             return _decode_result(raw)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise AnalysisError(f"The analysis result cannot be read: {exc}") from None
+
+
+class JsonFragments:
+    """The JSON text of a result's entries per statement and per group, for the next result.
+
+    A live update changes the counts of a few statements; the others come out equal, and their
+    text is copied instead of written again. An entry is reused only when it *equals* the
+    entry last written under the same key (or place, for the groups), so the bytes are those of
+    a fresh :meth:`AnalysisResult.to_json`. Results of one consultation share one instance;
+    it holds the entries of the last result written.
+    """
+
+    FIELDS = frozenset({"statements", "channels", "verdicts", "groups", "room_differences"})
+
+    def __init__(self) -> None:
+        self._kept: dict[str, dict[Any, tuple[Any, str]]] = {}
+
+    def write(self, name: str, value: Any) -> str | None:
+        """The JSON of field ``name``, or ``None`` for a field written in full each time."""
+        if name not in self.FIELDS:
+            return None
+        if isinstance(value, dict):
+            if not all(type(key) is str for key in value):
+                return None
+            entries = sorted(value.items())
+        else:
+            entries = list(enumerate(value))
+        kept, fresh, parts = self._kept.get(name, {}), {}, []
+        for key, item in entries:
+            old = kept.get(key)
+            if old is not None and (old[0] is item or old[0] == item):
+                text = old[1]
+            else:
+                text = _dumps(_encode(item))
+                text = f"{_dumps(key)}:{text}" if isinstance(value, dict) else text
+            fresh[key] = (item, text)
+            parts.append(text)
+        self._kept[name] = fresh
+        return ("{%s}" if isinstance(value, dict) else "[%s]") % ",".join(parts)
 
 
 def _dumps(value: Any) -> str:

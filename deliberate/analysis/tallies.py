@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import ndtr  # the normal upper tail is ndtr(-x); scipy.stats is slow to import
 
+from deliberate.analysis.channel_votes import ONLINE, ChannelVotes, folded_channels
 from deliberate.analysis.definitions import FindingRules
 from deliberate.analysis.result import (
     AnalysisResult,
@@ -54,7 +55,6 @@ __all__ = [
     "with_channel_figures",
 ]
 
-ONLINE = "online"
 # The thresholds of "de zaal denkt er anders over" (deliberate.analysis.definitions).
 ROOM = FindingRules()
 
@@ -278,40 +278,41 @@ class TallyCombiner:
         return sorted(chosen, key=lambda d: (-abs(d.difference), d.statement_id, d.channel))
 
 
-def channel_model(snapshot: VoteSnapshot, *, tally_weight: float = 1.0) -> TallyCombiner:
+def channel_model(
+    snapshot: VoteSnapshot, *, tally_weight: float = 1.0, votes: ChannelVotes | None = None
+) -> TallyCombiner:
     """A :class:`TallyCombiner` fitted on the snapshot's votes per channel and its tallies.
 
     Channels are folded into sessions with :func:`session_of`; quarantined participants are left
     out, as in the vote matrix. Statement columns follow the snapshot's statement order.
+    ``votes``: the snapshot's votes already counted per channel (the live worker keeps them).
     """
     statement_ids = [s.statement_id for s in snapshot.statements]
     column = {sid: j for j, sid in enumerate(statement_ids)}
-    sessions: dict[str, str] = {}  # session_of once per distinct channel, not per person
-    channel_of = {
-        p.participant_id: sessions.get(p.channel)
-        or sessions.setdefault(p.channel, session_of(p.channel))
-        for p in snapshot.participants
-        if not p.quarantined
-    }
-    channels = sorted(
-        {ONLINE, *channel_of.values(), *(session_of(t.channel) for t in snapshot.tallies)}
-    )
+    channel_of: dict[str, str] = {}
+    if votes is None:
+        kept = [p for p in snapshot.participants if not p.quarantined]
+        channel_of = dict(zip([p.participant_id for p in kept], folded_channels(kept), strict=True))
+    counted = votes.channels if votes is not None else channel_of.values()
+    channels = sorted({ONLINE, *counted, *(session_of(t.channel) for t in snapshot.tallies)})
     row = {channel: i for i, channel in enumerate(channels)}
-    votes = np.zeros((len(channels), len(statement_ids), 3), dtype=np.int64)
-    tallies = np.zeros_like(votes)
-    if isinstance(snapshot.votes, TableVotes):  # the store's arrays: no loop per vote
+    counts = np.zeros((len(channels), len(statement_ids), 3), dtype=np.int64)
+    tallies = np.zeros_like(counts)
+    if votes is not None:
+        counts[[row[channel] for channel in votes.channels]] = votes.counts
+    elif isinstance(snapshot.votes, TableVotes):  # the store's arrays: no loop per vote
         table = snapshot.votes
-        votes += table.outcome_counts(
+        counts += table.outcome_counts(
             [row[channel_of[p]] if p in channel_of else -1 for p in table.participant_ids],
             [column.get(sid, -1) for sid in table.statement_ids],
-            votes.shape,
+            counts.shape,
         )
     else:
         outcome = {Vote.AGREE: 0, Vote.DISAGREE: 1, Vote.PASS: 2}
         for vote in snapshot.votes:
             channel = channel_of.get(vote.participant_id)
             if channel is not None and vote.statement_id in column:
-                votes[row[channel], column[vote.statement_id], outcome[Vote(vote.value)]] += 1
+                counts[row[channel], column[vote.statement_id], outcome[Vote(vote.value)]] += 1
     for tally in snapshot.tallies:
         if tally.statement_id in column:
             tallies[row[session_of(tally.channel)], column[tally.statement_id]] += (
@@ -320,7 +321,7 @@ def channel_model(snapshot: VoteSnapshot, *, tally_weight: float = 1.0) -> Tally
                 tally.passed,
             )
     return TallyCombiner(tally_weight=tally_weight).fit(
-        votes, tallies, channels=channels, statement_ids=statement_ids
+        counts, tallies, channels=channels, statement_ids=statement_ids
     )
 
 
@@ -329,6 +330,7 @@ def with_channel_figures(
     snapshot: VoteSnapshot,
     *,
     tally_weight: float = 1.0,
+    votes: ChannelVotes | None = None,
 ) -> AnalysisResult:
     """``result`` with per-channel figures, tally-inclusive counts and the room check added.
 
@@ -345,9 +347,11 @@ def with_channel_figures(
         Its votes, channels and table tallies.
     tally_weight : float, default=1.0
         Votes one tallied hand counts for in ``combined`` (see :class:`TallyCombiner`).
+    votes : ChannelVotes, optional
+        The snapshot's votes counted per channel, when the caller keeps them.
     """
     statement_ids = [s.statement_id for s in snapshot.statements]
-    model = channel_model(snapshot, tally_weight=tally_weight)
+    model = channel_model(snapshot, tally_weight=tally_weight, votes=votes)
     by_statement: dict[str, dict[str, ChannelCounts]] = {}
     for figure in model.figures():
         if figure.agree + figure.disagree + figure.passed:
