@@ -14,6 +14,7 @@ from deliberate.domain.sessions import provenance
 from deliberate.errors import DeliberateError, RateLimited
 from web.core.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translator
 from web.core.state import state
+from web.views.map_points import MARKERS, dense_map, map_points
 
 __all__ = [
     "attachment",
@@ -40,6 +41,10 @@ def make_environment() -> jinja2.Environment:
     environment.globals["provenance"] = provenance
     # A share as a whole percentage, rounded as on every surface (0.125 -> 13, never 12).
     environment.filters["percent"] = percent
+    # A map of thousands of points is drawn on a canvas (web/views/map_points.py).
+    environment.tests["dense_map"] = dense_map
+    environment.filters["map_points"] = map_points
+    environment.globals["map_markers"] = MARKERS
     return environment
 
 
