@@ -11,6 +11,7 @@ import pytest
 from web_helpers import *  # noqa: F403 - the fixtures
 from web_helpers import PASSWORD, WebWorld, live_server
 
+from web.views.hull import padded
 from web.views.opinion_map import build_map, convex_hull
 
 
@@ -26,6 +27,17 @@ def test_convex_hull_encloses_every_point() -> None:
     square = np.array([[0, 0], [1, 0], [1, 1], [0, 1], [0.5, 0.5]])
     assert len(convex_hull(square)) == 4
     assert len(convex_hull(np.array([[1.0, 1.0], [2.0, 2.0]]))) == 2
+
+
+def test_a_groups_outline_needs_only_the_corners_of_its_hull() -> None:
+    # The map pads the corners of a group's hull, not all its 25,000 points: the same outline.
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 5, 300):
+        points = np.round(rng.normal(size=(n, 2)) * 80, 1)
+        points[: n // 3] = points[0]  # people on one spot
+        whole = convex_hull(padded(points))
+        assert np.array_equal(convex_hull(padded(convex_hull(points))), whole)
+        assert len(whole) >= 3
 
 
 def test_map_from_the_design_json_is_anonymous_and_protects_small_groups() -> None:

@@ -213,7 +213,8 @@ def build_map(
     groups, below = [], []
     for index, (group, suppressed) in enumerate(zip(raw_groups, hidden, strict=True)):
         members = np.array([(x, y) for x, y, g in points if g == index]).reshape(-1, 2)
-        hull = convex_hull(padded(members)) if len(members) else members
+        # Only the corners of the group's own hull can be corners of the padded one.
+        hull = convex_hull(padded(convex_hull(members))) if len(members) else members
         # The label prefers to sit just above the group, so that it does not cover the points.
         centre = (
             (float(members[:, 0].mean()), float(members[:, 1].min()) - MARGIN - 34)
