@@ -50,6 +50,7 @@ recorded in ``AnalysisResult.warnings`` and issued through :mod:`warnings`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 __all__ = [
@@ -99,17 +100,42 @@ class DeliberateError(Exception):
 
     ``message`` is safe to show to the person who caused the error: it never contains other
     people's data, SQL, paths or stack traces.
+
+    A message that names a value (a table number, a limit) is an English template with named
+    ``%(name)s`` placeholders and the values in ``params``: ``template`` is the message id the
+    web layer translates, ``message`` the English sentence with the values filled in. The
+    core never translates; the web edge does (``web.core.i18n.error_message``).
     """
 
     code: ClassVar[str] = "deliberate_error"
 
-    def __init__(self, message: str, *, detail: dict[str, object] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        message: str,
+        *,
+        detail: dict[str, object] | None = None,
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        self.template = message
+        self.params = dict(params or {})
+        self.message = message % self.params if self.params else message
+        super().__init__(self.message)
         self.detail = dict(detail or {})
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Across a process pool the error keeps its template, values and detail (the default
+        # would rebuild it from the filled-in English message alone).
+        return (_restore, (type(self), dict(self.__dict__)))
+
+
+def _restore(cls: type[DeliberateError], state: dict[str, object]) -> DeliberateError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("message", ""))
+    error.__dict__.update(state)
+    return error
 
 
 class ConfigurationError(DeliberateError):
@@ -297,8 +323,10 @@ class ClaimDoesNotHold(Conflict):
 
     code = "claim_does_not_hold"
 
-    def __init__(self, message: str, *, claim: str = "") -> None:
-        super().__init__(message, detail={"claim": claim})
+    def __init__(
+        self, message: str, *, claim: str = "", params: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__(message, detail={"claim": claim}, params=params)
         self.claim = claim
 
 
@@ -308,9 +336,14 @@ class RateLimited(DeliberateError):
     code = "rate_limited"
 
     def __init__(
-        self, message: str, *, retry_after: int, detail: dict[str, object] | None = None
+        self,
+        message: str,
+        *,
+        retry_after: int,
+        detail: dict[str, object] | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> None:
-        super().__init__(message, detail=detail)
+        super().__init__(message, detail=detail, params=params)
         self.retry_after = max(1, int(retry_after))
 
 
@@ -326,9 +359,14 @@ class Busy(Unavailable):
     code = "busy"
 
     def __init__(
-        self, message: str, *, retry_after: int, detail: dict[str, object] | None = None
+        self,
+        message: str,
+        *,
+        retry_after: int,
+        detail: dict[str, object] | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> None:
-        super().__init__(message, detail=detail)
+        super().__init__(message, detail=detail, params=params)
         self.retry_after = max(1, int(retry_after))
 
 

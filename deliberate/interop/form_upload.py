@@ -193,10 +193,8 @@ def read_upload(data: bytes, *, time_limit: float = XLSX_TIME_LIMIT) -> UploadRo
     Raises :class:`InvalidUpload` otherwise.
     """
     if len(data) > MAX_UPLOAD_BYTES:
-        raise _reject(
-            f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB",
-            problem="too_large",
-        )
+        limit = f"{MAX_UPLOAD_BYTES // 1024 // 1024} MiB"
+        raise _reject(f"the file is larger than {limit}", problem="too_large", limit=limit)
     if data.startswith(b"PK\x03\x04"):
         return UploadRows("xlsx", first_sheet_rows(data, time_limit=time_limit))
     return UploadRows("csv", _csv_rows(data))

@@ -119,10 +119,11 @@ def _problem(row: int | None, column: str | None, problem: str, message: str) ->
 
 def _rows(data: bytes) -> list[list[str]]:
     if len(data) > MAX_MARGIN_BYTES:
+        limit = f"{MAX_MARGIN_BYTES // 1024} KiB"
         raise InvalidUpload(
-            f"the file is larger than {MAX_MARGIN_BYTES // 1024} KB; population figures fit in far"
-            " less",
-            detail={"row": None, "problem": "too_large"},
+            "the file is larger than %(limit)s; population figures fit in far less",
+            detail={"row": None, "problem": "too_large", "limit": limit},
+            params={"limit": limit},
         )
     try:
         text = data.decode("utf-8-sig")

@@ -100,10 +100,12 @@ def test_the_figures_upload_has_its_own_body_allowance(world_factory) -> None:  
     filler = b"wijk;Noord;3000\n" * (64 * 1024 // 16 + 1)  # just over 64 KiB: the page says so
     page = _upload(client, world, FIGURES + filler)
     assert page.status_code == 400
-    assert "het bestand is te groot voor bevolkingscijfers" in page.text
+    assert "het bestand is groter dan 64 KiB; bevolkingscijfers passen in veel minder" in page.text
     far = _upload(client, world, FIGURES + filler * 3)  # past 128 KiB: refused while streaming
     assert far.status_code == 413
-    assert far.json()["error"] == "the file is larger than this upload accepts"
+    assert far.json()["error"] == (
+        "the file is larger than this upload accepts: at most 64 KiB; send a smaller file"
+    )
     refused = client.post(
         f"/f/c/{world.consultation_id}/sessions",
         data={"place": "x" * 200, "held_on": "2026-03-12"},

@@ -184,7 +184,9 @@ def test_a_body_up_to_the_limit_passes_and_one_byte_more_is_refused(streamed: bo
     refused = client.post("/api/x", content=body(11))  # type: ignore[arg-type]
     assert refused.status_code == 413
     assert refused.json()["code"] == "body_too_large"
-    assert refused.json()["error"] == "the request body is larger than this server accepts"
+    assert refused.json()["error"] == (
+        "the request body is larger than this server accepts (at most 10 bytes)"
+    )
     assert refused.headers["connection"] == "close"
 
 
@@ -203,12 +205,16 @@ def test_an_upload_route_has_its_own_allowance_and_other_routes_keep_the_limit(
     assert (ok.status_code, ok.text) == (200, f"{edge}|")
     refused = client.post("/h/3/upload", content=body(edge + 1))  # type: ignore[arg-type]
     assert refused.status_code == 413
-    assert refused.json()["error"] == "the file is larger than this upload accepts"
+    assert refused.json()["error"] == (
+        "the file is larger than this upload accepts: at most 10 bytes; send a smaller file"
+    )
     assert refused.headers["connection"] == "close"
     for method, path in [("PUT", "/h/3/upload"), ("POST", "/h/x/upload"), ("POST", "/h/3")]:
         other = client.request(method, path, content=body(11))  # type: ignore[arg-type]
         assert other.status_code == 413, (method, path)
-        assert other.json()["error"] == "the request body is larger than this server accepts"
+        assert other.json()["error"] == (
+            "the request body is larger than this server accepts (at most 10 bytes)"
+        )
 
 
 def test_a_body_over_the_limit_after_the_answer_started_ends_it_without_a_second_answer() -> None:

@@ -95,7 +95,7 @@ def test_a_sheet_just_over_the_upload_limit_gets_the_upload_page_refusal(
     assert response.status_code == 422
     found = _ERROR.search(response.text)
     assert found is not None
-    assert found.group(1).startswith("Het bestand is te groot.")
+    assert found.group(1).startswith("Het bestand is groter dan 2 MiB; stuur een kleiner bestand.")
     assert _people(world) == 0
 
 
@@ -124,10 +124,10 @@ def test_a_sheet_far_over_the_upload_limit_gets_the_uploads_413(
     assert response.status_code == 413
     assert response.headers["content-type"].startswith("text/html")
     assert "Wat je stuurde is te groot" in response.text
-    assert "Het bestand is groter dan hier geüpload kan worden." in response.text
+    assert "Het bestand is groter dan hier geüpload kan worden: hooguit 2 MiB." in response.text
     assert response.headers["connection"] == "close"
     english = host.post(f"{table}/upload?lang=en", content=body, headers=headers)
-    assert "the file is larger than this upload accepts" in english.text
+    assert "the file is larger than this upload accepts: at most 2 MiB" in english.text
     assert _people(world) == 0
 
 
@@ -150,7 +150,7 @@ def test_the_api_upload_has_the_same_allowance(world: WebWorld) -> None:
     assert refused.status_code == 413
     assert refused.json() == {
         "ok": False,
-        "error": "the file is larger than this upload accepts",
+        "error": "the file is larger than this upload accepts: at most 2 MiB; send a smaller file",
         "code": "body_too_large",
         "status": 413,
     }
@@ -166,7 +166,7 @@ def test_a_large_json_body_elsewhere_still_gets_the_body_limit(world: WebWorld) 
         assert response.status_code == 413
         assert response.json() == {
             "ok": False,
-            "error": "the request body is larger than this server accepts",
+            "error": "the request body is larger than this server accepts (at most 1 MiB)",
             "code": "body_too_large",
             "status": 413,
         }
@@ -175,4 +175,4 @@ def test_a_large_json_body_elsewhere_still_gets_the_body_limit(world: WebWorld) 
     multipart = {**HEADERS, "content-type": "multipart/form-data; boundary=x"}
     other = host.post(f"{table}/statements", content=b"x" * 1_500_000, headers=multipart)
     assert other.status_code == 413
-    assert "Wat je stuurde is groter dan deze server aanneemt." in other.text
+    assert "Wat je stuurde is groter dan deze server aanneemt (hooguit 1 MiB)." in other.text

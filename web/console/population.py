@@ -28,6 +28,7 @@ from web.core.bodies import read_upload
 from web.core.i18n import N_, choose_language, translator
 from web.core.routing import Context
 from web.core.templates import redirect, render
+from web.core.uploads import size_text
 
 __all__ = ["population_page", "upload_population"]
 
@@ -48,7 +49,7 @@ _PROBLEMS = {
     "totals_disagree": N_("the attributes add up to different numbers of residents"),
     "unknown_category": N_("participants gave a category that is not in the file"),
     "not_utf8": N_("the file is not UTF-8 text; save it as 'CSV UTF-8'"),
-    "too_large": N_("the file is too large for population figures"),
+    "too_large": N_("the file is larger than %(limit)s; population figures fit in far less"),
     "too_many_rows": N_("the file has too many rows"),
 }
 _UNUSABLE = N_("the file cannot be used")
@@ -150,7 +151,8 @@ async def upload_population(request: Request, ctx: Context) -> Response:
         said = []
         for problem in problems if isinstance(problems, list) else []:
             code = str(problem.get("problem", ""))
-            said.append(_(_PROBLEMS.get(code, _UNUSABLE)) % {"row": problem.get("row")})
+            values = {"row": problem.get("row"), "limit": size_text(MAX_MARGIN_BYTES)}
+            said.append(_(_PROBLEMS.get(code, _UNUSABLE)) % values)
         message = _("The figures were not saved: %(problems)s.") % {"problems": "; ".join(said)}
         return await _page(request, ctx, error=message, status=400)
     return redirect(_PREFIX.format(consultation_id=ctx.consultation.consultation_id))

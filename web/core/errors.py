@@ -102,16 +102,23 @@ def _is_api(request: Request) -> bool:
 
 
 def error_response(
-    request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    *,
+    error: DeliberateError | None = None,
 ) -> Response:
-    """The response for one error: JSON under ``/api/``, a translated HTML page elsewhere."""
+    """The response for one error: JSON under ``/api/`` (the English message), a translated
+    HTML page elsewhere (``error``'s template and values, when the error is a core one)."""
     if _is_api(request) or "text/html" not in request.headers.get("accept", "text/html"):
         body: dict[str, Any] = {"ok": False, "error": message, "code": code, "status": status}
         return JSONResponse(body, status_code=status, headers=headers)
     # Imported here: the page renderer needs the app's templates, which import this module.
     from web.core.templates import render_error_page
 
-    return render_error_page(request, status, code, message, headers=headers)
+    return render_error_page(request, status, code, message, headers=headers, error=error)
 
 
 async def handle_deliberate_error(request: Request, exc: Exception) -> Response:
@@ -123,7 +130,7 @@ async def handle_deliberate_error(request: Request, exc: Exception) -> Response:
         return error_response(request, 500, "internal_error", "something went wrong on our side")
     retry_after = exc.retry_after if isinstance(exc, RateLimited | Busy) else None
     headers = {"Retry-After": str(retry_after)} if retry_after else None
-    return error_response(request, status, exc.code, exc.message, headers)
+    return error_response(request, status, exc.code, exc.message, headers, error=exc)
 
 
 async def handle_http_exception(request: Request, exc: Exception) -> Response:

@@ -17,6 +17,8 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 from starlette.requests import Request
 
+from deliberate.errors import DeliberateError
+
 __all__ = [
     "DYNAMIC_MESSAGES",
     "LANGUAGES",
@@ -25,6 +27,7 @@ __all__ = [
     "N_",
     "Translator",
     "choose_language",
+    "error_message",
     "translator",
 ]
 
@@ -126,3 +129,18 @@ def choose_language(request: Request, default: str) -> str:
     if ranked:
         return max(ranked, key=lambda item: item[0])[1]
     return default if default in LANGUAGES else LANGUAGES[0]
+
+
+def error_message(error: DeliberateError, language: str) -> str:
+    """The error's message in ``language``: its template translated, its values filled in.
+
+    A template the catalogue lacks, or a translation whose placeholders do not fit the values,
+    gives the English message (never a 500 on the way to an error page).
+    """
+    text = translator(language).gettext(error.template)
+    if not error.params:
+        return text
+    try:
+        return text % error.params
+    except (KeyError, ValueError, TypeError):
+        return error.message

@@ -12,7 +12,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from deliberate.analysis.definitions import percent
 from deliberate.domain.sessions import provenance
 from deliberate.errors import DeliberateError, RateLimited
-from web.core.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, translator
+from web.core.i18n import LANGUAGE_COOKIE, LANGUAGES, choose_language, error_message, translator
 from web.core.state import state
 from web.views.map_points import MARKERS, dense_map, map_points
 
@@ -110,10 +110,23 @@ def login_refused(
 
 
 def render_error_page(
-    request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    *,
+    error: DeliberateError | None = None,
 ) -> Response:
-    """The friendly error page; falls back to plain text if rendering itself fails."""
+    """The friendly error page, its detail in the visitor's language (``error``'s template with
+    its values when there is one, else ``message`` as a message id); plain text if rendering
+    itself fails."""
     try:
+        language = choose_language(request, state(request).settings.default_language)
+        if error is not None:
+            message = error_message(error, language)
+        else:
+            message = translator(language).gettext(message)
         return render(
             request,
             "error.html",

@@ -28,16 +28,26 @@ from web.core.i18n import N_
 if TYPE_CHECKING:
     from web.core.routing import Endpoint
 
-__all__ = ["MULTIPART_OVERHEAD", "BodyAllowance", "body_allowances", "body_limit"]
+__all__ = ["MULTIPART_OVERHEAD", "BodyAllowance", "body_allowances", "body_limit", "size_text"]
 
 # What a browser's multipart body adds around the file: the boundaries, each part's headers
 # (the file name included) and the form's other small fields. 64 KiB is far more than that.
 MULTIPART_OVERHEAD = 64 * 1024
 
-# One message for every limit, so that the error page can translate it (the limit is a setting,
-# DELIBERATE_MAX_BODY_SIZE, or the route's file limit; both are in the error's detail).
-_BODY_TOO_LARGE = N_("the request body is larger than this server accepts")
-_FILE_TOO_LARGE = N_("the file is larger than this upload accepts")
+# One message for each kind of limit, naming the limit (a setting, DELIBERATE_MAX_BODY_SIZE, or
+# the route's file limit; both are also in the error's detail, in bytes).
+_BODY_TOO_LARGE = N_("the request body is larger than this server accepts (at most %(limit)s)")
+_FILE_TOO_LARGE = N_(
+    "the file is larger than this upload accepts: at most %(limit)s; send a smaller file"
+)
+
+
+def size_text(size: int) -> str:
+    """A byte count as people read it: ``64 KiB``, ``2 MiB``, ``1.5 MiB``, ``900 bytes``."""
+    for unit, scale in (("MiB", 1024 * 1024), ("KiB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
 
 
 @dataclass(frozen=True)
@@ -77,5 +87,12 @@ def body_limit(
                 "max_body_size": allowance.max_body_size,
                 "max_file_size": allowance.max_file_size,
             }
-            return allowance.max_body_size, BodyTooLarge(_FILE_TOO_LARGE, detail=detail)
-    return max_body_size, BodyTooLarge(_BODY_TOO_LARGE, detail={"max_body_size": max_body_size})
+            limit = {"limit": size_text(allowance.max_file_size)}
+            return allowance.max_body_size, BodyTooLarge(
+                _FILE_TOO_LARGE, detail=detail, params=limit
+            )
+    return max_body_size, BodyTooLarge(
+        _BODY_TOO_LARGE,
+        detail={"max_body_size": max_body_size},
+        params={"limit": size_text(max_body_size)},
+    )

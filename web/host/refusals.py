@@ -51,6 +51,8 @@ _PROBLEMS: dict[str, str] = {
     "empty_form": N_("form %(form_number)s has no answers"),
     "extra_cells": N_("this row has more cells than the first row has columns"),
 }
+# A file past the upload's limit names it (a workbook too large when unpacked has no one limit).
+_PAST_LIMIT = N_("the file is larger than %(limit)s; send a smaller file")
 _ROW = N_("Row %(row)s: %(problem)s.")
 _NO_ROW = N_("%(problem)s.")
 # Other refusals at the table, most specific first; detail fields fill the placeholders.
@@ -90,6 +92,8 @@ def refusal_message(request: Request, error: DeliberateError) -> str:
     if error.message in _OWN_MESSAGES:
         return _gettext(request, error.message, detail)
     template = _PROBLEMS.get(str(detail.get("problem")))
+    if detail.get("problem") == "too_large" and detail.get("limit"):
+        template = _PAST_LIMIT
     if template is None:
         for kind, fallback in _REFUSALS:
             if isinstance(error, kind):
