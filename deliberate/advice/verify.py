@@ -53,7 +53,9 @@ class _Votes:
 
 def _refuse(claim: Claim, why: str) -> NoReturn:
     raise ClaimDoesNotHold(
-        f"Claim {claim.claim_id} ({claim.kind}) does not hold: {why}.", claim=claim.claim_id
+        "Claim %(claim_id)s (%(kind)s) does not hold: %(why)s.",
+        params={"claim_id": claim.claim_id, "kind": claim.kind, "why": why},
+        claim=claim.claim_id,
     )
 
 
@@ -70,17 +72,19 @@ def _same(claim: Claim, what: str, stated: Figures | None, counts: NDArray[np.fl
 def _check_groups(ledger: ClaimLedger, privacy_k: int) -> None:
     if ledger.rules.privacy_k != privacy_k:
         raise ClaimDoesNotHold(
-            f"The advice was drafted with a privacy threshold of {ledger.rules.privacy_k}, "
-            f"publication requires {privacy_k}; draft it again.",
+            "The advice was drafted with a privacy threshold of %(privacy_k)s, publication "
+            "requires %(required)s; draft it again.",
+            params={"privacy_k": ledger.rules.privacy_k, "required": privacy_k},
             claim="rules",
         )
     for group in ledger.groups:
         if not group.members:
             # Every group has members; the ledger's JSON leaves out those of a hidden group.
             raise ClaimDoesNotHold(
-                f"Group {group.label} names no members: a ledger read from its JSON cannot be "
-                "checked whole (hidden groups keep their members out of it); check the ledger "
-                "as drafted.",
+                "Group %(label)s names no members: a ledger read from its JSON cannot be "
+                "checked whole (hidden groups keep their members out of it); check the "
+                "ledger as drafted.",
+                params={"label": group.label},
                 claim="groups",
             )
     seen: set[str] = set()
@@ -88,20 +92,32 @@ def _check_groups(ledger: ClaimLedger, privacy_k: int) -> None:
     for index, group in enumerate(ledger.groups):
         if group.label != group_label(group.group_id):
             raise ClaimDoesNotHold(
-                f"Group {group.group_id} is labelled {group.label!r}, not "
-                f"{group_label(group.group_id)!r}.",
+                "Group %(group_id)s is labelled %(label)s, not %(group_label)s.",
+                params={
+                    "group_id": group.group_id,
+                    "label": repr(group.label),
+                    "group_label": repr(group_label(group.group_id)),
+                },
                 claim="groups",
             )
         if group.suppressed != hidden[index]:
             raise ClaimDoesNotHold(
-                f"Group {group.label} ({group.size} people) is "
-                f"{'hidden' if group.suppressed else 'shown'} against the privacy threshold "
-                f"of {privacy_k} (below it, or needed to keep a smaller group from subtraction).",
+                "Group %(label)s (%(size)s people) is %(state)s against the privacy "
+                "threshold of %(privacy_k)s (below it, or needed to keep a smaller group "
+                "from subtraction).",
+                params={
+                    "label": group.label,
+                    "size": group.size,
+                    "state": "hidden" if group.suppressed else "shown",
+                    "privacy_k": privacy_k,
+                },
                 claim="groups",
             )
         if seen & set(group.members):
             raise ClaimDoesNotHold(
-                f"A member of group {group.label} is in two groups.", claim="groups"
+                "A member of group %(label)s is in two groups.",
+                params={"label": group.label},
+                claim="groups",
             )
         seen |= set(group.members)
 
@@ -193,8 +209,12 @@ def check_ledger(
     _check_groups(ledger, privacy_k)
     if not math.isclose(ledger.tally_weight, tally_weight):
         raise ClaimDoesNotHold(
-            f"The advice weighs a hand as {ledger.tally_weight:g} vote, publication requires "
-            f"{tally_weight:g}; draft it again.",
+            "The advice weighs a hand as %(tally_weight)s vote, publication requires "
+            "%(required)s; draft it again.",
+            params={
+                "tally_weight": format(ledger.tally_weight, "g"),
+                "required": format(tally_weight, "g"),
+            },
             claim="rules",
         )
     votes = _Votes(ledger, snapshot)

@@ -54,8 +54,8 @@ class Phrasebook:
     def __init__(self, language: str) -> None:
         if language not in _PHRASES:
             raise InvalidInput(
-                f"Report language {language!r} is not available; choose one of "
-                f"{', '.join(LANGUAGES)}."
+                "Report language %(language)s is not available; choose one of %(languages)s.",
+                params={"language": repr(language), "languages": ", ".join(LANGUAGES)},
             )
         self.language = language
         self._phrases = _PHRASES[language]

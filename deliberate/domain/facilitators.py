@@ -104,9 +104,15 @@ def check_password_policy(password: str, *, context: Sequence[str] = ()) -> None
         With a message that says which rule the password breaks.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidInput(
+            "a password needs at least %(min_password_length)s characters",
+            params={"min_password_length": MIN_PASSWORD_LENGTH},
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput(f"a password may have at most {MAX_PASSWORD_LENGTH} characters")
+        raise InvalidInput(
+            "a password may have at most %(max_password_length)s characters",
+            params={"max_password_length": MAX_PASSWORD_LENGTH},
+        )
     common = _common_passwords()
     if password.casefold() in common or len(set(password)) == 1:
         raise InvalidInput(TOO_EASY_TO_GUESS)
@@ -130,5 +136,8 @@ def validate_username(username: str) -> str:
     if not 3 <= len(name) <= MAX_USERNAME_LENGTH or any(
         ch.isspace() or not ch.isprintable() for ch in name
     ):
-        raise InvalidInput(f"a username has 3 to {MAX_USERNAME_LENGTH} characters without spaces")
+        raise InvalidInput(
+            "a username has 3 to %(max_username_length)s characters without spaces",
+            params={"max_username_length": MAX_USERNAME_LENGTH},
+        )
     return name

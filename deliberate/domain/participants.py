@@ -62,7 +62,8 @@ def validate_channel(channel: str) -> str:
     name = normalise_text(channel)
     if not name or len(name) > MAX_ATTRIBUTE_LENGTH:
         raise InvalidInput(
-            f"a channel is 'online' or a table name of 1 to {MAX_ATTRIBUTE_LENGTH} characters"
+            "a channel is 'online' or a table name of 1 to %(max_attribute_length)s characters",
+            params={"max_attribute_length": MAX_ATTRIBUTE_LENGTH},
         )
     return name
 
@@ -70,13 +71,22 @@ def validate_channel(channel: str) -> str:
 def validate_attributes(attributes: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     """Return attributes as sorted pairs after checking their count and sizes."""
     if len(attributes) > MAX_ATTRIBUTES:
-        raise InvalidInput(f"at most {MAX_ATTRIBUTES} attributes per participant")
+        raise InvalidInput(
+            "at most %(max_attributes)s attributes per participant",
+            params={"max_attributes": MAX_ATTRIBUTES},
+        )
     pairs = []
     for key, value in attributes.items():
         clean_key, clean_value = normalise_text(str(key)), normalise_text(str(value))
         if not clean_key or len(clean_key) > MAX_ATTRIBUTE_LENGTH:
-            raise InvalidInput(f"attribute names have 1 to {MAX_ATTRIBUTE_LENGTH} characters")
+            raise InvalidInput(
+                "attribute names have 1 to %(max_attribute_length)s characters",
+                params={"max_attribute_length": MAX_ATTRIBUTE_LENGTH},
+            )
         if len(clean_value) > MAX_ATTRIBUTE_LENGTH:
-            raise InvalidInput(f"attribute values have at most {MAX_ATTRIBUTE_LENGTH} characters")
+            raise InvalidInput(
+                "attribute values have at most %(max_attribute_length)s characters",
+                params={"max_attribute_length": MAX_ATTRIBUTE_LENGTH},
+            )
         pairs.append((clean_key, clean_value))
     return tuple(sorted(pairs))

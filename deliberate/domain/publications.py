@@ -22,7 +22,8 @@ def clean_advice_text(text: str, what: str) -> str:
     clean = normalise_paragraphs(text)
     if len(clean) > MAX_ADVICE_TEXT_LENGTH:
         raise InvalidInput(
-            f"the {what} has at most {MAX_ADVICE_TEXT_LENGTH} characters",
+            "the %(what)s has at most %(max_advice_text_length)s characters",
+            params={"what": what, "max_advice_text_length": MAX_ADVICE_TEXT_LENGTH},
             detail={"field": what, "length": len(clean)},
         )
     return clean

@@ -83,10 +83,18 @@ class Round:
 def require_action(round_: Round, action: Action) -> None:
     """Raise :class:`PhaseNotAllowed` unless ``round_``'s phase allows ``action``."""
     if not round_.allows(action):
-        verb = "voting" if action is Action.VOTE else "adding statements"
+        params = {"position": round_.position, "phase": round_.phase.value}
+        detail: dict[str, object] = {"round_id": round_.round_id, "phase": round_.phase.value}
+        if action is Action.VOTE:
+            raise PhaseNotAllowed(
+                "round %(position)s is %(phase)s: voting is not possible now",
+                params=params,
+                detail=detail,
+            )
         raise PhaseNotAllowed(
-            f"round {round_.position} is {round_.phase.value}: {verb} is not possible now",
-            detail={"round_id": round_.round_id, "phase": round_.phase.value},
+            "round %(position)s is %(phase)s: adding statements is not possible now",
+            params=params,
+            detail=detail,
         )
 
 
@@ -94,6 +102,7 @@ def check_transition(current: Phase, target: Phase) -> None:
     """Raise :class:`InvalidTransition` unless the state machine allows ``current → target``."""
     if target not in TRANSITIONS[current]:
         raise InvalidTransition(
-            f"a {current.value} round cannot become {target.value}",
+            "a %(current)s round cannot become %(target)s",
+            params={"current": current.value, "target": target.value},
             detail={"from": current.value, "to": target.value},
         )

@@ -78,7 +78,8 @@ def _clean_name(value: str, what: str, *, required: bool = True) -> str:
     if (required and not name) or len(name) > MAX_NAME_LENGTH:
         low = 1 if required else 0
         raise InvalidInput(
-            f"{what} needs {low} to {MAX_NAME_LENGTH} characters",
+            "%(what)s needs %(low)s to %(max_name_length)s characters",
+            params={"what": what, "low": low, "max_name_length": MAX_NAME_LENGTH},
             detail={"field": what, "length": len(name)},
         )
     return name
@@ -128,18 +129,22 @@ class Table:
     def __post_init__(self) -> None:
         if not 1 <= self.number <= MAX_TABLES:
             raise InvalidInput(
-                f"a table number is 1 to {MAX_TABLES}", detail={"table": self.number}
+                "a table number is 1 to %(max_tables)s",
+                params={"max_tables": MAX_TABLES},
+                detail={"table": self.number},
             )
         if not 0 <= self.form_count <= FORMS_PER_TABLE_MAX:
             raise InvalidInput(
-                f"a table has 0 to {FORMS_PER_TABLE_MAX} paper forms",
+                "a table has 0 to %(forms_per_table_max)s paper forms",
+                params={"forms_per_table_max": FORMS_PER_TABLE_MAX},
                 detail={"form_count": self.form_count},
             )
         if self.head_count is not None and not (
             type(self.head_count) is int and 1 <= self.head_count <= MAX_HEAD_COUNT
         ):
             raise InvalidInput(
-                f"a table seats 1 to {MAX_HEAD_COUNT} people",
+                "a table seats 1 to %(max_head_count)s people",
+                params={"max_head_count": MAX_HEAD_COUNT},
                 detail={"head_count": self.head_count},
             )
         object.__setattr__(self, "host_name", _clean_name(self.host_name, "host_name"))
@@ -159,8 +164,9 @@ class Table:
         """Refuse a show of hands with more hands than people at this table."""
         if tally.total > self.people:
             raise TooManyHands(
-                f"{tally.total} hands counted at table {self.number}, which has "
-                f"{self.people} people; count again, or declare how many people sit there",
+                "%(total)s hands counted at table %(number)s, which has %(people)s people; "
+                "count again, or declare how many people sit there",
+                params={"total": tally.total, "number": self.number, "people": self.people},
                 detail={
                     "table": self.number,
                     "statement_id": tally.statement_id,
@@ -269,7 +275,8 @@ class TableTally:
         # bool is an int subclass; a True from a careless form parser must not count as 1 hand.
         if any(type(c) is not int or not 0 <= c <= MAX_TALLY_COUNT for c in counts):
             raise InvalidInput(
-                f"tally counts are whole numbers from 0 to {MAX_TALLY_COUNT}",
+                "tally counts are whole numbers from 0 to %(max_tally_count)s",
+                params={"max_tally_count": MAX_TALLY_COUNT},
                 detail={"agree": self.agree, "disagree": self.disagree, "pass": self.passed},
             )
         if sum(counts) == 0:
@@ -279,7 +286,9 @@ class TableTally:
             )
         if not 1 <= self.table_number <= MAX_TABLES:
             raise InvalidInput(
-                f"a table number is 1 to {MAX_TABLES}", detail={"table": self.table_number}
+                "a table number is 1 to %(max_tables)s",
+                params={"max_tables": MAX_TABLES},
+                detail={"table": self.table_number},
             )
 
     @property
@@ -367,7 +376,8 @@ def normalise_access_code(code: str) -> str:
     clean = _CODE_SEPARATORS.sub("", code).upper()
     if len(clean) != ACCESS_CODE_LENGTH or any(ch not in ACCESS_CODE_ALPHABET for ch in clean):
         raise InvalidInput(
-            f"a host code has {ACCESS_CODE_LENGTH} letters and digits, like K7QM-3XPA"
+            "a host code has %(access_code_length)s letters and digits, like K7QM-3XPA",
+            params={"access_code_length": ACCESS_CODE_LENGTH},
         )
     return clean
 

@@ -100,12 +100,14 @@ def validate_text(text: str, *, min_length: int, max_length: int) -> str:
     normalised = normalise_text(text)
     if len(normalised) < min_length or not duplicate_key(normalised):
         raise StatementTooShort(
-            f"a statement needs at least {min_length} characters",
+            "a statement needs at least %(min_length)s characters",
+            params={"min_length": min_length},
             detail={"min_length": min_length, "length": len(normalised)},
         )
     if len(normalised) > max_length:
         raise StatementTooLong(
-            f"a statement may have at most {max_length} characters, this one has {len(normalised)}",
+            "a statement may have at most %(max_length)s characters, this one has %(length)s",
+            params={"max_length": max_length, "length": len(normalised)},
             detail={"max_length": max_length, "length": len(normalised)},
         )
     return normalised

@@ -148,7 +148,8 @@ def _render(
         raise InvalidInput("a paper form needs at least one statement")
     if len(statements) > MAX_STATEMENTS_PER_FORM:
         raise InvalidInput(
-            f"a paper form holds at most {MAX_STATEMENTS_PER_FORM} statements",
+            "a paper form holds at most %(max_statements_per_form)s statements",
+            params={"max_statements_per_form": MAX_STATEMENTS_PER_FORM},
             detail={"statements": len(statements)},
         )
     if table.session_id != session.session_id:
@@ -199,7 +200,8 @@ def render_form(
     """
     if form_number not in table.form_numbers:
         raise InvalidInput(
-            f"form {form_number} is not one of the forms of table {table.number}",
+            "form %(form_number)s is not one of the forms of table %(number)s",
+            params={"form_number": form_number, "number": table.number},
             detail={"form_number": form_number},
         )
     return _render(
@@ -222,7 +224,9 @@ def render_table_forms(
 ) -> bytes:
     """All ``table.form_count`` numbered forms of a table in one PDF, each starting a new page."""
     if not table.form_numbers:
-        raise InvalidInput(f"table {table.number} has no paper forms to print")
+        raise InvalidInput(
+            "table %(number)s has no paper forms to print", params={"number": table.number}
+        )
     return _render(
         heading,
         statements,

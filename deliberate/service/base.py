@@ -44,10 +44,11 @@ def utc_now() -> datetime:
 _T = TypeVar("_T")
 
 
-def require(found: _T | None, message: str) -> _T:
-    """``found``, or :class:`NotFound` with ``message`` when the lookup found nothing."""
+def require(found: _T | None, message: str, *, params: Mapping[str, object] | None = None) -> _T:
+    """``found``, or :class:`NotFound` with ``message`` (a template filled in with ``params``)
+    when the lookup found nothing."""
     if found is None:
-        raise NotFound(message)
+        raise NotFound(message, params=params)
     return found
 
 

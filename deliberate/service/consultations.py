@@ -45,20 +45,29 @@ def _clean_question(question: str) -> str:
     if not _WORD.search(text):  # a question of only punctuation or spaces asks nothing
         raise InvalidInput("a consultation needs a question")
     if len(text) > MAX_QUESTION_LENGTH:
-        raise InvalidInput(f"a question may have at most {MAX_QUESTION_LENGTH} characters")
+        raise InvalidInput(
+            "a question may have at most %(max_question_length)s characters",
+            params={"max_question_length": MAX_QUESTION_LENGTH},
+        )
     return text
 
 
 def _clean_description(description: str) -> str:
     text = normalise_paragraphs(description)
     if len(text) > MAX_DESCRIPTION_LENGTH:
-        raise InvalidInput(f"a description may have at most {MAX_DESCRIPTION_LENGTH} characters")
+        raise InvalidInput(
+            "a description may have at most %(max_description_length)s characters",
+            params={"max_description_length": MAX_DESCRIPTION_LENGTH},
+        )
     return text
 
 
 def _clean_language(language: str) -> str:
     if language not in SUPPORTED_LANGUAGES:
-        raise InvalidInput(f"language must be one of {', '.join(sorted(SUPPORTED_LANGUAGES))}")
+        raise InvalidInput(
+            "language must be one of %(languages)s",
+            params={"languages": ", ".join(sorted(SUPPORTED_LANGUAGES))},
+        )
     return language
 
 
@@ -119,7 +128,7 @@ class ConsultationUseCases(ServiceBase):
         if not 4 <= len(code) <= 16 or not code.isalnum():
             raise InvalidInput("a join code has 4 to 16 letters and digits")
         if consultation_rows.join_code_taken(connection, code):
-            raise AlreadyExists(f"join code {code} is already in use")
+            raise AlreadyExists("join code %(code)s is already in use", params={"code": code})
         return code
 
     def edit_consultation(
@@ -182,7 +191,10 @@ class ConsultationUseCases(ServiceBase):
         """Add a draft round after the consultation's existing rounds."""
         clean_title = normalise_text(title)
         if not clean_title or len(clean_title) > MAX_QUESTION_LENGTH:
-            raise InvalidInput(f"a round title has 1 to {MAX_QUESTION_LENGTH} characters")
+            raise InvalidInput(
+                "a round title has 1 to %(max_question_length)s characters",
+                params={"max_question_length": MAX_QUESTION_LENGTH},
+            )
         with self.store.write() as connection:
             self._consultation(connection, consultation_id)
             existing = consultation_rows.list_rounds(connection, consultation_id)

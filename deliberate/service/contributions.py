@@ -125,7 +125,8 @@ class ContributionUseCases(TableSessionUseCases, ParticipationUseCases, Statemen
             )
             if isinstance(form_number, int) and form_number in entered:
                 raise AlreadyExists(
-                    f"form {form_number} of this session has already been entered",
+                    "form %(form_number)s of this session has already been entered",
+                    params={"form_number": form_number},
                     detail={"form_number": form_number},
                 )
             form = validate_grid_form(

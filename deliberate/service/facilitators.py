@@ -71,7 +71,7 @@ class FacilitatorUseCases(ServiceBase):
         password_hash = _HASHER.hash(password)  # slow on purpose: outside the write lock
         with self.store.write() as connection:
             if facilitator_rows.get_credentials(connection, name) is not None:
-                raise AlreadyExists(f"the username {name} is already taken")
+                raise AlreadyExists("the username %(name)s is already taken", params={"name": name})
             facilitator = Facilitator(new_id(), name, self._now())
             facilitator_rows.insert_facilitator(connection, facilitator, password_hash)
         return facilitator
@@ -179,7 +179,9 @@ class FacilitatorUseCases(ServiceBase):
         """The facilitator's role if it includes ``minimum``; :class:`NotPermitted` otherwise."""
         role = self.role_of(facilitator_id, consultation_id)
         if role is None or not role.includes(minimum):
-            raise NotPermitted(f"this needs the {minimum.value} role in this consultation")
+            raise NotPermitted(
+                "this needs the %(role)s role in this consultation", params={"role": minimum.value}
+            )
         return role
 
     def create_session(self, facilitator_id: str) -> tuple[str, FacilitatorSession]:

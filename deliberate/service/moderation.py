@@ -42,7 +42,10 @@ class ModerationUseCases(ServiceBase):
         if new_status is ModerationStatus.REJECTED and not re.search(r"\w", clean_reason):
             raise InvalidInput("say why the statement is rejected")
         if len(clean_reason) > MAX_REASON_LENGTH:
-            raise InvalidInput(f"a reason may have at most {MAX_REASON_LENGTH} characters")
+            raise InvalidInput(
+                "a reason may have at most %(max_reason_length)s characters",
+                params={"max_reason_length": MAX_REASON_LENGTH},
+            )
         with self.store.write() as connection:
             self._statement(connection, statement_id)
             statement_rows.set_moderation(connection, statement_id, new_status, clean_reason)

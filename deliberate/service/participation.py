@@ -182,4 +182,7 @@ class ParticipationUseCases(ServiceBase):
 
 def _check_consent_version(version: str) -> None:
     if not version.strip() or len(version) > MAX_CONSENT_VERSION_LENGTH:
-        raise InvalidInput(f"a consent version has 1 to {MAX_CONSENT_VERSION_LENGTH} characters")
+        raise InvalidInput(
+            "a consent version has 1 to %(max_consent_version_length)s characters",
+            params={"max_consent_version_length": MAX_CONSENT_VERSION_LENGTH},
+        )

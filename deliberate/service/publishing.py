@@ -145,5 +145,6 @@ class PublishingUseCases(RecordUseCases):
         with self.store.read() as connection:
             return require(
                 advice_rows.get_published(connection, consultation_id, version),
-                f"version {version} of the advice does not exist",
+                "version %(version)s of the advice does not exist",
+                params={"version": version},
             )

@@ -150,7 +150,10 @@ class RecordUseCases(SnapshotUseCases):
         """
         clean_reason = normalise_text(reason)
         if not clean_reason or len(clean_reason) > MAX_REASON_LENGTH:
-            raise InvalidInput(f"an erasure reason has 1 to {MAX_REASON_LENGTH} characters")
+            raise InvalidInput(
+                "an erasure reason has 1 to %(max_reason_length)s characters",
+                params={"max_reason_length": MAX_REASON_LENGTH},
+            )
         with self.store.write() as connection:
             participant = self._participant(connection, participant_id)
             now = self._now()

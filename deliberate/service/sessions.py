@@ -108,7 +108,11 @@ class TableSessionUseCases(ServiceBase):
         ]
         numbers = [table.number for table in made]
         if repeated := sorted({n for n in numbers if numbers.count(n) > 1}):
-            raise AlreadyExists(f"table {repeated[0]} appears twice", detail={"table": repeated[0]})
+            raise AlreadyExists(
+                "table %(number)s appears twice",
+                params={"number": repeated[0]},
+                detail={"table": repeated[0]},
+            )
         code = new_access_code()
         code_hash = hash_access_code(code)  # slow on purpose: outside the write lock
         with self.store.write() as connection:
@@ -134,7 +138,9 @@ class TableSessionUseCases(ServiceBase):
         with self.store.write() as connection:
             session = self._physical_session(connection, session_id)
             if session_rows.get_table(connection, session_id, number) is not None:
-                raise AlreadyExists(f"this session already has a table {number}")
+                raise AlreadyExists(
+                    "this session already has a table %(number)s", params={"number": number}
+                )
             session_rows.insert_table(connection, table)
         self._publish_session(session, "table_added")
         return table
@@ -254,7 +260,8 @@ class TableSessionUseCases(ServiceBase):
     def _session_table(connection: Connection, session_id: str, number: int) -> Table:
         return require(
             session_rows.get_table(connection, session_id, number),
-            f"this session has no table {number}",
+            "this session has no table %(number)s",
+            params={"number": number},
         )
 
     def _publish_session(self, session: PhysicalSession, change: str) -> None:

@@ -194,7 +194,8 @@ class StatementUseCases(ServiceBase):
         round_ = self._target_round(connection, consultation_id, round_id)
         if round_.phase not in (Phase.DRAFT, Phase.OPEN):
             raise Conflict(
-                f"round {round_.position} is {round_.phase.value}: it takes no statements"
+                "round %(position)s is %(phase)s: it takes no statements",
+                params={"position": round_.position, "phase": round_.phase.value},
             )
         return round_
 

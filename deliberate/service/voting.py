@@ -191,7 +191,8 @@ class VotingUseCases(ServiceBase):
         self._throttle_votes(participant_id)
         if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH:
             raise InvalidInput(
-                f"an idempotency key has 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters"
+                "an idempotency key has 1 to %(max_idempotency_key_length)s characters",
+                params={"max_idempotency_key_length": MAX_IDEMPOTENCY_KEY_LENGTH},
             )
         return _VoteJob(self._write_vote, participant_id, statement_id, vote, key, consultation_id)
 

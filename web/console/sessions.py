@@ -86,7 +86,7 @@ def _date(fields: Fields) -> date:
 def _number(fields: Fields, name: str, *, default: int | None = None) -> int:
     raw = fields.text(name, default=None if default is None else str(default), max_length=6)
     if not raw.strip().isdecimal():
-        raise InvalidInput(f"the field '{name}' must be a whole number")
+        raise InvalidInput("the field '%(name)s' must be a whole number", params={"name": name})
     return int(raw)
 
 

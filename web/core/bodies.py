@@ -79,7 +79,7 @@ def _decode(raw: bytes) -> str:
 def _refuse_nul(name: str, value: str) -> None:
     # PostgreSQL text cannot hold NUL; no person types one, so refuse it here with a 422.
     if "\x00" in value:
-        raise InvalidInput(f"the field '{name}' contains a NUL character")
+        raise InvalidInput("the field '%(name)s' contains a NUL character", params={"name": name})
 
 
 class Fields:
@@ -92,11 +92,14 @@ class Fields:
         """A string field; missing uses ``default`` or fails."""
         value = self.data.get(name, default)
         if value is None:
-            raise InvalidInput(f"the field '{name}' is required")
+            raise InvalidInput("the field '%(name)s' is required", params={"name": name})
         if not isinstance(value, str):
-            raise InvalidInput(f"the field '{name}' must be text")
+            raise InvalidInput("the field '%(name)s' must be text", params={"name": name})
         if len(value) > max_length:
-            raise InvalidInput(f"the field '{name}' may have at most {max_length} characters")
+            raise InvalidInput(
+                "the field '%(name)s' may have at most %(max_length)s characters",
+                params={"name": name, "max_length": max_length},
+            )
         _refuse_nul(name, value)
         return value
 
@@ -115,7 +118,7 @@ class Fields:
             return True
         if isinstance(value, str) and value.lower() in {"off", "false", "0", "no", ""}:
             return False
-        raise InvalidInput(f"the field '{name}' must be true or false")
+        raise InvalidInput("the field '%(name)s' must be true or false", params={"name": name})
 
     def text_list(self, name: str, *, max_items: int = 500) -> list[str]:
         """A list of strings (JSON array, or one form field with one item per line)."""
@@ -123,9 +126,14 @@ class Fields:
         if isinstance(value, str):
             value = [line for line in value.splitlines() if line.strip()]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise InvalidInput(f"the field '{name}' must be a list of texts")
+            raise InvalidInput(
+                "the field '%(name)s' must be a list of texts", params={"name": name}
+            )
         if len(value) > max_items:
-            raise InvalidInput(f"the field '{name}' may have at most {max_items} items")
+            raise InvalidInput(
+                "the field '%(name)s' may have at most %(max_items)s items",
+                params={"name": name, "max_items": max_items},
+            )
         for item in value:
             _refuse_nul(name, item)
         return value
@@ -156,7 +164,9 @@ def json_object(content_type: str, raw: bytes) -> Fields:
     except (ValueError, RecursionError):
         raise MalformedJson("the request body is not valid JSON") from None
     if _depth(data) > MAX_DEPTH:
-        raise TooDeep(f"JSON may be nested at most {MAX_DEPTH} levels")
+        raise TooDeep(
+            "JSON may be nested at most %(max_depth)s levels", params={"max_depth": MAX_DEPTH}
+        )
     if not isinstance(data, dict):
         raise InvalidInput("the request body must be a JSON object")
     return Fields(data)
@@ -194,4 +204,6 @@ async def read_upload(request: Request, *, max_bytes: int, max_fields: int) -> b
                 return None
             return await upload.read(max_bytes + 1)
     except MultiPartException as error:
-        raise MalformedRequest(f"the upload could not be read: {error.message}") from None
+        raise MalformedRequest(
+            "the upload could not be read: %(message)s", params={"message": error.message}
+        ) from None

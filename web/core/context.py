@@ -38,6 +38,15 @@ class _Owned(Protocol):
 _T = TypeVar("_T", bound=_Owned)
 
 
+# What a visitor reads when an id is not under the consultation in the address.
+_MISSING = {
+    "participant": "this participant does not exist",
+    "round": "this round does not exist",
+    "session": "this session does not exist",
+    "statement": "this statement does not exist",
+}
+
+
 def owned(child: _T, consultation: Consultation, what: str) -> _T:
     """``child`` when it belongs to ``consultation``; :class:`NotFound` otherwise.
 
@@ -45,7 +54,7 @@ def owned(child: _T, consultation: Consultation, what: str) -> _T:
     through here.
     """
     if child.consultation_id != consultation.consultation_id:
-        raise NotFound(f"this {what} does not exist")
+        raise NotFound(_MISSING.get(what, "this page does not exist"))
     return child
 
 
@@ -131,7 +140,9 @@ class Context:
         """For an action whose role depends on the form (save or publish): the loaded role
         must include ``minimum``."""
         if self.role is None or not self.role.includes(minimum):
-            raise NotPermitted(f"this needs the {minimum.value} role in this consultation")
+            raise NotPermitted(
+                "this needs the %(role)s role in this consultation", params={"role": minimum.value}
+            )
 
     def statement_of_consultation(self, statement_id: str) -> Statement:
         """A statement named in a form or body, which must belong to :attr:`consultation`."""

@@ -134,13 +134,17 @@ def choose_language(request: Request, default: str) -> str:
 def error_message(error: DeliberateError, language: str) -> str:
     """The error's message in ``language``: its template translated, its values filled in.
 
-    A template the catalogue lacks, or a translation whose placeholders do not fit the values,
+    Values that are words of the catalogues (a round's phase, a role) are translated too. A
+    template the catalogue lacks, or a translation whose placeholders do not fit the values,
     gives the English message (never a 500 on the way to an error page).
     """
-    text = translator(language).gettext(error.template)
+    gettext = translator(language).gettext
+    text = gettext(error.template)
     if not error.params:
         return text
+    # A value that is itself a word of the catalogues (a phase, a role) is said in the language.
+    values = {k: gettext(v) if isinstance(v, str) else v for k, v in error.params.items()}
     try:
-        return text % error.params
+        return text % values
     except (KeyError, ValueError, TypeError):
         return error.message

@@ -127,7 +127,9 @@ def _authorise_role(
     if ctx.role is None:
         raise NotFound("this consultation does not exist")
     if not ctx.role.includes(minimum):
-        raise NotPermitted(f"this needs the {minimum.value} role in this consultation")
+        raise NotPermitted(
+            "this needs the %(role)s role in this consultation", params={"role": minimum.value}
+        )
 
 
 def _session(ctx: Context, request: Request) -> PhysicalSession:
@@ -144,7 +146,7 @@ def _session(ctx: Context, request: Request) -> PhysicalSession:
 def _table(ctx: Context, request: Request) -> Table:
     raw = str(request.path_params["table"])
     if not _TABLE_NUMBER.fullmatch(raw):
-        raise NotFound(f"this session has no table {raw[:8]}")
+        raise NotFound("this session has no table %(number)s", params={"number": raw[:8]})
     return ctx.service.get_table(ctx.session.session_id, int(raw))
 
 

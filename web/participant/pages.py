@@ -145,6 +145,9 @@ def _about_you(ctx: Context, consultation: Consultation, form: Fields) -> dict[s
         if not answer:
             continue
         if answer not in margins.totals[attribute]:
-            raise InvalidInput(f"choose one of the answers listed for {attribute}")
+            raise InvalidInput(
+                "choose one of the answers listed for %(attribute)s",
+                params={"attribute": attribute},
+            )
         answers[attribute] = answer
     return answers
