@@ -65,6 +65,9 @@ def _depth(value: Any) -> int:
     return deepest
 
 
+_BOUNDARY = re.compile(r";\s*boundary=(\"[^\"]+\"|[^;\s]+)", re.IGNORECASE)
+
+
 def _surrogate() -> InvalidEncoding:
     return InvalidEncoding("the JSON contains an escaped surrogate, not a character")
 
@@ -194,9 +197,16 @@ async def read_upload(request: Request, *, max_bytes: int, max_fields: int) -> b
 
     Anything but ``multipart/form-data`` is 415; a body the parser cannot read is 400.
     """
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "multipart/form-data":
+    header = request.headers.get("content-type", "")
+    if header.split(";")[0].strip().lower() != "multipart/form-data":
         raise UnsupportedMediaType("send the file as multipart/form-data")
+    # A body cut off inside the file's part: the parser would keep that part's temporary file
+    # open and out of the form (never closed). The route's allowance bounds the body read here.
+    boundary = _BOUNDARY.search(header)
+    if boundary is not None:
+        end = b"--" + boundary.group(1).strip('"').encode("latin-1") + b"--"
+        if not (await request.body()).rstrip(b"\r\n\t ").endswith(end):
+            raise MalformedRequest("the upload is cut off: the form does not end; send it again")
     try:
         async with request.form(max_files=1, max_fields=max_fields) as form:
             upload = form.get("file")
