@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -295,16 +296,10 @@ def _add_votes(
     seconds = table.timestamp.astype(np.float64, copy=True)
     seconds[seconds <= 0] = now.timestamp()  # no time in the source: the import's
     by_time = np.argsort(seconds, kind="stable")  # of equal times, the later row last
-    cells = voter.astype(np.int64) * max(len(statement_ids), 1) + target
-    sequence = by_time[np.argsort(cells[by_time], kind="stable")]
-    cell = cells[sequence]
-    cell_order = sequence[np.append(cell[1:] != cell[:-1], True)] if count else sequence
-    # Positions go in in the order of their primary key (the new ids), so that the key's index
-    # grows at its end instead of at random pages: several times faster for millions of rows.
-    people_rank = np.argsort(np.array(list(participant_ids.values()), dtype=object)).argsort()
-    topic_rank = np.argsort(np.array(list(statement_ids.values()), dtype=object)).argsort()
-    key = people_rank[voter[cell_order]].astype(np.int64) * max(len(statement_ids), 1)
-    latest = cell_order[np.argsort(key + topic_rank[target[cell_order]])]  # one key per cell
+    # Rows go in in the order of the indexes they grow (the new ids), so that each index grows
+    # at its end instead of at random pages: several times faster for millions of rows.
+    people_rank = np.argsort(np.array(list(participant_ids.values()), dtype="S")).argsort()
+    topic_rank = np.argsort(np.array(list(statement_ids.values()), dtype="S")).argsort()
     # The log by participant (the order of its index), each participant's votes in time order.
     history = by_time[np.argsort(people_rank[voter[by_time]], kind="stable")]
     new_voters = np.array(list(participant_ids.values()), dtype="S")
@@ -329,14 +324,25 @@ def _add_votes(
         ]
         return parts[:width]
 
-    with secondary_indexes_rebuilt(connection, vote_events, count):
+    def log() -> None:
         insert_columns(
             connection, vote_events, columns[:5], cells_of(history, 5), on_chunk=progress
         )
+
+    # While the database takes the log (another thread: the work below does not touch the
+    # connection), the positions are found, so that the database does not wait for them.
+    with secondary_indexes_rebuilt(connection, vote_events, count), ThreadPoolExecutor(1) as pool:
+        logged = pool.submit(log)
+        cells = voter.astype(np.int64) * max(len(statement_ids), 1) + target
+        sequence = by_time[np.argsort(cells[by_time], kind="stable")]
+        cell = cells[sequence]
+        cell_order = sequence[np.append(cell[1:] != cell[:-1], True)] if count else sequence
+        key = people_rank[voter[cell_order]].astype(np.int64) * max(len(statement_ids), 1)
+        latest = cell_order[np.argsort(key + topic_rank[target[cell_order]])]  # one key per cell
+        position_cells = cells_of(latest, 6)
+        logged.result()
     with secondary_indexes_rebuilt(connection, votes, latest.size):
-        positions = insert_columns(
-            connection, votes, columns, cells_of(latest, 6), on_chunk=progress
-        )
+        positions = insert_columns(connection, votes, columns, position_cells, on_chunk=progress)
     if progress is not None:  # the caller counted two rows per source vote
         progress(count - positions)
     return VoteColumns(  # by row, then column: the order a checkpoint keeps
