@@ -115,6 +115,23 @@ def _stored(connection: Connection) -> bool:
     return bool(connection.dialect.has_table(connection, vote_checkpoints.name))
 
 
+def _fast_compression(connection: Connection) -> None:
+    """PostgreSQL: compress this transaction's new large values with lz4 where the server has it.
+
+    The checkpoint's arrays compress well (rows numbered in order, times close together), and
+    the default pglz takes about 0.3 server CPU seconds per million votes to do it; lz4 a
+    fraction of that. Readers decompress either. Servers before 14, or built without lz4, keep
+    their default.
+    """
+    if not _postgresql(connection):
+        return
+    offered = connection.exec_driver_sql(
+        "SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'"
+    ).scalar()
+    if offered and "lz4" in offered:
+        connection.exec_driver_sql("SET LOCAL default_toast_compression = lz4")
+
+
 def write_checkpoint(
     connection: Connection,
     consultation_id: str,
@@ -131,6 +148,7 @@ def write_checkpoint(
     """
     if not _stored(connection):
         return
+    _fast_compression(connection)
     connection.execute(
         delete(vote_checkpoints).where(vote_checkpoints.c.consultation_id == consultation_id)
     )
