@@ -9,6 +9,7 @@ parameter processing dominates, so rows go straight to the driver: ``executemany
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
 from typing import Any, cast
@@ -373,10 +374,16 @@ def _write_blocks(
     on_chunk: Callable[[int], None] | None,
 ) -> None:
     """Write ``count`` rows to a ``COPY``, ``chunk`` at a time: each row is the pieces' bytes
-    side by side (a piece of one row is a constant, repeated on every row)."""
-    for first in range(0, count, chunk):
+    side by side (a piece of one row is a constant, repeated on every row).
+
+    The next block is built in another thread while this one is sent (numpy and the socket
+    both let go of the interpreter's lock), so the server does not wait for the client between
+    blocks.
+    """
+
+    def block(first: int) -> NDArray[np.uint8]:
         size = min(chunk, count - first)
-        block = np.hstack(
+        return np.hstack(
             [
                 np.broadcast_to(p, (size, p.shape[1]))
                 if p.shape[0] == 1 and count != 1
@@ -384,9 +391,16 @@ def _write_blocks(
                 for p in pieces
             ]
         )
-        copy.write(block.tobytes())
-        if on_chunk is not None:
-            on_chunk(size)
+
+    with ThreadPoolExecutor(1) as pool:
+        coming = pool.submit(block, 0) if count else None
+        for first in range(0, count, chunk):
+            data = cast("Future[NDArray[np.uint8]]", coming).result()
+            if first + chunk < count:
+                coming = pool.submit(block, first + chunk)
+            copy.write(data.data.cast("B"))  # the block's bytes, not a copy of them
+            if on_chunk is not None:
+                on_chunk(data.shape[0])
 
 
 def _rows(cells: Sequence[Cells], count: int) -> Iterator[tuple[object, ...]]:
