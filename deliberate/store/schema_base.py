@@ -36,7 +36,9 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-ID = String(32)
+#: Ids: 32 hexadecimal digits. PostgreSQL compares them as bytes (revision 0006), as SQLite does:
+#: the same order as any collation gives them, without the C library's ``strcoll``.
+ID = String(32).with_variant(String(32, collation="C"), "postgresql")
 # Constraint names follow one convention so that migrations and inspection agree on both databases.
 metadata = MetaData(
     naming_convention={

@@ -19,14 +19,14 @@ def _run(database_url: str, *args: str, stdin: str | None = None) -> tuple[int, 
 def test_db_upgrade_on_a_fresh_database(database_url: str) -> None:
     assert _run(database_url, "db", "current") == (
         0,
-        "empty (behind (newest is 0005; run `deliberate db upgrade`))\n",
+        "empty (behind (newest is 0006; run `deliberate db upgrade`))\n",
     )
     code, output = _run(database_url, "db", "upgrade")
     assert code == 0
-    assert output.endswith(": empty -> 0005\n")
-    assert _run(database_url, "db", "current") == (0, "0005 (up to date)\n")
+    assert output.endswith(": empty -> 0006\n")
+    assert _run(database_url, "db", "current") == (0, "0006 (up to date)\n")
     code, output = _run(database_url, "db", "upgrade")
-    assert (code, output.endswith(": 0005 -> 0005\n")) == (0, True)
+    assert (code, output.endswith(": 0006 -> 0006\n")) == (0, True)
 
 
 def test_facilitator_commands(database_url: str) -> None:

@@ -76,8 +76,8 @@ def test_new_sqlite_databases_get_large_pages_and_old_ones_keep_theirs(
 def test_upgrade_creates_exactly_the_declared_schema(database_url: str) -> None:
     store = create_store(Settings(database_url=database_url))
     assert current_revision(store) is None
-    assert upgrade(store) == head_revision() == "0005"
-    assert upgrade(store) == "0005"  # running it again changes nothing
+    assert upgrade(store) == head_revision() == "0006"
+    assert upgrade(store) == "0006"  # running it again changes nothing
     with store.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), metadata)
     store.dispose()
