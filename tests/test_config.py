@@ -41,6 +41,9 @@ def test_values_are_parsed_by_type() -> None:
         ({"DELIBERATE_PORT": "eighty"}, "DELIBERATE_PORT='eighty' is not a valid int"),
         ({"DELIBERATE_HTTPS": "maybe"}, "DELIBERATE_HTTPS='maybe' is not a valid bool"),
         ({"DELIBERATE_TALLY_WEIGHT": "2"}, "DELIBERATE_TALLY_WEIGHT must be between 0 and 1"),
+        ({"DELIBERATE_SQLITE_PAGE_SIZE": "5000"}, "not 5000"),
+        ({"DELIBERATE_SQLITE_PAGE_SIZE": "256"}, "power of two from 512 to 65536"),
+        ({"DELIBERATE_SQLITE_PAGE_SIZE": "131072"}, "power of two from 512 to 65536"),
     ],
 )
 def test_bad_values_name_the_variable(environ: dict[str, str], message: str) -> None:

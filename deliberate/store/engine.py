@@ -27,14 +27,9 @@ from deliberate.config import Settings
 from deliberate.errors import ConfigurationError, Conflict, Unavailable
 from deliberate.store import results
 
-__all__ = ["SQLITE_PAGE_SIZE", "Connection", "Store", "create_store", "skip_reference_checks"]
+__all__ = ["Connection", "Store", "create_store", "skip_reference_checks"]
 
 _log = logging.getLogger("deliberate.store")
-
-#: The page size of new SQLite databases, in bytes. Four times SQLite's default: a bulk import
-#: writes a quarter of the pages (and write-ahead log frames), with shallower B-trees, for about
-#: a quarter less CPU per vote; see docs/operations.md for the per-vote write path.
-SQLITE_PAGE_SIZE = 16_384
 
 # One lock per SQLite database file for the whole process: SQLite allows one writer at a time,
 # and waiting on a Python lock is cheaper and fairer than spinning on SQLITE_BUSY.
@@ -223,6 +218,7 @@ def _sqlite_engine(settings: Settings, url: URL) -> Engine:
         **({"poolclass": StaticPool} if in_memory else {}),
     )
     busy_timeout = int(settings.sqlite_busy_timeout_ms)
+    page_size = int(settings.sqlite_page_size)
     # A read-only file (mode=ro) keeps the journal mode it has; switching would be a write.
     read_only = url.query.get("mode") == "ro"
 
@@ -232,7 +228,7 @@ def _sqlite_engine(settings: Settings, url: URL) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         # Only a new, empty database takes it (before its first table); others keep theirs.
-        cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")
+        cursor.execute(f"PRAGMA page_size={page_size}")
         if not in_memory and not read_only:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")

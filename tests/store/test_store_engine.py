@@ -19,7 +19,6 @@ from deliberate.config import Settings
 from deliberate.errors import ConfigurationError, InvalidInput, Unavailable
 from deliberate.service import Service
 from deliberate.store import create_store, current_revision, head_revision, upgrade
-from deliberate.store.engine import SQLITE_PAGE_SIZE
 from deliberate.store.results import KEPT_VERSIONS
 from deliberate.store.schema import metadata, published_advice
 
@@ -47,30 +46,32 @@ def test_sqlite_connections_are_durable_and_strict(
     }
 
 
-def test_new_sqlite_databases_get_large_pages_and_old_ones_keep_theirs(
+def test_a_new_sqlite_database_takes_the_page_size_setting_and_an_older_one_keeps_its_own(
     settings_factory: Callable[..., Settings], tmp_path: Path
 ) -> None:
-    """16 KiB pages for a bulk import's sake; a database made with SQLite's default 4 KiB
-    stays as it is (the size cannot change in WAL mode) and works the same."""
+    """SQLite's 4 KiB by default, 16 KiB when a deployment asks for it (for bulk imports); a
+    database that exists keeps its size (it cannot change in WAL mode) and works the same."""
     older = tmp_path / "older.db"
     with closing(sqlite3.connect(older)) as raw:  # as an earlier release created it
-        raw.execute("PRAGMA page_size=4096")
+        raw.execute("PRAGMA page_size=8192")
         raw.execute("PRAGMA journal_mode=WAL")
         raw.execute("CREATE TABLE scratch (x INTEGER)")
     sizes = {}
-    for name, url in (("new", settings_factory().database_url), ("older", f"sqlite:///{older}")):
-        service = Service(
-            settings_factory(database_url=url),
-            create_store(settings_factory(database_url=url)),
-        )
+    cases = (
+        ("default", settings_factory().database_url, {}),
+        ("large", f"sqlite:///{tmp_path / 'large.db'}", {"sqlite_page_size": 16_384}),
+        ("older", f"sqlite:///{older}", {"sqlite_page_size": 16_384}),
+    )
+    for name, url, extra in cases:
+        settings = settings_factory(database_url=url, **extra)
+        service = Service(settings, create_store(settings))
         upgrade(service.store)
         found = service.create_consultation("Hoe maken we onze wijk groener?")
         assert service.get_consultation(found.consultation_id) == found
         with service.store.read() as connection:
             sizes[name] = connection.exec_driver_sql("PRAGMA page_size").scalar()
         service.close()
-    assert sizes == {"new": SQLITE_PAGE_SIZE, "older": 4096}
-    assert SQLITE_PAGE_SIZE == 16_384
+    assert sizes == {"default": 4096, "large": 16_384, "older": 8192}
 
 
 def test_upgrade_creates_exactly_the_declared_schema(database_url: str) -> None:
