@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -22,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import examples
 from web_helpers import *  # noqa: F403 - the fixtures
-from web_helpers import WebWorld, publish_first_version
+from web_helpers import WebWorld, route_values
 
 from web.core.identity import (
     SESSION_COOKIE,
@@ -166,28 +165,8 @@ def _identity(world: WebWorld, caller: str, session_id: str) -> dict[str, str]:
     return {}
 
 
-def _real(world: WebWorld) -> dict[str, str]:
-    publish_first_version(world)
-    service = world.service
-    session, _ = service.create_table_session(
-        world.consultation_id, place="buurthuis", held_on=date(2026, 3, 12)
-    )
-    service.add_table(session.session_id, 1, host_name="Fatima el Amrani")
-    return {
-        "consultation_id": world.consultation_id,
-        "round_id": world.round_id,
-        "statement_id": service.list_statements(world.consultation_id)[0].statement_id,
-        "session_id": session.session_id,
-        "table": "1",
-        "join_code": world.join_code,
-        "version": "1",
-        "fmt": "pdf",
-        "action": "close",
-    }
-
-
 def test_no_route_answers_5xx_to_hostile_input(world: WebWorld) -> None:
-    real = _real(world)
+    real = route_values(world)
     failures: list[str] = []
     for endpoint in ROUTES:
 

@@ -19,13 +19,12 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 from starlette.requests import Request
 from starlette.responses import Response
 from web_helpers import *  # noqa: F403 - the fixtures
-from web_helpers import BASE, WebWorld, publish_first_version
+from web_helpers import BASE, WebWorld, route_values
 
 from deliberate.errors import DeliberateError
 from web.core.identity import (
@@ -130,27 +129,6 @@ def _identities(world: WebWorld, session_id: str) -> dict[str, dict[str, str]]:
     }
 
 
-def _real(world: WebWorld) -> dict[str, str]:
-    publish_first_version(world)
-    service = world.service
-    session, _ = service.create_table_session(
-        world.consultation_id, place="buurthuis", held_on=date(2026, 3, 12)
-    )
-    service.add_table(session.session_id, 1, host_name="Fatima el Amrani")
-    return {
-        "consultation_id": world.consultation_id,
-        "round_id": world.round_id,
-        "statement_id": service.list_statements(world.consultation_id)[0].statement_id,
-        "session_id": session.session_id,
-        "table": "1",
-        "number": "1",
-        "join_code": world.join_code,
-        "version": "1",
-        "fmt": "pdf",
-        "action": "close",
-    }
-
-
 def _fill(path: str, values: dict[str, str]) -> str:
     return re.sub(r"{(\w+):\w+}", lambda m: values.get(m.group(1), "x"), path)
 
@@ -220,7 +198,7 @@ def world(world_factory: Callable[..., WebWorld]) -> WebWorld:
 
 
 def test_no_route_answers_5xx_to_malformed_requests(world: WebWorld) -> None:
-    real = _real(world)
+    real = route_values(world)
     assert len(ROUTES) > 90
     failures = sweep(world, ROUTES, real)
     assert failures == [], f"{len(failures)} failures:\n" + "\n".join(failures[:40])
@@ -228,7 +206,7 @@ def test_no_route_answers_5xx_to_malformed_requests(world: WebWorld) -> None:
 
 def test_the_sweep_reports_a_route_that_fails(world: WebWorld) -> None:
     """A throwaway route that raises: the sweep must name it, with both kinds of 500."""
-    real = _real(world)
+    real = route_values(world)
 
     async def broken(request: Request, ctx: Context) -> Response:
         if request.method == "POST":

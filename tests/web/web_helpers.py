@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -35,6 +36,7 @@ __all__ = [
     "make_world",
     "postgres_database",
     "publish_first_version",
+    "route_values",
     "store_an_analysis",
     "world",
     "world_factory",
@@ -122,6 +124,29 @@ def publish_first_version(world: WebWorld) -> None:
     """Store an analysis and publish version 1 of the advice."""
     store_an_analysis(world)
     world.service.publish_advice(world.consultation_id)
+
+
+def route_values(world: WebWorld) -> dict[str, str]:
+    """A real value for every path parameter of the route table (a published advice, a table
+    session with table 1), for tests that send each route something hostile."""
+    publish_first_version(world)
+    service = world.service
+    session, _ = service.create_table_session(
+        world.consultation_id, place="buurthuis", held_on=date(2026, 3, 12)
+    )
+    service.add_table(session.session_id, 1, host_name="Fatima el Amrani")
+    return {
+        "consultation_id": world.consultation_id,
+        "round_id": world.round_id,
+        "statement_id": service.list_statements(world.consultation_id)[0].statement_id,
+        "session_id": session.session_id,
+        "table": "1",
+        "number": "1",
+        "join_code": world.join_code,
+        "version": "1",
+        "fmt": "pdf",
+        "action": "close",
+    }
 
 
 def make_world(settings: Settings, *, statements: int = 4, run_worker: bool = False) -> WebWorld:
