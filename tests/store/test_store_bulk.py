@@ -65,6 +65,40 @@ def test_columns_go_in_as_rows(
     assert {type(r.position) for r in rows} == {int}
 
 
+def test_a_text_that_copy_must_escape_goes_in_as_it_is(
+    service_factory: Callable[..., Service],
+) -> None:
+    """A tab, a line break and a backslash in a value: PostgreSQL's numpy-built text ``COPY``
+    leaves such rows to the driver's escaping; SQLite packs them like any text."""
+    service = service_factory()
+    cid = _consultation(service)
+    attribute = "wijk\tnaam\n\\oud"
+    at = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
+    with service.store.write() as connection:
+        count = insert_columns(
+            connection,
+            population_margins,
+            ["consultation_id", "attribute", "category", "position", "total", "uploaded_at"],
+            [
+                cid,
+                attribute,
+                np.array(["18-29", "30-44"], dtype="S"),  # one width: packed
+                np.array([0, 1]),
+                np.array([10, 20]),
+                timestamp_bytes(connection, np.full(2, at.timestamp())),  # text: no binary COPY
+            ],
+        )
+    assert count == 2
+    with service.store.read() as connection:
+        rows = connection.execute(
+            select(population_margins).order_by(population_margins.c.position)
+        ).all()
+    assert [(r.attribute, r.category, r.total) for r in rows] == [
+        (attribute, "18-29", 10),
+        (attribute, "30-44", 20),
+    ]
+
+
 def test_a_column_given_twice_goes_in_under_both_names(
     service_factory: Callable[..., Service],
 ) -> None:
