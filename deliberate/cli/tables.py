@@ -14,8 +14,9 @@ from pathlib import Path
 import click
 
 from deliberate.cli._common import consultation_named, progress, settings_from_context
+from deliberate.domain.access_codes import format_access_code
 from deliberate.domain.consultations import Consultation
-from deliberate.domain.sessions import MAX_HEAD_COUNT, PhysicalSession, Table, format_access_code
+from deliberate.domain.sessions import MAX_HEAD_COUNT, PhysicalSession, Table
 from deliberate.errors import DuplicateStatement, InvalidInput, NotFound
 from deliberate.interop.form_upload import MAX_UPLOAD_BYTES
 from deliberate.service import Service, open_service

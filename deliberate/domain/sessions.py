@@ -1,4 +1,6 @@
-"""Physical table sessions: sessions, tables, host access codes, paper forms, tallies, provenance.
+"""Physical table sessions: sessions, tables, paper forms, tallies, provenance.
+
+Table hosts log in with the codes of :mod:`deliberate.domain.access_codes`.
 
 A facilitator holds a *session* (a place, a date, a neighbourhood) with numbered *tables*, each
 led by a table host. Opinions from the room come in three ways: individual paper forms (each
@@ -13,14 +15,10 @@ Channels are plain strings so that they fit ``Participant.channel``: ``"online"`
 from __future__ import annotations
 
 import enum
-import re
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from babel.dates import format_date
 
 from deliberate.domain.participants import ONLINE
@@ -29,8 +27,6 @@ from deliberate.domain.statements import normalise_text
 from deliberate.errors import InvalidInput, TooManyHands
 
 __all__ = [
-    "ACCESS_CODE_ALPHABET",
-    "ACCESS_CODE_LENGTH",
     "FORMS_PER_TABLE_MAX",
     "MAX_HEAD_COUNT",
     "MAX_NAME_LENGTH",
@@ -42,21 +38,13 @@ __all__ = [
     "PhysicalSession",
     "Table",
     "TableTally",
-    "format_access_code",
-    "hash_access_code",
-    "new_access_code",
-    "normalise_access_code",
     "number_statements",
     "provenance",
     "session_channel",
     "session_of",
     "table_channel",
-    "verify_access_code",
 ]
 
-# 32 symbols without 0/O and 1/I, so a code read aloud or copied from paper is typed right.
-ACCESS_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-ACCESS_CODE_LENGTH = 8  # 8 × log2(32) = 40 bits; login attempts are rate-limited on top
 MAX_TABLES = 99
 # Form numbers carry their table: table 4 prints forms 401…499, so a form entered at the wrong
 # table is caught as "out of range" instead of silently landing in the wrong channel.
@@ -68,9 +56,15 @@ MAX_NAME_LENGTH = 64
 
 _SESSION_PREFIX = "session:"
 _TABLE_INFIX = "/table:"
-_CODE_SEPARATORS = re.compile(r"[\s\-_.]+")
-# Argon2id with a modest memory cost: a code is short-lived and verified on a shared server.
-_HASHER = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+
+
+def _check_table_number(number: int) -> None:
+    if not 1 <= number <= MAX_TABLES:
+        raise InvalidInput(
+            "a table number is 1 to %(max_tables)s",
+            params={"max_tables": MAX_TABLES},
+            detail={"table": number},
+        )
 
 
 def _clean_name(value: str, what: str, *, required: bool = True) -> str:
@@ -127,12 +121,7 @@ class Table:
     head_count: int | None = None
 
     def __post_init__(self) -> None:
-        if not 1 <= self.number <= MAX_TABLES:
-            raise InvalidInput(
-                "a table number is 1 to %(max_tables)s",
-                params={"max_tables": MAX_TABLES},
-                detail={"table": self.number},
-            )
+        _check_table_number(self.number)
         if not 0 <= self.form_count <= FORMS_PER_TABLE_MAX:
             raise InvalidInput(
                 "a table has 0 to %(forms_per_table_max)s paper forms",
@@ -284,12 +273,7 @@ class TableTally:
                 "a tally needs at least one raised hand",
                 detail={"statement_id": self.statement_id},
             )
-        if not 1 <= self.table_number <= MAX_TABLES:
-            raise InvalidInput(
-                "a table number is 1 to %(max_tables)s",
-                params={"max_tables": MAX_TABLES},
-                detail={"table": self.table_number},
-            )
+        _check_table_number(self.table_number)
 
     @property
     def total(self) -> int:
@@ -358,47 +342,3 @@ def provenance(
     pattern = "d MMMM y" if with_year else "d MMMM"
     parts.append(format_date(session.held_on, pattern, locale=language))
     return ", ".join(parts)
-
-
-def new_access_code() -> str:
-    """A fresh random host access code of :data:`ACCESS_CODE_LENGTH` symbols (40 bits)."""
-    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
-
-
-def format_access_code(code: str) -> str:
-    """The code in two groups of four for reading aloud and printing: ``K7QM-3XPA``."""
-    clean = normalise_access_code(code)
-    return f"{clean[:4]}-{clean[4:]}"
-
-
-def normalise_access_code(code: str) -> str:
-    """Upper-case the code and drop spaces and dashes; raise if it cannot be a code at all."""
-    clean = _CODE_SEPARATORS.sub("", code).upper()
-    if len(clean) != ACCESS_CODE_LENGTH or any(ch not in ACCESS_CODE_ALPHABET for ch in clean):
-        raise InvalidInput(
-            "a host code has %(access_code_length)s letters and digits, like K7QM-3XPA",
-            params={"access_code_length": ACCESS_CODE_LENGTH},
-        )
-    return clean
-
-
-def hash_access_code(code: str) -> str:
-    """The Argon2id hash to store instead of the code. Slow on purpose: call it outside locks."""
-    return _HASHER.hash(normalise_access_code(code))
-
-
-def verify_access_code(code: str, stored_hash: str) -> bool:
-    """Whether ``code`` matches ``stored_hash``; a malformed code or hash is simply ``False``."""
-    try:
-        clean = normalise_access_code(code)
-    except InvalidInput:
-        # Still spend the hashing time, so a malformed guess is not faster to reject.
-        clean = "X" * ACCESS_CODE_LENGTH
-        valid_shape = False
-    else:
-        valid_shape = True
-    try:
-        matched = _HASHER.verify(stored_hash, clean)
-    except (VerificationError, InvalidHashError):
-        return False
-    return bool(matched) and valid_shape

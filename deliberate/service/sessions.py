@@ -12,15 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
+from deliberate.domain.access_codes import hash_access_code, new_access_code, verify_access_code
 from deliberate.domain.consultations import Consultation, new_id
-from deliberate.domain.sessions import (
-    PhysicalSession,
-    Table,
-    hash_access_code,
-    new_access_code,
-    provenance,
-    verify_access_code,
-)
+from deliberate.domain.sessions import PhysicalSession, Table, provenance
 from deliberate.errors import AlreadyExists, AuthenticationRequired
 from deliberate.service.base import ServiceBase, require
 from deliberate.store import Connection

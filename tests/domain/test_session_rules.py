@@ -11,10 +11,16 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from deliberate.domain.access_codes import (
+    ACCESS_CODE_LENGTH,
+    format_access_code,
+    hash_access_code,
+    normalise_access_code,
+    verify_access_code,
+)
 from deliberate.domain.facilitators import Facilitator
 from deliberate.domain.rounds import Phase, Round
 from deliberate.domain.sessions import (
-    ACCESS_CODE_LENGTH,
     FORMS_PER_TABLE_MAX,
     MAX_HEAD_COUNT,
     MAX_NAME_LENGTH,
@@ -25,15 +31,11 @@ from deliberate.domain.sessions import (
     PhysicalSession,
     Table,
     TableTally,
-    format_access_code,
-    hash_access_code,
-    normalise_access_code,
     number_statements,
     provenance,
     session_channel,
     session_of,
     table_channel,
-    verify_access_code,
 )
 from deliberate.domain.snapshot import Vote
 from deliberate.domain.votes import VoteRecord

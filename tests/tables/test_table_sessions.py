@@ -6,23 +6,25 @@ from datetime import date, datetime
 
 import pytest
 
-from deliberate.domain.sessions import (
+from deliberate.domain.access_codes import (
     ACCESS_CODE_ALPHABET,
     ACCESS_CODE_LENGTH,
+    format_access_code,
+    hash_access_code,
+    new_access_code,
+    normalise_access_code,
+    verify_access_code,
+)
+from deliberate.domain.sessions import (
     FormAnswer,
     PaperForm,
     PhysicalSession,
     Table,
     TableTally,
-    format_access_code,
-    hash_access_code,
-    new_access_code,
-    normalise_access_code,
     number_statements,
     provenance,
     session_of,
     table_channel,
-    verify_access_code,
 )
 from deliberate.domain.snapshot import Vote
 from deliberate.errors import InvalidInput

@@ -13,7 +13,8 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from deliberate.domain.sessions import PhysicalSession, format_access_code
+from deliberate.domain.access_codes import format_access_code
+from deliberate.domain.sessions import PhysicalSession
 from deliberate.errors import AlreadyExists
 from deliberate.service.contributions import SessionContributions
 from deliberate.service.sessions import TablePlan

@@ -18,8 +18,9 @@ from datetime import date
 from starlette.requests import Request
 from starlette.responses import Response
 
+from deliberate.domain.access_codes import format_access_code
 from deliberate.domain.facilitators import Role
-from deliberate.domain.sessions import PhysicalSession, format_access_code
+from deliberate.domain.sessions import PhysicalSession
 from deliberate.errors import InvalidInput
 from web.console.maps import included_texts, map_view, public_base, qr_svg_response
 from web.core.bodies import Fields, read_form
